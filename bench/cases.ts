@@ -1,0 +1,235 @@
+/**
+ * Every row of the bench table: what it runs, on which file, and how its
+ * output is read. The order here is the order they run in.
+ */
+import path from 'node:path';
+import type { Dataset } from './generate-data.js';
+import type { BenchOptions } from './options.js';
+import { childScript, RULES_FILE, SLUICE_CLI } from './repo-paths.js';
+
+export type InputKind = 'csv' | 'jsonl' | 'csv-small' | 'csv-scaled';
+
+export interface InputFile {
+  format: 'csv' | 'jsonl';
+  path: string;
+  rows: number;
+  bytes: number;
+  invalidRows: number;
+}
+
+export interface Tools {
+  sqlite3: string | null;
+  sqliteUtils: string | null;
+  csvsql: string | null;
+  /** bin/sluice.js, or null while the CLI does not exist yet. */
+  sluiceCli: string | null;
+}
+
+export interface CaseContext {
+  options: BenchOptions;
+  tools: Tools;
+  /** Fresh directory for this bench run; every case gets its own database in it. */
+  workDir: string;
+  input: InputFile;
+}
+
+export interface Step {
+  command: string;
+  args: string[];
+}
+
+export interface CasePlan {
+  /** Untimed steps before the timed one, e.g. the first import of an upsert pair. */
+  setup: Step[];
+  timed: Step;
+  /** The database the timed step writes, counted afterwards; null for the I/O floor. */
+  dbPath: string | null;
+  /** The Sluice CLI names its own table and prints a --json summary; the others write `customers`. */
+  readsSluiceSummary: boolean;
+}
+
+export type CaseKind = 'floor' | 'reference' | 'naive' | 'peer' | 'sluice' | 'scaling';
+
+export interface BenchCase {
+  name: string;
+  kind: CaseKind;
+  input: InputKind;
+  /** The plan, or why the case is skipped (a missing tool, a flag). A thrown error marks it failed. */
+  plan(context: CaseContext): CasePlan | { skip: string };
+}
+
+const TABLE = 'customers';
+
+function dbFor(context: CaseContext, name: string): string {
+  return path.join(context.workDir, `${name}.sqlite`);
+}
+
+function node(script: string, args: string[]): Step {
+  return { command: process.execPath, args: [script, ...args] };
+}
+
+function sluiceCase(name: string, input: InputKind, flags: { rules: boolean; workers?: number; upsert?: boolean }, kind: CaseKind = 'sluice'): BenchCase {
+  return {
+    name,
+    kind,
+    input,
+    plan(context) {
+      const cli = context.tools.sluiceCli;
+      if (cli === null) throw new Error(`${SLUICE_CLI} not found (the CLI is not there yet)`);
+      const dbPath = dbFor(context, name);
+      const args = ['import', context.input.path, '--db', dbPath, '--json'];
+      if (flags.rules) args.push('--schema', RULES_FILE);
+      if (flags.upsert === true) args.push('--key', 'id');
+      if (flags.workers !== undefined) args.push('--workers', String(flags.workers));
+      const step = node(cli, args);
+      return { setup: flags.upsert === true ? [step] : [], timed: step, dbPath, readsSluiceSummary: true };
+    },
+  };
+}
+
+/** The peer's executable, or why its row is skipped. */
+function peerTool(context: CaseContext, tool: string | null, debianPackage: string): string | { skip: string } {
+  if (context.options.skipPeers) return { skip: '--skip-peers' };
+  return tool ?? { skip: `not installed (apt-get install ${debianPackage})` };
+}
+
+export const BENCH_CASES: readonly BenchCase[] = [
+  {
+    name: 'io-floor-csv',
+    kind: 'floor',
+    input: 'csv',
+    plan: (context) => ({
+      setup: [],
+      timed: node(childScript('baselines/io-floor.js'), [context.input.path]),
+      dbPath: null,
+      readsSluiceSummary: false,
+    }),
+  },
+  {
+    name: 'io-floor-jsonl',
+    kind: 'floor',
+    input: 'jsonl',
+    plan: (context) => ({
+      setup: [],
+      timed: node(childScript('baselines/io-floor.js'), [context.input.path]),
+      dbPath: null,
+      readsSluiceSummary: false,
+    }),
+  },
+  {
+    name: 'sqlite3-import',
+    kind: 'reference',
+    input: 'csv',
+    plan(context) {
+      if (context.tools.sqlite3 === null) return { skip: 'sqlite3 not installed (apt-get install sqlite3)' };
+      const dbPath = dbFor(context, 'sqlite3-import');
+      const quotedPath = `"${context.input.path.replaceAll('"', '\\"')}"`;
+      return {
+        setup: [],
+        timed: { command: context.tools.sqlite3, args: [dbPath, `.import --csv ${quotedPath} ${TABLE}`] },
+        dbPath,
+        readsSluiceSummary: false,
+      };
+    },
+  },
+  {
+    name: 'naive-papaparse',
+    kind: 'naive',
+    input: 'csv',
+    plan(context) {
+      const dbPath = dbFor(context, 'naive-papaparse');
+      return {
+        setup: [],
+        timed: node(childScript('baselines/naive-papaparse.js'), [context.input.path, dbPath]),
+        dbPath,
+        readsSluiceSummary: false,
+      };
+    },
+  },
+  {
+    name: 'sqlite-utils-insert',
+    kind: 'peer',
+    input: 'csv',
+    plan(context) {
+      const tool = peerTool(context, context.tools.sqliteUtils, 'sqlite-utils');
+      if (typeof tool !== 'string') return tool;
+      const dbPath = dbFor(context, 'sqlite-utils-insert');
+      return {
+        setup: [],
+        timed: { command: tool, args: ['insert', dbPath, TABLE, context.input.path, '--csv'] },
+        dbPath,
+        readsSluiceSummary: false,
+      };
+    },
+  },
+  {
+    name: 'sqlite-utils-upsert',
+    kind: 'peer',
+    input: 'csv',
+    plan(context) {
+      const tool = peerTool(context, context.tools.sqliteUtils, 'sqlite-utils');
+      if (typeof tool !== 'string') return tool;
+      const dbPath = dbFor(context, 'sqlite-utils-upsert');
+      // Same shape as sluice-upsert: load the table once, then time upserting the same rows into it.
+      return {
+        setup: [{ command: tool, args: ['insert', dbPath, TABLE, context.input.path, '--csv', '--pk', 'id'] }],
+        timed: { command: tool, args: ['upsert', dbPath, TABLE, context.input.path, '--csv', '--pk', 'id'] },
+        dbPath,
+        readsSluiceSummary: false,
+      };
+    },
+  },
+  {
+    name: 'csvsql-insert',
+    kind: 'peer',
+    input: 'csv-small',
+    plan(context) {
+      const tool = peerTool(context, context.tools.csvsql, 'csvkit');
+      if (typeof tool !== 'string') return tool;
+      const dbPath = dbFor(context, 'csvsql-insert');
+      return {
+        setup: [],
+        timed: { command: tool, args: ['--db', `sqlite:///${dbPath}`, '--insert', '--tables', TABLE, context.input.path] },
+        dbPath,
+        readsSluiceSummary: false,
+      };
+    },
+  },
+  sluiceCase('sluice-no-rules', 'csv', { rules: false }),
+  sluiceCase('sluice-rules-w1', 'csv', { rules: true, workers: 1 }),
+  sluiceCase('sluice-rules-w2', 'csv', { rules: true, workers: 2 }),
+  sluiceCase('sluice-rules-w4', 'csv', { rules: true, workers: 4 }),
+  sluiceCase('sluice-upsert', 'csv', { rules: true, workers: 2, upsert: true }),
+  sluiceCase('sluice-jsonl-rules', 'jsonl', { rules: true, workers: 2 }),
+  sluiceCase('sluice-scale-1x', 'csv', { rules: true, workers: 2 }, 'scaling'),
+  sluiceCase('sluice-scale-5x', 'csv-scaled', { rules: true, workers: 2 }, 'scaling'),
+];
+
+/** Which data files the selected cases read. */
+export function inputFor(kind: InputKind, datasets: { main: Dataset; small: Dataset | null; scaled: Dataset | null }): InputFile {
+  const pickCsv = (dataset: Dataset): InputFile => ({
+    format: 'csv',
+    path: dataset.csvPath,
+    rows: dataset.rows,
+    bytes: dataset.csvBytes,
+    invalidRows: dataset.invalidRows,
+  });
+  switch (kind) {
+    case 'csv':
+      return pickCsv(datasets.main);
+    case 'csv-small':
+      return pickCsv(datasets.small ?? datasets.main);
+    case 'csv-scaled':
+      if (datasets.scaled === null) throw new Error('the 5x data set was not generated');
+      return pickCsv(datasets.scaled);
+    case 'jsonl':
+      if (datasets.main.jsonlPath === null) throw new Error('the JSONL file was not generated');
+      return {
+        format: 'jsonl',
+        path: datasets.main.jsonlPath,
+        rows: datasets.main.rows,
+        bytes: datasets.main.jsonlBytes,
+        invalidRows: datasets.main.invalidRows,
+      };
+  }
+}

@@ -1,0 +1,165 @@
+/** Runs one bench case: untimed setup, the timed step, then a row count of what it wrote. */
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import type { BenchCase, CaseContext, CaseKind, CasePlan, InputFile } from './cases.js';
+import { lastLine, runMeasured, type MeasuredRun } from './measure.js';
+import { REPO_ROOT } from './repo-paths.js';
+
+const BYTES_PER_MB = 1e6;
+const KIB_PER_MIB = 1024;
+
+export interface BenchResult {
+  name: string;
+  kind: CaseKind;
+  status: 'ok' | 'failed' | 'skipped';
+  note: string;
+  format: 'csv' | 'jsonl' | null;
+  rows: number | null;
+  bytes: number | null;
+  wallMs: number | null;
+  rowsPerSec: number | null;
+  mbPerSec: number | null;
+  peakRssMiB: number | null;
+  rssSource: string | null;
+  rssByMethodKiB: Record<string, number> | null;
+  /** This row's rows/s over sqlite3 .import's (above 1 is faster). */
+  vsSqlite3: number | null;
+  /** This row's rows/s over the naive papaparse loop's. */
+  vsNaive: number | null;
+  rowsInDb: number | null;
+  command: string | null;
+  /** The child's own JSON summary (Sluice --json, or the baselines' inner timing). */
+  reported: Record<string, unknown> | null;
+}
+
+function emptyResult(benchCase: BenchCase, input: InputFile | null): BenchResult {
+  return {
+    name: benchCase.name,
+    kind: benchCase.kind,
+    status: 'skipped',
+    note: '',
+    format: input?.format ?? null,
+    rows: input?.rows ?? null,
+    bytes: input?.bytes ?? null,
+    wallMs: null,
+    rowsPerSec: null,
+    mbPerSec: null,
+    peakRssMiB: null,
+    rssSource: null,
+    rssByMethodKiB: null,
+    vsSqlite3: null,
+    vsNaive: null,
+    rowsInDb: null,
+    command: null,
+    reported: null,
+  };
+}
+
+export function skippedResult(benchCase: BenchCase, input: InputFile | null, note: string): BenchResult {
+  return { ...emptyResult(benchCase, input), note };
+}
+
+function failureNote(run: MeasuredRun): string {
+  if (run.timedOut) return 'timed out';
+  const line = lastLine(run.stderr);
+  if (line !== '') return line;
+  return run.signal !== null ? `killed by ${run.signal}` : `exit code ${run.exitCode}`;
+}
+
+function lastJsonLine(stdout: string): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(lastLine(stdout));
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function countRows(dbPath: string, table: string): number {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare(`SELECT count(*) AS n FROM ${quoteIdentifier(table)}`).get() as { n: number };
+    return row.n;
+  } finally {
+    db.close();
+  }
+}
+
+function removeDatabase(dbPath: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(dbPath + suffix, { force: true });
+}
+
+function sluiceNote(summary: Record<string, unknown>, input: InputFile, withRules: boolean): string {
+  const number = (key: string): string => (typeof summary[key] === 'number' ? String(summary[key]) : '?');
+  const expected = withRules ? input.invalidRows : 0;
+  const parts = [`inserted ${number('rowsInserted')}`];
+  if (summary['rowsUpdated'] !== 0) parts.push(`updated ${number('rowsUpdated')}`);
+  parts.push(`quarantined ${number('rowsQuarantined')} (${expected} expected)`);
+  if (summary['status'] !== undefined && summary['status'] !== 'completed') parts.push(`status ${String(summary['status'])}`);
+  return parts.join(', ');
+}
+
+/** A failed run keeps its wall time and RSS for the record, but no rate: it would look like a result. */
+function failed(result: BenchResult, note: string): BenchResult {
+  return { ...result, status: 'failed', note, rowsPerSec: null, mbPerSec: null };
+}
+
+export async function runCase(benchCase: BenchCase, plan: CasePlan, context: CaseContext): Promise<BenchResult> {
+  const { input } = context;
+  const result = emptyResult(benchCase, input);
+  const runOptions = { cwd: REPO_ROOT, timeoutMs: context.options.timeoutMs };
+  result.command = [plan.timed.command, ...plan.timed.args].join(' ');
+  if (plan.dbPath !== null) removeDatabase(plan.dbPath);
+  try {
+    for (const step of plan.setup) {
+      const setupRun = await runMeasured(step.command, step.args, runOptions);
+      if (setupRun.exitCode !== 0 || setupRun.timedOut) {
+        return failed(result, `setup failed: ${failureNote(setupRun)}`);
+      }
+    }
+
+    const run = await runMeasured(plan.timed.command, plan.timed.args, runOptions);
+    result.wallMs = run.wallMs;
+    result.peakRssMiB = run.peakRssKiB === null ? null : run.peakRssKiB / KIB_PER_MIB;
+    result.rssSource = run.rssSource;
+    result.rssByMethodKiB = run.rssByMethodKiB;
+    result.reported = lastJsonLine(run.stdout);
+    if (run.exitCode !== 0 || run.timedOut) return failed(result, failureNote(run));
+
+    result.status = 'ok';
+    result.rowsPerSec = input.rows / (run.wallMs / 1000);
+    result.mbPerSec = input.bytes / BYTES_PER_MB / (run.wallMs / 1000);
+
+    let table = 'customers';
+    const innerMs = result.reported?.['innerMs'];
+    if (benchCase.kind === 'floor' && typeof innerMs === 'number') {
+      // Wall time includes Node's start-up, as it does for Sluice; the read alone is the pure I/O number.
+      result.note = `read alone ${innerMs.toFixed(0)} ms (${(input.bytes / BYTES_PER_MB / (innerMs / 1000)).toFixed(0)} MB/s)`;
+    }
+    if (plan.readsSluiceSummary) {
+      const summary = result.reported;
+      if (summary === null || typeof summary['table'] !== 'string') {
+        return failed(result, 'no --json summary on the last stdout line');
+      }
+      table = summary['table'];
+      const withRules = plan.timed.args.includes('--schema');
+      result.note = sluiceNote(summary, input, withRules);
+    }
+    if (plan.dbPath !== null) {
+      result.rowsInDb = countRows(plan.dbPath, table);
+      if (!plan.readsSluiceSummary && result.rowsInDb !== input.rows) {
+        result.note = `${result.rowsInDb} rows in the table, ${input.rows} expected`;
+      }
+    }
+    if (input.rows !== context.options.rows) result.note = [`${input.rows} rows`, result.note].filter(Boolean).join('; ');
+    return result;
+  } catch (error) {
+    return failed(result, error instanceof Error ? error.message : String(error));
+  } finally {
+    if (plan.dbPath !== null) removeDatabase(plan.dbPath);
+  }
+}

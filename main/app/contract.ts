@@ -1,0 +1,344 @@
+/**
+ * The one contract between the UI and the app service. Electron IPC and the
+ * browser mode's HTTP API both carry exactly these channels and events, so the
+ * renderer's `api` module is the only place that knows which transport it uses.
+ * The renderer imports this file type-only; `API_CHANNELS` is the runtime list
+ * the transports use to refuse anything else.
+ */
+
+export type ErrorCode =
+  | 'USAGE'
+  | 'BAD_REQUEST'
+  | 'NOT_OPENED'
+  | 'FILE_NOT_FOUND'
+  | 'FILE_UNREADABLE'
+  | 'NOT_A_FILE'
+  | 'SOURCE_CHANGED'
+  | 'SCHEMA_INVALID'
+  | 'RULES_INVALID'
+  | 'ENCODING_UNSUPPORTED'
+  | 'STORE_BUSY'
+  | 'STORE_READONLY'
+  | 'STORE_FULL'
+  | 'STORE_CORRUPT'
+  | 'STORE_ERROR'
+  | 'TABLE_MISMATCH'
+  | 'IMPORT_NOT_FOUND'
+  | 'IMPORT_RUNNING'
+  | 'NOTHING_TO_RESUME'
+  | 'UNFINISHED_IMPORT'
+  | 'ERROR_BUDGET_EXCEEDED'
+  | 'FAIL_FAST'
+  | 'WORKER_FAILED'
+  | 'CANCELLED'
+  | 'NOT_AVAILABLE'
+  | 'INTERNAL';
+
+export interface AppError {
+  code: ErrorCode | string;
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+// ---- shared shapes ----
+
+export type ImportStatus = 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'superseded';
+
+export interface ImportCounters {
+  rowsRead: number;
+  rowsValid: number;
+  rowsInvalid: number;
+  rowsInserted: number;
+  rowsUpdated: number;
+  rowsQuarantined: number;
+  blankLines: number;
+  rowsWarned: number;
+  bytesRead: number;
+}
+
+export interface ImportProgress {
+  importId: number;
+  status: ImportStatus;
+  counters: ImportCounters;
+  totalBytes: number;
+  rowsPerSecond: number;
+  bytesPerSecond: number;
+  etaSeconds: number | null;
+  elapsedMs: number;
+  batchesInFlight: number;
+}
+
+export interface ImportSummary {
+  importId: number;
+  status: ImportStatus;
+  table: string;
+  rowsRead: number;
+  rowsInserted: number;
+  rowsUpdated: number;
+  rowsQuarantined: number;
+  bytesRead: number;
+  durationMs: number;
+  error?: AppError;
+}
+
+export interface DialectOverrides {
+  format?: 'csv' | 'jsonl';
+  delimiter?: string;
+  hasHeader?: boolean;
+  encoding?: string;
+}
+
+export interface AppInfo {
+  mode: 'browser' | 'electron';
+  version: string;
+  dbPath: string;
+  /** Electron has native dialogs; the browser mode asks for a typed path instead. */
+  nativeDialogs: boolean;
+}
+
+export interface RecentFile {
+  path: string;
+  name: string;
+  openedAt: string;
+}
+
+export interface OpenedFile {
+  path: string;
+  name: string;
+  size: number;
+  /** A rule file that sits beside the data file (`x.rules.json`), if any. */
+  siblingRulesPath: string | null;
+}
+
+export interface Dialect {
+  format: 'csv' | 'jsonl';
+  encoding: string;
+  encodingReason: string;
+  delimiter: string;
+  quoteChar: string;
+  hasHeader: boolean;
+  newline: string;
+}
+
+export interface FilePreview {
+  path: string;
+  dialect: Dialect;
+  columns: string[];
+  /** Sample rows: strings for CSV, JSON values for JSONL. */
+  rows: unknown[][];
+  totalBytes: number;
+  /** A rule file drafted from the sample (Table Schema JSON). */
+  inferredRules: unknown;
+}
+
+export interface RuleProblem {
+  path: string;
+  message: string;
+}
+
+export interface RowFailure {
+  field: string | null;
+  rule: string;
+  message: string;
+  value?: string;
+}
+
+export interface FailureGroup {
+  rule: string;
+  field: string | null;
+  severity: 'error' | 'warn';
+  count: number;
+  message: string;
+  rows: number[];
+}
+
+export interface RulesPreview {
+  ok: boolean;
+  problems: RuleProblem[];
+  columns: { name: string; sqlType: string }[];
+  /** Failures per sample row, null for clean rows. */
+  rows: ({ errors: RowFailure[]; warnings: RowFailure[] } | null)[];
+  groups: FailureGroup[];
+  invalidRows: number;
+  warnedRows: number;
+  sampleRows: number;
+}
+
+export type FailureMode = { mode: 'soft'; maxErrors: number | null } | { mode: 'fast' };
+
+export interface StartImportRequest {
+  path: string;
+  table?: string;
+  ruleFile?: unknown;
+  overrides?: DialectOverrides;
+  failure?: FailureMode;
+  /** Replace an unfinished import of the same file and table. */
+  restart?: boolean;
+}
+
+export interface StartedImport {
+  importId: number;
+  table: string;
+  resumed: boolean;
+}
+
+export interface ImportListItem {
+  id: number;
+  sourcePath: string;
+  table: string;
+  status: ImportStatus;
+  counters: ImportCounters;
+  startedAt: string;
+  updatedAt: string;
+  errorMessage: string | null;
+  /** Running in this app session right now. */
+  live: boolean;
+  /** Unfinished and not live: can be resumed. */
+  resumable: boolean;
+  /** When resumable: what changed in the file since the import started, if anything (resuming is then refused). */
+  sourceChange: string | null;
+  totalBytes: number;
+}
+
+export interface ImportState {
+  item: ImportListItem;
+  progress: ImportProgress | null;
+  summary: ImportSummary | null;
+}
+
+export interface QuarantinedRow {
+  id: number;
+  importId: number;
+  rowNumber: number;
+  line: number;
+  byteOffset: number;
+  raw: string;
+  errors: RowFailure[];
+  status: 'open' | 'fixed' | 'discarded';
+}
+
+export interface QuarantinePageRequest {
+  importId: number;
+  status?: 'open' | 'fixed' | 'discarded';
+  rule?: string;
+  field?: string;
+  offset: number;
+  limit: number;
+}
+
+export interface Page<T> {
+  rows: T[];
+  total: number;
+}
+
+export type RetryOutcome = { fixed: true } | { fixed: false; errors: RowFailure[] };
+
+export interface TableInfo {
+  name: string;
+  rowCount: number;
+}
+
+export interface TablePageRequest {
+  table: string;
+  offset: number;
+  limit: number;
+  orderBy?: string;
+  descending?: boolean;
+  filter?: string;
+}
+
+export interface TablePage {
+  columns: string[];
+  rows: unknown[][];
+  total: number;
+}
+
+export interface ExportRequest {
+  kind: 'table' | 'quarantine';
+  table?: string;
+  importId?: number;
+  path: string;
+  format: 'csv' | 'jsonl';
+}
+
+export interface ExportResult {
+  path: string;
+  rowsWritten: number;
+  bytesWritten: number;
+}
+
+// ---- the channels ----
+
+export interface SluiceApi {
+  'app/info': (req: Record<string, never>) => Promise<Result<AppInfo>>;
+  'files/recent': (req: Record<string, never>) => Promise<Result<RecentFile[]>>;
+  /** The user typed, picked or dropped this path: from now on the app may read it. */
+  'files/open': (req: { path: string }) => Promise<Result<OpenedFile>>;
+  'files/preview': (req: { path: string; overrides?: DialectOverrides; maxRows?: number }) => Promise<Result<FilePreview>>;
+  'rules/preview': (req: { path: string; draft: unknown; overrides?: DialectOverrides }) => Promise<Result<RulesPreview>>;
+  'rules/load': (req: { path: string }) => Promise<Result<{ path: string; ruleFile: unknown }>>;
+  'rules/save': (req: { path: string; ruleFile: unknown }) => Promise<Result<{ path: string }>>;
+  'import/start': (req: StartImportRequest) => Promise<Result<StartedImport>>;
+  'import/resume': (req: { importId: number }) => Promise<Result<StartedImport>>;
+  'import/control': (req: { importId: number; action: 'pause' | 'resume' | 'cancel' }) => Promise<Result<null>>;
+  'import/state': (req: { importId: number }) => Promise<Result<ImportState>>;
+  'imports/list': (req: Record<string, never>) => Promise<Result<ImportListItem[]>>;
+  'quarantine/page': (req: QuarantinePageRequest) => Promise<Result<Page<QuarantinedRow>>>;
+  'quarantine/summary': (req: { importId: number }) => Promise<Result<{ rule: string; field: string | null; count: number }[]>>;
+  'quarantine/retry': (req: { id: number; raw: string }) => Promise<Result<RetryOutcome>>;
+  'quarantine/revalidate': (req: { importId: number }) => Promise<Result<{ fixed: number; stillFailing: number }>>;
+  'tables/list': (req: Record<string, never>) => Promise<Result<TableInfo[]>>;
+  'tables/page': (req: TablePageRequest) => Promise<Result<TablePage>>;
+  'export/start': (req: ExportRequest) => Promise<Result<ExportResult>>;
+}
+
+export type Channel = keyof SluiceApi;
+export type RequestOf<C extends Channel> = Parameters<SluiceApi[C]>[0];
+export type ResponseOf<C extends Channel> = Awaited<ReturnType<SluiceApi[C]>> extends Result<infer T> ? T : never;
+
+export const API_CHANNELS = [
+  'app/info',
+  'files/recent',
+  'files/open',
+  'files/preview',
+  'rules/preview',
+  'rules/load',
+  'rules/save',
+  'import/start',
+  'import/resume',
+  'import/control',
+  'import/state',
+  'imports/list',
+  'quarantine/page',
+  'quarantine/summary',
+  'quarantine/retry',
+  'quarantine/revalidate',
+  'tables/list',
+  'tables/page',
+  'export/start',
+] as const satisfies readonly Channel[];
+
+// Fails to compile when a channel is missing from API_CHANNELS.
+type MissingChannels = Exclude<Channel, (typeof API_CHANNELS)[number]>;
+export const ALL_CHANNELS_LISTED: MissingChannels extends never ? true : never = true;
+
+// ---- events (main → UI) ----
+
+export interface SluiceEvents {
+  'import/progress': ImportProgress;
+  'import/finished': ImportSummary;
+  'export/progress': { path: string; rowsWritten: number; totalRows: number };
+}
+
+export type EventName = keyof SluiceEvents;
+export const EVENT_NAMES = ['import/progress', 'import/finished', 'export/progress'] as const satisfies readonly EventName[];
+
+export interface EventMessage<E extends EventName = EventName> {
+  event: E;
+  data: SluiceEvents[E];
+}
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && (API_CHANNELS as readonly string[]).includes(value);
+}

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RecentFile } from './contract.js';
+
+/**
+ * A small JSON file of what the user opened: recent files for the Home
+ * screen, and the set of paths the app is allowed to read (see file-access.ts).
+ * Written atomically (temp file + rename) so a crash never leaves it half-written.
+ */
+export interface SettingsData {
+  recentFiles: RecentFile[];
+  openedPaths: string[];
+  window?: { x?: number; y?: number; width: number; height: number; maximized: boolean };
+}
+
+const MAX_RECENT_FILES = 12;
+const MAX_OPENED_PATHS = 500;
+
+/** `SLUICE_HOME` (tests, portable setups) or the platform's per-user app data folder. */
+export function defaultAppHome(): string {
+  if (process.env.SLUICE_HOME) return path.resolve(process.env.SLUICE_HOME);
+  const home = os.homedir();
+  if (process.platform === 'win32') return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Sluice');
+  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Sluice');
+  return path.join(process.env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'sluice');
+}
+
+export class Settings {
+  private data: SettingsData;
+  readonly file: string;
+
+  constructor(readonly home: string) {
+    fs.mkdirSync(home, { recursive: true });
+    this.file = path.join(home, 'settings.json');
+    this.data = Settings.read(this.file);
+  }
+
+  private static read(file: string): SettingsData {
+    try {
+      const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<SettingsData>;
+      return {
+        recentFiles: Array.isArray(parsed.recentFiles) ? parsed.recentFiles.filter((f) => typeof f?.path === 'string') : [],
+        openedPaths: Array.isArray(parsed.openedPaths) ? parsed.openedPaths.filter((p) => typeof p === 'string') : [],
+        ...(parsed.window ? { window: parsed.window } : {}),
+      };
+    } catch {
+      // Missing or unreadable settings start empty; nothing in them is essential.
+      return { recentFiles: [], openedPaths: [] };
+    }
+  }
+
+  get recentFiles(): RecentFile[] {
+    return this.data.recentFiles.map((f) => ({ ...f }));
+  }
+
+  get window(): SettingsData['window'] {
+    return this.data.window;
+  }
+
+  hasOpened(filePath: string): boolean {
+    return this.data.openedPaths.includes(filePath);
+  }
+
+  /** Records a path the user chose; `recent` also lists it on the Home screen. */
+  rememberOpened(filePath: string, recent: boolean): void {
+    this.data.openedPaths = [filePath, ...this.data.openedPaths.filter((p) => p !== filePath)].slice(0, MAX_OPENED_PATHS);
+    if (recent) {
+      const entry: RecentFile = { path: filePath, name: path.basename(filePath), openedAt: new Date().toISOString() };
+      this.data.recentFiles = [entry, ...this.data.recentFiles.filter((f) => f.path !== filePath)].slice(0, MAX_RECENT_FILES);
+    }
+    this.save();
+  }
+
+  setWindow(window: NonNullable<SettingsData['window']>): void {
+    this.data.window = window;
+    this.save();
+  }
+
+  private save(): void {
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, `${JSON.stringify(this.data, null, 2)}\n`);
+    fs.renameSync(temporary, this.file);
+  }
+}

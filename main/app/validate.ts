@@ -1,0 +1,135 @@
+import type { Channel, RequestOf } from './contract.js';
+
+/**
+ * Argument checks for every channel. Both transports run these before a
+ * handler sees a request, so a malformed request from a compromised page or a
+ * stray HTTP client gets a clear BAD_REQUEST instead of reaching the engine.
+ */
+export class BadRequest extends Error {
+  override readonly name = 'BadRequest';
+}
+
+type Check = (value: unknown, at: string) => void;
+
+const MAX_PATH_CHARS = 4096;
+const MAX_PAGE_ROWS = 5000;
+const MAX_RAW_CHARS = 16 * 1024 * 1024;
+
+function fail(at: string, expected: string): never {
+  throw new BadRequest(`${at || 'request'} must be ${expected}.`);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function object(shape: Record<string, Check>, optional: readonly string[] = []): Check {
+  return (value, at) => {
+    if (!isObject(value)) fail(at, 'an object');
+    for (const key of Object.keys(value)) {
+      if (!(key in shape)) fail(`${at ? `${at}.` : ''}${key}`, 'absent (unknown property)');
+    }
+    for (const [key, check] of Object.entries(shape)) {
+      const path = at ? `${at}.${key}` : key;
+      if (value[key] === undefined) {
+        if (!optional.includes(key)) fail(path, 'present');
+        continue;
+      }
+      check(value[key], path);
+    }
+  };
+}
+
+const empty: Check = object({});
+
+function string(maxChars = 1024, nonEmpty = true): Check {
+  return (value, at) => {
+    if (typeof value !== 'string') fail(at, 'a string');
+    if (nonEmpty && value.length === 0) fail(at, 'a non-empty string');
+    if (value.length > maxChars) fail(at, `at most ${maxChars} characters`);
+    if (value.includes('\0')) fail(at, 'free of NUL characters');
+  };
+}
+
+const path: Check = string(MAX_PATH_CHARS);
+
+function integer(min: number, max = Number.MAX_SAFE_INTEGER): Check {
+  return (value, at) => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail(at, `an integer from ${min} to ${max}`);
+  };
+}
+
+const boolean: Check = (value, at) => {
+  if (typeof value !== 'boolean') fail(at, 'true or false');
+};
+
+function oneOf(...choices: readonly string[]): Check {
+  return (value, at) => {
+    if (typeof value !== 'string' || !choices.includes(value)) fail(at, `one of ${choices.join(', ')}`);
+  };
+}
+
+/** Rule files are arbitrary JSON checked by the rules language itself; here only their size is bounded. */
+const json: Check = (value, at) => {
+  if (!isObject(value)) fail(at, 'a JSON object');
+  if (JSON.stringify(value).length > 4 * 1024 * 1024) fail(at, 'smaller than 4 MiB');
+};
+
+const overrides: Check = object(
+  { format: oneOf('csv', 'jsonl'), delimiter: string(4), hasHeader: boolean, encoding: string(32) },
+  ['format', 'delimiter', 'hasHeader', 'encoding'],
+);
+
+const failure: Check = (value, at) => {
+  if (!isObject(value)) fail(at, 'an object');
+  if (value.mode === 'fast') return object({ mode: oneOf('fast') })(value, at);
+  object({ mode: oneOf('soft'), maxErrors: (v, p) => v === null || integer(0)(v, p) })(value, at);
+};
+
+const CHECKS: { [C in Channel]: Check } = {
+  'app/info': empty,
+  'files/recent': empty,
+  'files/open': object({ path }),
+  'files/preview': object({ path, overrides, maxRows: integer(1, 10_000) }, ['overrides', 'maxRows']),
+  'rules/preview': object({ path, draft: (v, at) => { if (v === null || v === undefined) fail(at, 'present'); }, overrides }, ['overrides']),
+  'rules/load': object({ path }),
+  'rules/save': object({ path, ruleFile: json }),
+  'import/start': object(
+    { path, table: string(128), ruleFile: json, overrides, failure, restart: boolean },
+    ['table', 'ruleFile', 'overrides', 'failure', 'restart'],
+  ),
+  'import/resume': object({ importId: integer(1) }),
+  'import/control': object({ importId: integer(1), action: oneOf('pause', 'resume', 'cancel') }),
+  'import/state': object({ importId: integer(1) }),
+  'imports/list': empty,
+  'quarantine/page': object(
+    {
+      importId: integer(1),
+      status: oneOf('open', 'fixed', 'discarded'),
+      rule: string(256),
+      field: string(256),
+      offset: integer(0),
+      limit: integer(0, MAX_PAGE_ROWS),
+    },
+    ['status', 'rule', 'field'],
+  ),
+  'quarantine/summary': object({ importId: integer(1) }),
+  'quarantine/retry': object({ id: integer(1), raw: string(MAX_RAW_CHARS, false) }),
+  'quarantine/revalidate': object({ importId: integer(1) }),
+  'tables/list': empty,
+  'tables/page': object(
+    { table: string(256), offset: integer(0), limit: integer(0, MAX_PAGE_ROWS), orderBy: string(256), descending: boolean, filter: string(1024, false) },
+    ['orderBy', 'descending', 'filter'],
+  ),
+  'export/start': (value, at) => {
+    object({ kind: oneOf('table', 'quarantine'), table: string(256), importId: integer(1), path, format: oneOf('csv', 'jsonl') }, ['table', 'importId'])(value, at);
+    const request = value as { kind: string; table?: string; importId?: number };
+    if (request.kind === 'table' && request.table === undefined) fail('table', 'present when exporting a table');
+    if (request.kind === 'quarantine' && request.importId === undefined) fail('importId', 'present when exporting a quarantine');
+  },
+};
+
+/** Returns the request typed for its channel, or throws BadRequest naming the first problem. */
+export function validateRequest<C extends Channel>(channel: C, request: unknown): RequestOf<C> {
+  CHECKS[channel](request ?? {}, '');
+  return (request ?? {}) as RequestOf<C>;
+}

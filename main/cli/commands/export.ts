@@ -1,0 +1,40 @@
+import { SluiceError } from '../../engine/errors.js';
+import { exportFormatFromPath, exportQuarantine, exportTable } from '../../engine/export/export-table.js';
+import { Store } from '../../engine/store/store.js';
+import { oneOf, parseCommandArgs, requireString } from '../args.js';
+import { formatCount, printError, printLine } from '../output.js';
+import { EXIT, type CommandResult } from '../exit-codes.js';
+import { resolveImportId } from './resolve-import.js';
+
+export const EXPORT_USAGE = `Usage: sluice export --db <store> --table <name> --out <file> [--format csv|jsonl]
+       sluice export --db <store> --quarantine <importId|latest> --out <file> [--format csv|jsonl]`;
+
+export async function exportCommand(argv: string[]): Promise<CommandResult> {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { db: { type: 'string' }, table: { type: 'string' }, quarantine: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' } },
+    EXPORT_USAGE,
+  );
+  if (values.help) {
+    printLine(EXPORT_USAGE);
+    return { exitCode: EXIT.OK };
+  }
+  if (positionals.length > 0) throw new SluiceError('USAGE', `export takes no positional arguments.\n${EXPORT_USAGE}`);
+  const dbPath = requireString(values.db, '--db', EXPORT_USAGE);
+  const out = requireString(values.out, '--out', EXPORT_USAGE);
+  if ((values.table === undefined) === (values.quarantine === undefined)) {
+    throw new SluiceError('USAGE', `Give either --table or --quarantine.\n${EXPORT_USAGE}`);
+  }
+  const format = oneOf(values.format, ['csv', 'jsonl'] as const, '--format') ?? exportFormatFromPath(out);
+  const store = Store.open(dbPath, { mustExist: true });
+  try {
+    const summary =
+      values.table !== undefined
+        ? await exportTable(store, String(values.table), out, { format })
+        : await exportQuarantine(store, resolveImportId(store, String(values.quarantine)), out, { format });
+    printError(`wrote ${formatCount(summary.rowsWritten)} rows to ${summary.path}`);
+    return { exitCode: EXIT.OK };
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,132 @@
+import { SluiceError } from '../../engine/errors.js';
+import { ImportControl } from '../../engine/pipeline/import-control.js';
+import { runImport } from '../../engine/pipeline/run-import.js';
+import type { FailurePolicy, ImportSummary } from '../../engine/types.js';
+import { nonNegativeInteger, oneOf, parseCommandArgs, positiveInteger, requireString } from '../args.js';
+import { formatCount, formatDuration, printError, printLine } from '../output.js';
+import { ProgressBar } from '../progress-bar.js';
+import { EXIT, type CommandResult } from '../exit-codes.js';
+
+export const IMPORT_USAGE = `Usage: sluice import <file> --db <store.sqlite> [--table <name>] [--schema <rules.json>]
+       [--key <col>[,<col>]] [--format csv|jsonl] [--delimiter C] [--no-header] [--encoding E]
+       [--workers N] [--batch-rows N] [--resume | --restart] [--fail-fast] [--max-errors N]
+       [--redact] [--json] [--debug]`;
+
+export async function importCommand(argv: string[]): Promise<CommandResult> {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
+      db: { type: 'string' },
+      table: { type: 'string' },
+      schema: { type: 'string' },
+      key: { type: 'string' },
+      format: { type: 'string' },
+      delimiter: { type: 'string' },
+      'no-header': { type: 'boolean' },
+      encoding: { type: 'string' },
+      workers: { type: 'string' },
+      'batch-rows': { type: 'string' },
+      resume: { type: 'boolean' },
+      restart: { type: 'boolean' },
+      'fail-fast': { type: 'boolean' },
+      'max-errors': { type: 'string' },
+      redact: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    IMPORT_USAGE,
+  );
+  if (values.help) {
+    printLine(IMPORT_USAGE);
+    return { exitCode: EXIT.OK };
+  }
+  if (positionals.length !== 1) throw new SluiceError('USAGE', `import takes exactly one file.\n${IMPORT_USAGE}`);
+  if (values.resume && values.restart) throw new SluiceError('USAGE', '--resume and --restart cannot be used together.');
+  if (values['fail-fast'] && values['max-errors'] !== undefined) {
+    throw new SluiceError('USAGE', '--fail-fast and --max-errors cannot be used together.');
+  }
+  const maxErrors = nonNegativeInteger(values['max-errors'], '--max-errors');
+  const failure: FailurePolicy = values['fail-fast'] ? { mode: 'fast' } : { mode: 'soft', maxErrors: maxErrors ?? null };
+  const key = typeof values.key === 'string' ? values.key.split(',').map((name) => name.trim()).filter(Boolean) : undefined;
+  if (key && key.length === 0) throw new SluiceError('USAGE', '--key needs at least one column name.');
+  const workers = positiveInteger(values.workers, '--workers');
+  const batchRows = positiveInteger(values['batch-rows'], '--batch-rows');
+  const format = oneOf(values.format, ['csv', 'jsonl'] as const, '--format');
+
+  const control = new ImportControl();
+  const bar = new ProgressBar();
+  let signals = 0;
+  const onSignal = () => {
+    signals++;
+    if (signals > 1) {
+      // Every commit is a transaction, so stopping here loses nothing that was reported as committed.
+      bar.clear();
+      printError('stopped.');
+      process.exit(EXIT.CANCELLED);
+    }
+    bar.clear();
+    printError('cancelling: finishing the batches in flight (press Ctrl+C again to stop at once)…');
+    control.cancel();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let summary: ImportSummary;
+  try {
+    summary = await runImport(
+      {
+        sourcePath: positionals[0]!,
+        dbPath: requireString(values.db, '--db', IMPORT_USAGE),
+        ...(values.table !== undefined ? { table: String(values.table) } : {}),
+        ...(values.schema !== undefined ? { schemaPath: String(values.schema) } : {}),
+        ...(key ? { key } : {}),
+        ...(format ? { format } : {}),
+        ...(values.delimiter !== undefined ? { delimiter: String(values.delimiter) } : {}),
+        ...(values['no-header'] ? { hasHeader: false } : {}),
+        ...(values.encoding !== undefined ? { encoding: String(values.encoding) } : {}),
+        ...(workers ? { workers } : {}),
+        ...(batchRows ? { batchRows } : {}),
+        resume: values.resume === true,
+        restart: values.restart === true,
+        failure,
+        redact: values.redact === true,
+      },
+      {
+        control,
+        onProgress: (progress) => bar.update(progress),
+        onStart: ({ importId, table, resumed }) => {
+          if (!values.json) printError(`${resumed ? 'resuming' : 'starting'} import #${importId} into table "${table}"`);
+        },
+      },
+    );
+  } finally {
+    bar.clear();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  if (values.json) {
+    const { error: _error, ...fields } = summary;
+    printLine(JSON.stringify(fields));
+  } else {
+    printLine(describeSummary(summary));
+  }
+  if (summary.status === 'cancelled') {
+    printError(`import #${summary.importId} cancelled; continue it with --resume.`);
+    return { exitCode: EXIT.CANCELLED };
+  }
+  if (summary.status === 'failed') {
+    printError(summary.error?.message ?? 'the import failed.');
+    return { exitCode: EXIT.ERROR };
+  }
+  return { exitCode: EXIT.OK };
+}
+
+function describeSummary(summary: ImportSummary): string {
+  return [
+    `import #${summary.importId} ${summary.status}: table "${summary.table}"`,
+    `  rows read         ${formatCount(summary.rowsRead)}`,
+    `  inserted          ${formatCount(summary.rowsInserted)}`,
+    `  updated           ${formatCount(summary.rowsUpdated)}`,
+    `  quarantined       ${formatCount(summary.rowsQuarantined)}${summary.rowsQuarantined > 0 ? `  (see: sluice quarantine --import ${summary.importId})` : ''}`,
+    `  took              ${formatDuration(summary.durationMs / 1000)}`,
+  ].join('\n');
+}

@@ -1,0 +1,66 @@
+import { SluiceError } from '../../engine/errors.js';
+import { Store } from '../../engine/store/store.js';
+import { isResumable } from '../../engine/store/import-records.js';
+import { parseCommandArgs, requireString } from '../args.js';
+import { formatCount, formatTable, printLine } from '../output.js';
+import { EXIT, type CommandResult } from '../exit-codes.js';
+
+export const STATUS_USAGE = `Usage: sluice status --db <store> [--json]`;
+
+export async function statusCommand(argv: string[]): Promise<CommandResult> {
+  const { values, positionals } = parseCommandArgs(argv, { db: { type: 'string' }, json: { type: 'boolean' } }, STATUS_USAGE);
+  if (values.help) {
+    printLine(STATUS_USAGE);
+    return { exitCode: EXIT.OK };
+  }
+  if (positionals.length > 0) throw new SluiceError('USAGE', `status takes no positional arguments.\n${STATUS_USAGE}`);
+  const store = Store.open(requireString(values.db, '--db', STATUS_USAGE), { mustExist: true });
+  try {
+    const imports = store.imports.list();
+    if (values.json) {
+      for (const record of imports) {
+        printLine(
+          JSON.stringify({
+            importId: record.id,
+            source: record.sourcePath,
+            table: record.table,
+            status: record.status,
+            resumable: isResumable(record),
+            ...record.counters,
+            nextByteOffset: record.nextByteOffset,
+            totalBytes: record.fingerprint.size,
+            error: record.errorMessage,
+            startedAt: record.startedAt,
+            updatedAt: record.updatedAt,
+          }),
+        );
+      }
+      return { exitCode: EXIT.OK };
+    }
+    if (imports.length === 0) {
+      printLine('No imports yet.');
+      return { exitCode: EXIT.OK };
+    }
+    printLine(
+      formatTable(
+        ['id', 'status', 'table', 'read', 'inserted', 'updated', 'quarantined', 'progress', 'resumable', 'source'],
+        imports.map((record) => [
+          String(record.id),
+          record.status,
+          record.table,
+          formatCount(record.counters.rowsRead),
+          formatCount(record.counters.rowsInserted),
+          formatCount(record.counters.rowsUpdated),
+          formatCount(record.counters.rowsQuarantined),
+          `${record.fingerprint.size > 0 ? Math.floor((100 * record.nextByteOffset) / record.fingerprint.size) : 100}%`,
+          isResumable(record) ? 'yes' : 'no',
+          record.sourcePath,
+        ]),
+      ),
+    );
+    for (const record of imports.filter((r) => r.errorMessage)) printLine(`#${record.id}: ${record.errorMessage}`);
+    return { exitCode: EXIT.OK };
+  } finally {
+    store.close();
+  }
+}

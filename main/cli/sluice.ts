@@ -1,0 +1,62 @@
+/**
+ * The `sluice` command line: import, export, infer, quarantine, status.
+ * Exit codes: 0 done, 1 error (one line on stderr), 2 usage error, 130 cancelled.
+ */
+import { isSluiceError, serializeError } from '../engine/errors.js';
+import { EXIT, type CommandResult } from './exit-codes.js';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
+import { inferCommand } from './commands/infer.js';
+import { quarantineCommand } from './commands/quarantine.js';
+import { statusCommand } from './commands/status.js';
+import { printError, printLine } from './output.js';
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<CommandResult>> = {
+  import: importCommand,
+  export: exportCommand,
+  infer: inferCommand,
+  quarantine: quarantineCommand,
+  status: statusCommand,
+};
+
+const USAGE = `Sluice: clean, validate and query big CSV/JSONL files on your machine.
+
+Usage: sluice <command> [options]   (sluice <command> --help for its options)
+
+Commands:
+  import <file> --db <store>      stream a CSV/JSONL file into a table, quarantining bad rows
+  export --db <store> ...         write a table or an import's quarantine to CSV/JSONL
+  infer <file>                    print a rule file (Table Schema) inferred from a sample
+  quarantine --db <store>         list quarantined rows with their reasons
+  status --db <store>             list imports, their counters and whether they can resume`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    printLine(USAGE);
+    return command ? EXIT.OK : EXIT.USAGE;
+  }
+  if (command === '--version') {
+    printLine('0.1.0');
+    return EXIT.OK;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    printError(`unknown command "${command}".\n${USAGE}`);
+    return EXIT.USAGE;
+  }
+  try {
+    return (await run(rest)).exitCode;
+  } catch (error) {
+    if (rest.includes('--debug') && error instanceof Error) process.stderr.write(`${error.stack ?? error.message}\n`);
+    if (isSluiceError(error)) {
+      printError(error.message);
+      return error.code === 'USAGE' ? EXIT.USAGE : error.code === 'CANCELLED' ? EXIT.CANCELLED : EXIT.ERROR;
+    }
+    printError(`unexpected error: ${serializeError(error).message} (run with --debug for details)`);
+    return EXIT.ERROR;
+  }
+}
+
+const exitCode = await main(process.argv.slice(2));
+process.exitCode = exitCode;

@@ -1,0 +1,307 @@
+import Papa from 'papaparse';
+import type { CompiledRules, SqlValue } from '../rules/contract.js';
+import { compileRules, parseRuleFile } from '../rules/index.js';
+import type { RowFailure } from '../types.js';
+import { type Decoder, createDecoder } from '../source/encoding.js';
+import { CsvBoundaryScanner } from '../source/record-boundary.js';
+import type { ChunkJob, ChunkResult, WorkerConfig } from './chunk-types.js';
+import { ChunkResultBuilder } from './chunk-result-builder.js';
+import { describeJsonError, jsonValueKind } from './json-errors.js';
+
+/**
+ * Parses and validates one chunk of whole records. Pure and synchronous: the
+ * worker entry point only wraps it, and tests call it directly.
+ */
+export class ChunkProcessor {
+  private readonly rules: CompiledRules;
+  private readonly decoder: Decoder;
+  private readonly columnIndex: Map<string, number>;
+  private readonly lineMark: string;
+
+  constructor(private readonly config: WorkerConfig) {
+    const ruleFile = config.ruleFile === null ? null : parseRuleFile(config.ruleFile);
+    this.rules = compileRules(ruleFile, {
+      sourceColumns: config.sourceColumns,
+      redact: config.redact,
+      sourceKind: config.dialect.format,
+      ...(config.keyOverride ? { keyOverride: config.keyOverride } : {}),
+    });
+    this.decoder = createDecoder(config.dialect.encoding, config.dialect.encoding === 'utf-8');
+    this.columnIndex = new Map(config.sourceColumns.map((name, i) => [name, i]));
+    this.lineMark = config.dialect.newline === '\r' ? '\r' : '\n';
+  }
+
+  get width(): number {
+    return this.rules.columns.length;
+  }
+
+  process(job: ChunkJob): ChunkResult {
+    let text: string;
+    try {
+      text = this.decoder.decode(job.bytes);
+    } catch {
+      return this.processInvalidUtf8(job);
+    }
+    const builder = new ChunkResultBuilder(job, this.width);
+    if (this.config.dialect.format === 'jsonl') this.processJsonl(text, job, builder);
+    else this.processCsv(text, job, builder);
+    return builder.finish(countOccurrences(text, this.lineMark));
+  }
+
+  /** Byte length of text[start, end), fast when the chunk is one byte per character. */
+  private byteMapper(text: string, job: ChunkJob): (start: number, end: number) => number {
+    const encoding = this.config.dialect.encoding;
+    if (encoding === 'utf-16le' || encoding === 'utf-16be') return (start, end) => 2 * (end - start);
+    if (encoding === 'windows-1252' || text.length === job.bytes.length) return (start, end) => end - start;
+    return (start, end) => Buffer.byteLength(text.slice(start, end), 'utf8');
+  }
+
+  private processCsv(text: string, job: ChunkJob, builder: ChunkResultBuilder): void {
+    const { delimiter, quoteChar, newline } = this.config.dialect;
+    const expectedFields = this.config.sourceColumns.length;
+    const byteLength = this.byteMapper(text, job);
+    const lines = new LineCounter(text, this.lineMark);
+    const out: SqlValue[] = new Array<SqlValue>(this.width);
+    let start = 0;
+    let byteOffset = 0;
+
+    Papa.parse<string[]>(text, {
+      delimiter,
+      quoteChar,
+      escapeChar: quoteChar,
+      newline,
+      skipEmptyLines: false,
+      step: (result) => {
+        const end = result.meta.cursor;
+        if (start >= text.length) return; // papaparse's empty row after a final terminator
+        const rowBytes = byteLength(start, end);
+        const lineOffset = lines.breaksBefore(start);
+        const fields = result.data;
+        if (fields.length === 1 && fields[0] === '' && isBlank(text, start, end)) {
+          builder.blankLine();
+        } else if (result.errors.length > 0) {
+          builder.reject(lineOffset, byteOffset, rawOf(text, start, end), result.errors.map((e) => csvSyntaxFailure(e)));
+        } else if (fields.length !== expectedFields) {
+          builder.reject(lineOffset, byteOffset, rawOf(text, start, end), [
+            {
+              field: null,
+              rule: 'row-shape',
+              message: `expected ${expectedFields} fields, found ${fields.length}`,
+            },
+          ]);
+        } else {
+          this.validateInto(builder, fields, out, lineOffset, byteOffset, rowBytes, text, start, end);
+        }
+        byteOffset += rowBytes;
+        start = end;
+      },
+    });
+  }
+
+  private processJsonl(text: string, job: ChunkJob, builder: ChunkResultBuilder): void {
+    const byteLength = this.byteMapper(text, job);
+    const width = this.config.sourceColumns.length;
+    const out: SqlValue[] = new Array<SqlValue>(this.width);
+    const values: unknown[] = new Array<unknown>(width);
+    let start = 0;
+    let byteOffset = 0;
+    let lineOffset = 0;
+    while (start < text.length) {
+      const newlineAt = text.indexOf('\n', start);
+      const end = newlineAt === -1 ? text.length : newlineAt + 1;
+      const rowBytes = byteLength(start, end);
+      const line = rawOf(text, start, end);
+      if (line.trim() === '') {
+        builder.blankLine();
+      } else {
+        this.processJsonLine(line, values, out, builder, lineOffset, byteOffset, rowBytes, text, start, end);
+      }
+      byteOffset += rowBytes;
+      lineOffset++;
+      start = end;
+    }
+  }
+
+  private processJsonLine(
+    line: string,
+    values: unknown[],
+    out: SqlValue[],
+    builder: ChunkResultBuilder,
+    lineOffset: number,
+    byteOffset: number,
+    rowBytes: number,
+    text: string,
+    start: number,
+    end: number,
+  ): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch (error) {
+      builder.reject(lineOffset, byteOffset, line, [{ field: null, rule: 'json-syntax', message: describeJsonError(error, line) }]);
+      return;
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      builder.reject(lineOffset, byteOffset, line, [
+        { field: null, rule: 'json-object', message: `expected a JSON object, found ${jsonValueKind(parsed)}` },
+      ]);
+      return;
+    }
+    const record = parsed as Record<string, unknown>;
+    values.fill(undefined);
+    let unknownKeys: string[] | null = null;
+    for (const key in record) {
+      const index = this.columnIndex.get(key);
+      if (index === undefined) (unknownKeys ??= []).push(key);
+      else values[index] = record[key];
+    }
+    if (unknownKeys) {
+      builder.reject(
+        lineOffset,
+        byteOffset,
+        line,
+        unknownKeys.map((key) => ({
+          field: key,
+          rule: 'unknown-field',
+          message: `"${key}" is not a column of the table (columns come from the schema or the first lines of the file)`,
+        })),
+      );
+      return;
+    }
+    this.validateInto(builder, values, out, lineOffset, byteOffset, rowBytes, text, start, end);
+  }
+
+  private validateInto(
+    builder: ChunkResultBuilder,
+    values: readonly unknown[],
+    out: SqlValue[],
+    lineOffset: number,
+    byteOffset: number,
+    rowBytes: number,
+    text: string,
+    start: number,
+    end: number,
+  ): void {
+    const outcome = this.rules.validate(values, out);
+    if (outcome?.errors) {
+      builder.reject(lineOffset, byteOffset, rawOf(text, start, end), outcome.errors);
+      return;
+    }
+    builder.accept(out, lineOffset, byteOffset, rowBytes);
+    if (outcome?.warnings) builder.warn(lineOffset, outcome.warnings);
+  }
+
+  /**
+   * A chunk with bytes that are not valid UTF-8: records that decode are
+   * processed as usual; each record that does not is quarantined with its bytes
+   * shown as windows-1252, so nothing is lost and nothing is replaced silently.
+   */
+  private processInvalidUtf8(job: ChunkJob): ChunkResult {
+    const records = splitRecordBytes(job.bytes, this.config);
+    const builder = new ChunkResultBuilder(job, this.width);
+    const latin1 = createDecoder('windows-1252');
+    let lineBreaks = 0;
+    for (const record of records) {
+      const bytes = job.bytes.subarray(record.start, record.end);
+      let recordText: string | null = null;
+      try {
+        recordText = this.decoder.decode(bytes);
+      } catch {
+        recordText = null;
+      }
+      if (recordText === null) {
+        const raw = latin1.decode(bytes);
+        builder.reject(lineBreaks, record.start, raw.replace(/\r?\n$/, ''), [
+          {
+            field: null,
+            rule: 'encoding',
+            message: 'bytes are not valid UTF-8 (shown as windows-1252; re-run with --encoding windows-1252 if the whole file uses it)',
+          },
+        ]);
+        lineBreaks += countOccurrences(raw, this.lineMark);
+        continue;
+      }
+      builder.setBase(lineBreaks, record.start);
+      const recordJob = { ...job, bytes: bytes };
+      if (this.config.dialect.format === 'jsonl') this.processJsonl(recordText, recordJob, builder);
+      else this.processCsv(recordText, recordJob, builder);
+      builder.setBase(0, 0);
+      lineBreaks += countOccurrences(recordText, this.lineMark);
+    }
+    return builder.finish(lineBreaks);
+  }
+
+}
+
+function splitRecordBytes(bytes: Uint8Array, config: WorkerConfig): { start: number; end: number }[] {
+  // Record boundaries are ASCII, so a byte-level split works even where decoding fails.
+  const records: { start: number; end: number }[] = [];
+  let start = 0;
+  if (config.dialect.format === 'jsonl') {
+    for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) {
+      records.push({ start, end: i + 1 });
+      start = i + 1;
+    }
+  } else {
+    const scanner = new CsvBoundaryScanner({
+      delimiter: config.dialect.delimiter,
+      quoteChar: config.dialect.quoteChar,
+      newline: config.dialect.newline,
+      unitBytes: 1,
+      bigEndian: false,
+    });
+    scanner.scan(bytes, 0, bytes.length, (offset) => {
+      records.push({ start, end: offset });
+      start = offset;
+    });
+  }
+  if (start < bytes.length) records.push({ start, end: bytes.length });
+  return records;
+}
+
+/** Counts line breaks before a position, moving forward only (records arrive in order). */
+class LineCounter {
+  private readonly positions: number[] = [];
+  private next = 0;
+  constructor(text: string, mark: string) {
+    for (let i = text.indexOf(mark); i !== -1; i = text.indexOf(mark, i + 1)) this.positions.push(i);
+  }
+  breaksBefore(offset: number): number {
+    while (this.next < this.positions.length && this.positions[this.next]! < offset) this.next++;
+    return this.next;
+  }
+}
+
+function countOccurrences(text: string, mark: string): number {
+  let count = 0;
+  for (let i = text.indexOf(mark); i !== -1; i = text.indexOf(mark, i + 1)) count++;
+  return count;
+}
+
+function isBlank(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x0a && c !== 0x0d) return false;
+  }
+  return true;
+}
+
+/** The record's text without its terminator. */
+function rawOf(text: string, start: number, end: number): string {
+  let stop = end;
+  if (stop > start && text.charCodeAt(stop - 1) === 0x0a) stop--;
+  if (stop > start && text.charCodeAt(stop - 1) === 0x0d) stop--;
+  return text.slice(start, stop);
+}
+
+function csvSyntaxFailure(error: Papa.ParseError): RowFailure {
+  const messages: Record<string, string> = {
+    MissingQuotes: 'a quoted field is not closed (missing closing quote)',
+    InvalidQuotes: 'a quote inside a quoted field is not escaped (write "" for a literal quote)',
+    UndetectableDelimiter: 'could not detect the delimiter',
+    TooFewFields: 'too few fields',
+    TooManyFields: 'too many fields',
+  };
+  return { field: null, rule: 'csv-syntax', message: messages[error.code] ?? 'malformed CSV record' };
+}
+

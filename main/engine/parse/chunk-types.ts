@@ -1,0 +1,63 @@
+/** The main ⇄ worker contract: what a worker is told once, and what it gets and returns per chunk. */
+import type { Dialect, RowFailure } from '../types.js';
+import type { SqlValue } from '../rules/contract.js';
+
+export interface WorkerConfig {
+  dialect: Dialect;
+  /** Source columns in file order (de-duplicated header, or JSONL keys). */
+  sourceColumns: string[];
+  /** The parsed rule file (plain JSON), or null for "no rules". */
+  ruleFile: unknown;
+  keyOverride: string[] | null;
+  redact: boolean;
+}
+
+export interface ChunkJob {
+  /** Position of the chunk in the source; results are committed in this order. */
+  seq: number;
+  /** Absolute byte offset of bytes[0] in the source file. */
+  startOffset: number;
+  /** Whole records only (the last chunk of a file may lack its final terminator). Transferred, not copied. */
+  bytes: Uint8Array;
+}
+
+/** A record that will not be written, with everything needed to find and fix it. */
+export interface RejectedRecord {
+  /** 0-based index of the record within the chunk. */
+  recordIndex: number;
+  /** Line breaks between the chunk start and the record start. */
+  lineOffset: number;
+  /** Byte offset of the record relative to the chunk start. */
+  byteOffset: number;
+  raw: string;
+  errors: RowFailure[];
+}
+
+export interface WarnedRecord {
+  recordIndex: number;
+  lineOffset: number;
+  warnings: RowFailure[];
+}
+
+export interface ChunkResult {
+  seq: number;
+  /** Data records in the chunk (blank lines excluded). */
+  records: number;
+  blankLines: number;
+  /** Line breaks in the whole chunk, to number the lines of the next one. */
+  lineBreaks: number;
+  byteLength: number;
+  /** Width of one row in `values`. */
+  width: number;
+  /** Valid rows, flattened: row i is values[i*width … (i+1)*width). */
+  values: SqlValue[];
+  /**
+   * Per valid row: [recordIndex, lineOffset, byteOffset, byteLength], so a row
+   * that fails at write time can still be quarantined with its position.
+   */
+  validMeta: Float64Array;
+  rejected: RejectedRecord[];
+  warned: WarnedRecord[];
+}
+
+export const VALID_META_STRIDE = 4;

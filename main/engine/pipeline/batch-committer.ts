@@ -1,0 +1,152 @@
+import type Database from 'better-sqlite3';
+import type { ChunkResult, RejectedRecord } from '../parse/chunk-types.js';
+import { VALID_META_STRIDE } from '../parse/chunk-types.js';
+import type { Store } from '../store/store.js';
+import type { Checkpoint } from '../store/import-records.js';
+import type { TableWriter } from '../store/table-writer.js';
+import type { FailurePolicy, ImportCounters } from '../types.js';
+import { SluiceError } from '../errors.js';
+
+/** Reads a record's original text back from the source, for rows the store refuses. */
+export type RawReader = (byteOffset: number, byteLength: number) => string;
+
+/**
+ * Commits chunk results in source order. Each chunk's rows, its quarantined
+ * records and the checkpoint that moves past it are one transaction, so a
+ * crash leaves either all of a chunk or none of it, and a resume neither
+ * skips nor repeats a row.
+ */
+export class BatchCommitter {
+  private readonly position: Checkpoint;
+  private readonly commitTransaction: Database.Transaction<(result: ChunkResult, startOffset: number) => string | null>;
+
+  constructor(
+    private readonly store: Store,
+    private readonly importId: number,
+    private readonly writer: TableWriter,
+    start: Checkpoint,
+    private readonly policy: FailurePolicy,
+    private readonly readRaw: RawReader,
+  ) {
+    this.position = { ...start, counters: { ...start.counters } };
+    this.commitTransaction = store.db.transaction((result: ChunkResult, startOffset: number) =>
+      this.commitInTransaction(result, startOffset),
+    );
+  }
+
+  get counters(): ImportCounters {
+    return this.position.counters;
+  }
+
+  get checkpoint(): Checkpoint {
+    return this.position;
+  }
+
+  /** Commits one chunk; returns an error when the failure policy says to stop. */
+  commit(result: ChunkResult, startOffset: number, activeMs: number): SluiceError | null {
+    this.position.activeMs = activeMs;
+    const snapshot = structuredClone(this.position);
+    try {
+      const failFastMessage = this.commitTransaction.immediate(result, startOffset);
+      if (failFastMessage) return new SluiceError('FAIL_FAST', failFastMessage);
+    } catch (error) {
+      // The transaction rolled back; so does our view of the position.
+      Object.assign(this.position, snapshot);
+      if (error instanceof SluiceError && error.code === 'FAIL_FAST') return error;
+      throw error;
+    }
+    if (this.policy.mode === 'soft' && this.policy.maxErrors !== null && this.position.counters.rowsQuarantined > this.policy.maxErrors) {
+      return new SluiceError(
+        'ERROR_BUDGET_EXCEEDED',
+        `Stopped: ${this.position.counters.rowsQuarantined} rows were quarantined, more than the error budget of ${this.policy.maxErrors}. The import can be resumed (--resume, with a larger --max-errors).`,
+      );
+    }
+    return null;
+  }
+
+  private commitInTransaction(result: ChunkResult, startOffset: number): string | null {
+    const failFast = this.policy.mode === 'fast';
+    const firstBad = failFast ? result.rejected[0] : undefined;
+    const validCount = firstBad ? countValidBefore(result.validMeta, firstBad.recordIndex) : result.validMeta.length / VALID_META_STRIDE;
+    const outcome = this.writer.write(result.values, validCount);
+    const position = this.position;
+    const counters = position.counters;
+
+    if (failFast && (firstBad || outcome.refused.length > 0)) {
+      const refusedFirst = outcome.refused[0];
+      if (refusedFirst && (!firstBad || result.validMeta[refusedFirst.index * VALID_META_STRIDE]! < firstBad.recordIndex)) {
+        // The store refused a row: undo the whole chunk so the checkpoint stays before it.
+        const line = position.nextLine + result.validMeta[refusedFirst.index * VALID_META_STRIDE + 1]!;
+        throw new SluiceError('FAIL_FAST', `Stopped at the first bad row (--fail-fast): line ${line}: ${describe(refusedFirst.errors)}`);
+      }
+      const bad = firstBad!;
+      // Keep the rows before the bad one; the checkpoint points at the bad row so a resume starts there.
+      counters.rowsRead += bad.recordIndex;
+      counters.rowsValid += validCount;
+      counters.rowsInserted += outcome.inserted;
+      counters.rowsUpdated += outcome.updated;
+      counters.bytesRead += bad.byteOffset;
+      position.nextRowNumber += bad.recordIndex;
+      const line = position.nextLine + bad.lineOffset;
+      position.nextLine = line;
+      position.nextByteOffset = startOffset + bad.byteOffset;
+      this.store.imports.saveCheckpoint(this.importId, position);
+      return `Stopped at the first bad row (--fail-fast): line ${line}: ${describe(bad.errors)}`;
+    }
+
+    const firstRow = position.nextRowNumber;
+    const firstLine = position.nextLine;
+    for (const rejected of result.rejected) this.quarantine(rejected, firstRow, firstLine, startOffset);
+    for (const refused of outcome.refused) {
+      const at = refused.index * VALID_META_STRIDE;
+      const meta = result.validMeta;
+      const byteOffset = startOffset + meta[at + 2]!;
+      this.store.quarantine.add(this.importId, {
+        rowNumber: firstRow + meta[at]!,
+        line: firstLine + meta[at + 1]!,
+        byteOffset,
+        raw: this.readRaw(byteOffset, meta[at + 3]!),
+        errors: refused.errors,
+      });
+    }
+    for (const warned of result.warned) {
+      this.store.quarantine.addWarning(this.importId, firstRow + warned.recordIndex, firstLine + warned.lineOffset, warned.warnings);
+    }
+    counters.rowsRead += result.records;
+    counters.rowsValid += validCount;
+    counters.rowsInvalid += result.rejected.length;
+    counters.rowsInserted += outcome.inserted;
+    counters.rowsUpdated += outcome.updated;
+    counters.rowsQuarantined += result.rejected.length + outcome.refused.length;
+    counters.rowsWarned += result.warned.length;
+    counters.blankLines += result.blankLines;
+    counters.bytesRead += result.byteLength;
+    position.nextRowNumber += result.records;
+    position.nextLine += result.lineBreaks;
+    position.nextByteOffset = startOffset + result.byteLength;
+    position.nextChunkSeq = result.seq + 1;
+    this.store.imports.saveCheckpoint(this.importId, position);
+    return null;
+  }
+
+  private quarantine(rejected: RejectedRecord, firstRow: number, firstLine: number, startOffset: number): void {
+    this.store.quarantine.add(this.importId, {
+      rowNumber: firstRow + rejected.recordIndex,
+      line: firstLine + rejected.lineOffset,
+      byteOffset: startOffset + rejected.byteOffset,
+      raw: rejected.raw,
+      errors: rejected.errors,
+    });
+  }
+}
+
+function countValidBefore(meta: Float64Array, recordIndex: number): number {
+  let count = 0;
+  while (count * VALID_META_STRIDE < meta.length && meta[count * VALID_META_STRIDE]! < recordIndex) count++;
+  return count;
+}
+
+/** Names field and rule only: error output never carries row contents. */
+function describe(errors: readonly { field: string | null; rule: string }[]): string {
+  return errors.map((error) => (error.field ? `${error.field} failed ${error.rule}` : `record failed ${error.rule}`)).join('; ');
+}

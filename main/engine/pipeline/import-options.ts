@@ -1,0 +1,45 @@
+import type { FailurePolicy, ImportProgress, SourceFormat } from '../types.js';
+import type { ImportControl } from './import-control.js';
+
+export interface ImportOptions {
+  sourcePath: string;
+  dbPath: string;
+  /** Default: the file's base name, lower-cased, non-alphanumerics as '_'. */
+  table?: string;
+  /** A rule file (Table Schema JSON) already read, or a path to one. */
+  schema?: unknown;
+  schemaPath?: string;
+  key?: string[];
+  format?: SourceFormat;
+  delimiter?: string;
+  hasHeader?: boolean;
+  encoding?: string;
+  workers?: number;
+  /** Target rows per batch; converted to a byte size from the sample's average row width. */
+  batchRows?: number;
+  resume?: boolean;
+  restart?: boolean;
+  failure?: FailurePolicy;
+  redact?: boolean;
+  /** Advanced: limits, mostly for tests. */
+  maxRecordBytes?: number;
+  chunkTimeoutMs?: number;
+  maxWorkerHeapMb?: number;
+}
+
+export interface ImportHooks {
+  control?: ImportControl;
+  onProgress?: (progress: ImportProgress) => void;
+  /** Called once the import has an id (before any row is read). */
+  onStart?: (info: { importId: number; table: string; resumed: boolean }) => void;
+}
+
+export const DEFAULT_BATCH_ROWS = 8192;
+/** Bounds so a batch neither floods memory nor loses its per-call savings. */
+export const MIN_CHUNK_BYTES = 64 * 1024;
+export const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_CHUNK_TIMEOUT_MS = 120_000;
+export const DEFAULT_MAX_WORKER_HEAP_MB = 1024;
+/** Batches handed out per worker before the reader waits: enough to keep workers busy, bounded for memory. */
+export const IN_FLIGHT_PER_WORKER = 2;

@@ -1,0 +1,208 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import { SluiceError, serializeError } from '../errors.js';
+import { Store } from '../store/store.js';
+import { mapSqliteError } from '../store/sqlite-errors.js';
+import { TableWriter } from '../store/table-writer.js';
+import { WorkerPool } from '../pool/worker-pool.js';
+import { openSource } from '../source/open-source.js';
+import { readChunks } from '../source/chunk-reader.js';
+import { createDecoder } from '../source/encoding.js';
+import { describeFingerprintChange, fingerprintSource } from '../source/fingerprint.js';
+import type { ChunkResult, WorkerConfig } from '../parse/chunk-types.js';
+import type { ImportStatus, ImportSummary } from '../types.js';
+import { BatchCommitter } from './batch-committer.js';
+import { ChunkRunner, type ChunkPlace } from './chunk-runner.js';
+import { ImportControl } from './import-control.js';
+import {
+  DEFAULT_CHUNK_TIMEOUT_MS,
+  DEFAULT_MAX_WORKER_HEAP_MB,
+  IN_FLIGHT_PER_WORKER,
+  type ImportHooks,
+  type ImportOptions,
+} from './import-options.js';
+import { planImport } from './plan-import.js';
+import { ProgressMeter } from './progress.js';
+
+export function defaultWorkerCount(): number {
+  return Math.max(1, Math.min(os.availableParallelism(), 4));
+}
+
+interface InFlight {
+  place: ChunkPlace;
+  result: Promise<ChunkResult>;
+}
+
+/**
+ * Imports a CSV/JSONL file into a table of a store: streams it in chunks
+ * through the worker pool and commits results in source order. Throws a
+ * SluiceError when the import cannot start; once it has an id, every outcome
+ * (including failures) is returned as a summary and recorded in the store.
+ */
+export async function runImport(options: ImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
+  const startedAt = performance.now();
+  const control = hooks.control ?? new ImportControl();
+  const store = Store.open(options.dbPath);
+  let plan;
+  try {
+    plan = await planImport(options, store);
+  } catch (error) {
+    store.close();
+    throw error instanceof SluiceError ? error : mapSqliteError(error, options.dbPath);
+  }
+  const { record, spec } = plan;
+  hooks.onStart?.({ importId: record.id, table: record.table, resumed: plan.resumed });
+
+  const failure = options.failure ?? { mode: 'soft', maxErrors: null };
+  const workers = Math.max(1, options.workers ?? defaultWorkerCount());
+  const totalBytes = record.fingerprint.size - record.layout.dataStartOffset;
+  const meter = new ProgressMeter(record.id, totalBytes, startedAt, hooks.onProgress);
+  const activeMsBefore = record.activeMs;
+  const activeMs = () => activeMsBefore + (performance.now() - startedAt);
+
+  let status: ImportStatus = 'running';
+  let stopError: SluiceError | null = null;
+  let pool: WorkerPool | null = null;
+  let handle: fs.promises.FileHandle | null = null;
+  let committer: BatchCommitter | null = null;
+  const inFlight: InFlight[] = [];
+
+  try {
+    if (spec.columns.length === 0) {
+      status = 'completed';
+      return finish();
+    }
+    handle = await openSource(record.sourcePath);
+    const fd = handle.fd;
+    const decoder = createDecoder(record.layout.dialect.encoding);
+    const writer = new TableWriter(store.db, spec);
+    committer = new BatchCommitter(
+      store,
+      record.id,
+      writer,
+      {
+        nextByteOffset: record.nextByteOffset,
+        nextRowNumber: record.nextRowNumber,
+        nextLine: record.nextLine,
+        nextChunkSeq: record.nextChunkSeq,
+        counters: record.counters,
+        activeMs: record.activeMs,
+      },
+      failure,
+      (byteOffset, byteLength) => {
+        const bytes = Buffer.alloc(byteLength);
+        fs.readSync(fd, bytes, 0, byteLength, byteOffset);
+        return decoder.decode(bytes).replace(/\r?\n$/, '');
+      },
+    );
+    const config: WorkerConfig = {
+      dialect: record.layout.dialect,
+      sourceColumns: record.layout.columns,
+      ruleFile: record.schema,
+      keyOverride: record.options.key,
+      redact: record.options.redact,
+    };
+    pool = await WorkerPool.start(config, {
+      size: workers,
+      chunkTimeoutMs: options.chunkTimeoutMs ?? DEFAULT_CHUNK_TIMEOUT_MS,
+      maxHeapMb: options.maxWorkerHeapMb ?? DEFAULT_MAX_WORKER_HEAP_MB,
+    });
+    const runner = new ChunkRunner(pool, record.layout.dialect, fd, spec.columns.length, () => undefined);
+    const maxInFlight = workers * IN_FLIGHT_PER_WORKER;
+    const activeCommitter = committer;
+
+    const commitHead = async (): Promise<void> => {
+      const head = inFlight.shift()!;
+      const result = await head.result;
+      stopError = activeCommitter.commit(result, head.place.startOffset, activeMs());
+      meter.update(status, activeCommitter.counters, inFlight.length);
+    };
+
+    const chunks = readChunks(handle, record.layout.dialect, {
+      startOffset: record.nextByteOffset,
+      chunkBytes: record.options.chunkBytes,
+      maxRecordBytes: record.options.maxRecordBytes,
+    });
+    meter.update(status, committer.counters, 0, true);
+    for await (const chunk of chunks) {
+      if (control.paused) {
+        meter.update('paused', committer.counters, inFlight.length, true);
+        await control.waitWhilePaused();
+        meter.update(status, committer.counters, inFlight.length, true);
+      }
+      if (control.signal.aborted || stopError) break;
+      const place = runner.place(chunk);
+      const result = runner.run(chunk);
+      result.catch(() => undefined);
+      inFlight.push({ place, result });
+      while (inFlight.length >= maxInFlight && !stopError) await commitHead();
+      if (stopError) break;
+    }
+    // Cancelling still commits what is already in flight: that work is done and consistent.
+    while (inFlight.length > 0 && !stopError) await commitHead();
+
+    if (stopError) {
+      status = 'failed';
+    } else if (control.signal.aborted) {
+      status = 'cancelled';
+    } else {
+      stopError = await checkFinished(record.sourcePath, record.fingerprint, committer);
+      status = stopError ? 'failed' : 'completed';
+    }
+  } catch (error) {
+    status = 'failed';
+    stopError = error instanceof SluiceError ? error : mapSqliteError(error, options.dbPath);
+  } finally {
+    // Outstanding batches are abandoned (their rows stay uncommitted, the checkpoint is before them).
+    await Promise.allSettled(inFlight.map((entry) => entry.result));
+    await pool?.close();
+    await handle?.close();
+  }
+
+  return finish();
+
+  function finish(): ImportSummary {
+    const counters = committer?.counters ?? record.counters;
+    try {
+      store.imports.setStatus(record.id, status, stopError ? serializeError(stopError) : null);
+    } catch {
+      // The store itself failed (disk full, corruption); the summary still reports the error.
+    }
+    meter.update(status, counters, 0, true);
+    store.close();
+    return {
+      importId: record.id,
+      status,
+      table: record.table,
+      rowsRead: counters.rowsRead,
+      rowsInserted: counters.rowsInserted,
+      rowsUpdated: counters.rowsUpdated,
+      rowsQuarantined: counters.rowsQuarantined,
+      bytesRead: counters.bytesRead,
+      durationMs: Math.round(performance.now() - startedAt),
+      ...(stopError ? { error: serializeError(stopError) } : {}),
+    };
+  }
+}
+
+/** End-of-import checks: every record accounted for, and the source unchanged while it was read. */
+async function checkFinished(
+  sourcePath: string,
+  before: { size: number; mtimeMs: number; hash: string },
+  committer: BatchCommitter,
+): Promise<SluiceError | null> {
+  const counters = committer.counters;
+  const accounted = counters.rowsInserted + counters.rowsUpdated + counters.rowsQuarantined;
+  if (accounted !== counters.rowsRead) {
+    return new SluiceError(
+      'INTERNAL',
+      `Row accounting failed: ${counters.rowsRead} rows read but ${accounted} inserted, updated or quarantined. Please report this.`,
+    );
+  }
+  const now = await fingerprintSource(sourcePath).catch(() => null);
+  const change = now ? describeFingerprintChange(before, now) : 'it was deleted or became unreadable';
+  if (change) {
+    return new SluiceError('SOURCE_CHANGED', `${sourcePath} changed while it was being imported (${change}); import it again with --restart.`);
+  }
+  return null;
+}

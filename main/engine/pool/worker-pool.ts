@@ -1,0 +1,152 @@
+import { Worker } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import { nodeEndpoint } from './comlink-node.js';
+import type { ChunkJob, ChunkResult, WorkerConfig } from '../parse/chunk-types.js';
+import type { ChunkWorkerApi } from './worker-api.js';
+import { SluiceError, reviveError, type SerializedError } from '../errors.js';
+
+export interface WorkerPoolOptions {
+  size: number;
+  /** A chunk taking longer than this is treated as a hung worker: it is terminated and replaced. */
+  chunkTimeoutMs: number;
+  /** Heap cap per worker, so one poison row exhausts a worker, not the app. */
+  maxHeapMb: number;
+  workerUrl?: URL;
+}
+
+export class WorkerFailure extends Error {
+  constructor(
+    readonly reason: 'crashed' | 'timeout' | 'threw',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Slot {
+  worker: Worker;
+  api: Comlink.Remote<ChunkWorkerApi>;
+  /** Settles (rejects) when the worker dies. */
+  died: Promise<never>;
+}
+
+const DEFAULT_WORKER_URL = new URL('../../../worker/chunk-worker.js', import.meta.url);
+
+/**
+ * A fixed pool of chunk workers. `run` waits for a free worker, so callers
+ * bound the work in flight. A worker that crashes, hangs or runs out of
+ * memory is terminated and replaced; the failure is reported to the caller,
+ * which decides how to retry.
+ */
+export class WorkerPool {
+  private readonly idle: Slot[] = [];
+  private readonly waiting: ((slot: Slot) => void)[] = [];
+  private readonly all = new Set<Slot>();
+  private closed = false;
+
+  private constructor(
+    private readonly config: WorkerConfig,
+    private readonly options: WorkerPoolOptions,
+  ) {}
+
+  static async start(config: WorkerConfig, options: WorkerPoolOptions): Promise<WorkerPool> {
+    const pool = new WorkerPool(config, options);
+    try {
+      const slots = await Promise.all(Array.from({ length: options.size }, () => pool.spawn()));
+      for (const slot of slots) pool.release(slot);
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
+    return pool;
+  }
+
+  get size(): number {
+    return this.options.size;
+  }
+
+  private async spawn(): Promise<Slot> {
+    const worker = new Worker(this.options.workerUrl ?? DEFAULT_WORKER_URL, {
+      resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb },
+    });
+    const api = Comlink.wrap<ChunkWorkerApi>(nodeEndpoint(worker));
+    const died = new Promise<never>((_, reject) => {
+      worker.once('error', (error) => reject(new WorkerFailure('crashed', `worker crashed: ${error.message}`)));
+      worker.once('exit', (code) => reject(new WorkerFailure('crashed', `worker exited (code ${code})`)));
+    });
+    died.catch(() => undefined);
+    const slot: Slot = { worker, api, died };
+    this.all.add(slot);
+    try {
+      await Promise.race([api.configure(this.config), died]);
+    } catch (error) {
+      await this.discard(slot);
+      throw asConfigureError(error);
+    }
+    return slot;
+  }
+
+  private acquire(): Promise<Slot> {
+    const slot = this.idle.pop();
+    if (slot) return Promise.resolve(slot);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(slot: Slot): void {
+    const next = this.waiting.shift();
+    if (next) next(slot);
+    else this.idle.push(slot);
+  }
+
+  private async discard(slot: Slot): Promise<void> {
+    this.all.delete(slot);
+    slot.api[Comlink.releaseProxy]();
+    await slot.worker.terminate();
+  }
+
+  /** Processes one chunk. Rejects with WorkerFailure when the worker fails; the pool stays full. */
+  async run(job: ChunkJob): Promise<ChunkResult> {
+    if (this.closed) throw new SluiceError('CANCELLED', 'the worker pool is closed');
+    const slot = await this.acquire();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new WorkerFailure('timeout', `worker did not finish a batch within ${this.options.chunkTimeoutMs} ms`)),
+        this.options.chunkTimeoutMs,
+      );
+    });
+    try {
+      const call = slot.api.process(Comlink.transfer(job, [job.bytes.buffer as ArrayBuffer]));
+      const result = (await Promise.race([call, slot.died, timeout])) as ChunkResult;
+      this.release(slot);
+      return result;
+    } catch (error) {
+      await this.replace(slot);
+      if (error instanceof WorkerFailure) throw error;
+      throw new WorkerFailure('threw', `worker failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async replace(slot: Slot): Promise<void> {
+    await this.discard(slot);
+    if (this.closed) return;
+    this.release(await this.spawn());
+  }
+
+  /** Terminates every worker; no thread outlives the pool. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.all].map((slot) => this.discard(slot)));
+    this.idle.length = 0;
+  }
+}
+
+function asConfigureError(error: unknown): Error {
+  // comlink passes only name and message of a thrown error; configure errors are rule-file problems.
+  if (error instanceof WorkerFailure) return new SluiceError('WORKER_FAILED', error.message);
+  const serialized = error as Partial<SerializedError> & { message?: string };
+  const message = serialized.message ?? String(error);
+  return reviveError({ code: 'RULES_INVALID', message });
+}

@@ -1,0 +1,52 @@
+/**
+ * The validation seam: what the import workers, the live preview and the CLI
+ * need from a rule set. The rules language lives behind this interface; the
+ * pipeline knows nothing else about it.
+ */
+import type { RowFailure } from '../types.js';
+
+/** SQLite column affinity used when Sluice creates the table. '' = no affinity (values stored as given). */
+export type SqlAffinity = 'TEXT' | 'INTEGER' | 'REAL' | 'NUMERIC' | '';
+
+export interface OutputColumn {
+  /** Column name in the target table (after renames). */
+  name: string;
+  sqlType: SqlAffinity;
+}
+
+/** A value better-sqlite3 can bind. */
+export type SqlValue = string | number | bigint | null | Uint8Array;
+
+export interface RowOutcome {
+  /** Failures that quarantine the row (severity error). Null when none. */
+  errors: RowFailure[] | null;
+  /** Failures that keep the row but are recorded (severity warn). Null when none. */
+  warnings: RowFailure[] | null;
+}
+
+export interface CompiledRules {
+  /** Columns of the target table, in table order. */
+  readonly columns: readonly OutputColumn[];
+  /** Key for upserts (from --key or the rule file's primaryKey); empty for plain inserts. */
+  readonly primaryKey: readonly string[];
+  /** Column sets that must be unique across the whole table (enforced by the store with UNIQUE indexes). */
+  readonly uniqueKeys: readonly (readonly string[])[];
+  /**
+   * Validates one record. `values` holds one entry per source column, in source
+   * order: strings for CSV, JSON values (or undefined when the key is absent)
+   * for JSONL. Writes the table row, in `columns` order, into `out`.
+   * Returns null when the row is valid with no warnings: the common case allocates nothing.
+   */
+  validate(values: readonly unknown[], out: SqlValue[]): RowOutcome | null;
+}
+
+export interface CompileOptions {
+  /** Columns of the source file in file order (after header de-duplication). */
+  sourceColumns: readonly string[];
+  /** Leave values out of failure messages and `value` fields. */
+  redact: boolean;
+  /** Primary key override from the command line (`--key a,b`). */
+  keyOverride?: readonly string[];
+  /** 'csv' sources give strings; 'jsonl' sources give JSON values. */
+  sourceKind: 'csv' | 'jsonl';
+}

@@ -1,0 +1,52 @@
+/**
+ * Numbered migrations of Sluice's own tables; PRAGMA user_version records how
+ * many have run. Append only: never edit a migration that has shipped.
+ */
+export const MIGRATIONS: readonly string[] = [
+  /* 1 */ `
+  CREATE TABLE _sluice_imports (
+    id INTEGER PRIMARY KEY,
+    source_path TEXT NOT NULL,
+    source_size INTEGER NOT NULL,
+    source_mtime_ms REAL NOT NULL,
+    source_hash TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    created_table INTEGER NOT NULL DEFAULT 0,
+    layout TEXT NOT NULL,
+    schema TEXT,
+    options TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error_code TEXT,
+    error_message TEXT,
+    next_byte_offset INTEGER NOT NULL,
+    next_row_number INTEGER NOT NULL,
+    next_line INTEGER NOT NULL,
+    next_chunk_seq INTEGER NOT NULL DEFAULT 0,
+    counters TEXT NOT NULL,
+    active_ms INTEGER NOT NULL DEFAULT 0,
+    started_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    finished_at TEXT
+  );
+  CREATE INDEX _sluice_imports_by_source ON _sluice_imports (source_path, table_name, id);
+  CREATE TABLE _sluice_quarantine (
+    id INTEGER PRIMARY KEY,
+    import_id INTEGER NOT NULL REFERENCES _sluice_imports (id) ON DELETE CASCADE,
+    row_number INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    byte_offset INTEGER NOT NULL,
+    raw TEXT NOT NULL,
+    errors TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open',
+    resolved_at TEXT,
+    UNIQUE (import_id, row_number)
+  );
+  CREATE TABLE _sluice_warnings (
+    import_id INTEGER NOT NULL REFERENCES _sluice_imports (id) ON DELETE CASCADE,
+    row_number INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    warnings TEXT NOT NULL,
+    PRIMARY KEY (import_id, row_number)
+  );
+  `,
+];

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { SluiceError } from '../errors.js';
+import { MIGRATIONS } from './migrations.js';
+import { mapSqliteError } from './sqlite-errors.js';
+import { ImportRecords } from './import-records.js';
+import { QuarantineRecords } from './quarantine-records.js';
+
+export interface StoreOptions {
+  readonly?: boolean;
+  /** How long to wait for another writer before giving up with STORE_BUSY. */
+  busyTimeoutMs?: number;
+  /** Refuse to create a new store file (commands that only read). */
+  mustExist?: boolean;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/** A Sluice store: one SQLite file holding imported tables and Sluice's own bookkeeping. */
+export class Store {
+  readonly imports: ImportRecords;
+  readonly quarantine: QuarantineRecords;
+
+  private constructor(
+    readonly db: Database.Database,
+    readonly path: string,
+  ) {
+    this.imports = new ImportRecords(db);
+    this.quarantine = new QuarantineRecords(db);
+  }
+
+  static open(dbPath: string, options: StoreOptions = {}): Store {
+    const resolved = path.resolve(dbPath);
+    if ((options.mustExist || options.readonly) && !fs.existsSync(resolved)) {
+      throw new SluiceError('FILE_NOT_FOUND', `${dbPath}: no such store.`);
+    }
+    if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) {
+      throw new SluiceError('NOT_A_FILE', `${dbPath} is a directory, not a store file.`);
+    }
+    let db: Database.Database | null = null;
+    try {
+      db = new Database(resolved, { readonly: options.readonly ?? false, fileMustExist: options.mustExist ?? false });
+      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
+      if (!options.readonly) {
+        // WAL lets the UI read while an import writes; NORMAL sync is durable
+        // across application crashes, and checkpoints ride in the same transactions.
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        db.pragma('foreign_keys = ON');
+      }
+      db.pragma('cache_size = -65536');
+      db.pragma('temp_store = MEMORY');
+      if (!options.readonly) migrate(db);
+      else db.prepare('SELECT count(*) FROM sqlite_schema').get();
+      return new Store(db, resolved);
+    } catch (error) {
+      db?.close();
+      throw mapSqliteError(error, dbPath);
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** User tables (Sluice's own tables excluded). */
+  listTables(): string[] {
+    const rows = this.db
+      .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE '\\_sluice\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`)
+      .all() as { name: string }[];
+    return rows.map((row) => row.name);
+  }
+
+  tableExists(table: string): boolean {
+    return this.db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`).get(table) !== undefined;
+  }
+
+  tableColumns(table: string): string[] {
+    const rows = this.db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[];
+    return rows.map((row) => row.name);
+  }
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new SluiceError('STORE_ERROR', 'This store was written by a newer version of Sluice; upgrade Sluice to open it.');
+  }
+  if (version === MIGRATIONS.length) return;
+  db.transaction(() => {
+    for (let i = version; i < MIGRATIONS.length; i++) db.exec(MIGRATIONS[i]!);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}

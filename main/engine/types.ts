@@ -1,0 +1,101 @@
+/** Types shared by the engine's stages, the worker contract, the CLI and the app. */
+
+export type SourceFormat = 'csv' | 'jsonl';
+export type SupportedEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+
+/** How a CSV/JSONL file is laid out, as sniffed or overridden by the user. */
+export interface Dialect {
+  format: SourceFormat;
+  encoding: SupportedEncoding;
+  /** Why this encoding was chosen, shown to the user ("BOM", "sample is not valid UTF-8", …). */
+  encodingReason: string;
+  /** Bytes to skip at the start of the file (a BOM). */
+  bomBytes: number;
+  delimiter: string;
+  quoteChar: string;
+  hasHeader: boolean;
+  /** Record terminator seen in the sample; CSV parsing and chunk splitting both use exactly this. */
+  newline: '\n' | '\r\n' | '\r';
+}
+
+/** Column names of the source, in file order, after de-duplication. */
+export interface SourceLayout {
+  dialect: Dialect;
+  columns: string[];
+  /** Byte offset of the first data record (after BOM and header). */
+  dataStartOffset: number;
+  /** 1-based line number of the first data record. */
+  dataStartLine: number;
+  /** Raw header names as they appear in the file, before de-duplication. */
+  rawHeader: string[] | null;
+}
+
+export interface ImportCounters {
+  /** Data records read from the source (blank lines excluded). */
+  rowsRead: number;
+  rowsValid: number;
+  rowsInvalid: number;
+  rowsInserted: number;
+  rowsUpdated: number;
+  rowsQuarantined: number;
+  /** Blank lines skipped; they are counted, never silently lost. */
+  blankLines: number;
+  rowsWarned: number;
+  bytesRead: number;
+}
+
+export function emptyCounters(): ImportCounters {
+  return {
+    rowsRead: 0,
+    rowsValid: 0,
+    rowsInvalid: 0,
+    rowsInserted: 0,
+    rowsUpdated: 0,
+    rowsQuarantined: 0,
+    blankLines: 0,
+    rowsWarned: 0,
+    bytesRead: 0,
+  };
+}
+
+/** 'superseded': an unfinished import that a --restart replaced. */
+export type ImportStatus = 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'superseded';
+
+export type FailurePolicy =
+  | { mode: 'soft'; maxErrors: number | null }
+  | { mode: 'fast' };
+
+export interface ImportProgress {
+  importId: number;
+  status: ImportStatus;
+  counters: ImportCounters;
+  totalBytes: number;
+  rowsPerSecond: number;
+  bytesPerSecond: number;
+  /** Seconds left, or null when not yet known. */
+  etaSeconds: number | null;
+  elapsedMs: number;
+  /** Batches handed to workers and not yet committed. */
+  batchesInFlight: number;
+}
+
+/** One reason a row failed. `value` is only present when redaction is off. */
+export interface RowFailure {
+  field: string | null;
+  rule: string;
+  message: string;
+  value?: string;
+}
+
+export interface ImportSummary {
+  importId: number;
+  status: ImportStatus;
+  table: string;
+  rowsRead: number;
+  rowsInserted: number;
+  rowsUpdated: number;
+  rowsQuarantined: number;
+  bytesRead: number;
+  durationMs: number;
+  error?: { code: string; message: string };
+}

@@ -1,0 +1,177 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { lastJson, queryAll, sluice } from '../helpers/cli.js';
+import { tempDir } from '../helpers/paths.js';
+
+const dir = tempDir();
+let counter = 0;
+
+function importFile(name: string, content: string | Buffer, extra: string[] = []) {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, content);
+  const db = path.join(dir, `store-${++counter}.sqlite`);
+  const run = sluice(['import', file, '--db', db, '--json', '--workers', '2', ...extra]);
+  return { run, db, summary: run.status === 0 || run.status === 1 ? safeJson(run) : {}, table: path.basename(name).replace(/\..*$/, '').replace(/[^a-z0-9]/gi, '_').toLowerCase() };
+}
+
+function safeJson(run: ReturnType<typeof sluice>) {
+  try {
+    return lastJson(run);
+  } catch {
+    return {};
+  }
+}
+
+function rows(db: string, table: string) {
+  return queryAll(db, `SELECT * FROM "${table}" ORDER BY rowid`);
+}
+
+function quarantine(db: string) {
+  return queryAll(db, 'SELECT row_number, line, raw, errors FROM _sluice_quarantine ORDER BY row_number').map((row) => ({
+    row_number: Number(row.row_number),
+    line: Number(row.line),
+    raw: String(row.raw),
+    errors: JSON.parse(String(row.errors)) as { rule: string; message: string }[],
+  }));
+}
+
+test('empty file imports nothing and says so', () => {
+  const { run, summary } = importFile('empty.csv', '');
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(summary.rowsRead, 0);
+});
+
+test('header only creates the table with no rows', () => {
+  const { run, db, summary } = importFile('header-only.csv', 'a,b,c\n');
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(summary.rowsRead, 0);
+  assert.deepEqual(queryAll(db, `SELECT name FROM pragma_table_info('header_only')`).map((r) => r.name), ['a', 'b', 'c']);
+});
+
+test('ragged rows are quarantined with the expected and found field counts', () => {
+  const { run, db, summary } = importFile('ragged-rows.csv', 'a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12\n');
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual([summary.rowsRead, summary.rowsInserted, summary.rowsQuarantined], [4, 2, 2]);
+  const bad = quarantine(db);
+  assert.deepEqual(bad.map((row) => [row.row_number, row.line, row.raw]), [[2, 3, '4,5'], [3, 4, '6,7,8,9']]);
+  assert.match(bad[0]!.errors[0]!.message, /expected 3 fields, found 2/);
+});
+
+test('quotes and newlines inside fields survive, with correct line numbers after them', () => {
+  const { run, db } = importFile('quoted-newlines.csv', 'id,text\n1,"line one\nline two"\n2,"say ""hi"", then go"\n3,x,extra\n');
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(rows(db, 'quoted_newlines').map((r) => r.text), ['line one\nline two', 'say "hi", then go']);
+  assert.equal(quarantine(db)[0]!.line, 5);
+});
+
+test('UTF-8 BOM, CRLF and a missing final newline', () => {
+  const { run, db } = importFile('utf8-bom-crlf.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('name,city\r\nZoë,Zürich\r\nÅsa,Malmö')]));
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(rows(db, 'utf8_bom_crlf'), [
+    { name: 'Zoë', city: 'Zürich' },
+    { name: 'Åsa', city: 'Malmö' },
+  ]);
+});
+
+test('duplicate and blank header names get unique column names', () => {
+  const { run, db } = importFile('duplicate-headers.csv', 'id,name,name,,Name\n1,a,b,c,d\n');
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(rows(db, 'duplicate_headers'), [{ id: '1', name: 'a', name_2: 'b', column_4: 'c', Name_3: 'd' }]);
+});
+
+test('a 5 MB field is imported whole', () => {
+  const big = 'x'.repeat(5 * 1024 * 1024);
+  const { run, db } = importFile('big-field.csv', `id,blob\n1,"${big}"\n2,small\n`);
+  assert.equal(run.status, 0, run.stderr);
+  const stored = queryAll(db, 'SELECT id, length(blob) AS n FROM big_field ORDER BY rowid');
+  assert.deepEqual(stored, [{ id: '1', n: big.length }, { id: '2', n: 5 }]);
+});
+
+test('invalid UTF-8 in an otherwise UTF-8 file quarantines only the bad row', () => {
+  const head = Buffer.from(`id,name\n${Array.from({ length: 10000 }, (_, i) => `${i},ok ${i}`).join('\n')}\n`);
+  const bad = Buffer.concat([Buffer.from('9999,caf'), Buffer.from([0xe9]), Buffer.from('\n10000,fine\n')]);
+  const { run, db, summary } = importFile('invalid-utf8.csv', Buffer.concat([head, bad]));
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(summary.rowsQuarantined, 1);
+  assert.equal(summary.rowsInserted, 10001);
+  const [row] = quarantine(db);
+  assert.equal(row!.raw, '9999,café');
+  assert.equal(row!.errors[0]!.rule, 'encoding');
+});
+
+test('a windows-1252 file is detected and decoded', () => {
+  const { run, db } = importFile('windows-1252.csv', Buffer.from([...Buffer.from('name\n'), 0x43, 0x61, 0x66, 0xe9, 0x0a]));
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(rows(db, 'windows_1252'), [{ name: 'Café' }]);
+});
+
+test('UTF-16LE with BOM', () => {
+  const { run, db } = importFile('utf16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a;b\r\n1;ü\r\n', 'utf16le')]));
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(rows(db, 'utf16'), [{ a: '1', b: 'ü' }]);
+});
+
+test('semicolon, tab and pipe delimiters are sniffed', () => {
+  for (const [name, delimiter] of [['semi.csv', ';'], ['tabs.tsv', '\t'], ['pipes.csv', '|']] as const) {
+    const { run, db, table } = importFile(name, `a${delimiter}b\n1${delimiter}2,5\n`);
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(rows(db, table), [{ a: '1', b: '2,5' }], name);
+  }
+});
+
+test('--no-header names the columns column_1…', () => {
+  const { run, db } = importFile('noheader.csv', '1,2\n3,4\n', ['--no-header']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(rows(db, 'noheader'), [{ column_1: '1', column_2: '2' }, { column_1: '3', column_2: '4' }]);
+});
+
+test('JSONL: blank lines are counted, non-objects and bad JSON are quarantined, nested values kept as JSON', () => {
+  const content = '{"id":1,"tags":["a","b"],"ok":true}\n\n[1,2]\n{"id":2,\n"just a string"\n{"id":3,"meta":{"k":1}}\n';
+  const { run, db, summary } = importFile('events.jsonl', content);
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual([summary.rowsRead, summary.rowsInserted, summary.rowsQuarantined], [5, 2, 3]);
+  const stored = rows(db, 'events');
+  assert.equal(stored[0]!.tags, '["a","b"]');
+  assert.equal(stored[0]!.ok, 1);
+  const bad = quarantine(db);
+  assert.deepEqual(bad.map((row) => row.line), [3, 4, 5]);
+  assert.deepEqual(bad.map((row) => row.errors[0]!.rule), ['json-object', 'json-syntax', 'json-object']);
+  const counters = JSON.parse(String(queryAll(db, 'SELECT counters FROM _sluice_imports')[0]!.counters)) as { blankLines: number };
+  assert.equal(counters.blankLines, 1);
+});
+
+test('column names that look like SQL are stored as plain names', () => {
+  const header = ['"; DROP TABLE x; --', 'a"b', 'ünï', 'x'.repeat(1000)].map((h) => `"${h.replace(/"/g, '""')}"`).join(',');
+  const { run, db } = importFile('evil.csv', `${header}\n1,2,3,4\n`);
+  assert.equal(run.status, 0, run.stderr);
+  const names = queryAll(db, `SELECT name FROM pragma_table_info('evil')`).map((r) => r.name);
+  assert.deepEqual(names, ['"; DROP TABLE x; --', 'a"b', 'ünï', 'x'.repeat(1000)]);
+});
+
+test('usage errors exit 2, a missing file exits 1 with one clear line', () => {
+  assert.equal(sluice(['import']).status, 2);
+  assert.equal(sluice(['import', 'x.csv', '--db', path.join(dir, 'u.sqlite'), '--workers', 'zero']).status, 2);
+  assert.equal(sluice(['frobnicate']).status, 2);
+  const missing = sluice(['import', path.join(dir, 'nope.csv'), '--db', path.join(dir, 'm.sqlite')]);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /nope\.csv: no such file/);
+  assert.doesNotMatch(missing.stderr, /at .*\.js:\d+/);
+  const directory = sluice(['import', dir, '--db', path.join(dir, 'd.sqlite')]);
+  assert.equal(directory.status, 1);
+  assert.match(directory.stderr, /is a directory/);
+});
+
+test('a second import of the same unfinished file asks for --resume or --restart; upsert with --key updates', () => {
+  const file = path.join(dir, 'people.csv');
+  fs.writeFileSync(file, 'id,name\n1,a\n2,b\n');
+  const db = path.join(dir, 'upsert.sqlite');
+  assert.equal(sluice(['import', file, '--db', db, '--key', 'id']).status, 0);
+  fs.writeFileSync(file, 'id,name\n2,B\n3,c\n2,BB\n');
+  const second = sluice(['import', file, '--db', db, '--key', 'id', '--json']);
+  assert.equal(second.status, 0, second.stderr);
+  const summary = lastJson(second);
+  assert.deepEqual([summary.rowsInserted, summary.rowsUpdated], [1, 2]);
+  assert.deepEqual(rows(db, 'people'), [{ id: '1', name: 'a' }, { id: '2', name: 'BB' }, { id: '3', name: 'c' }]);
+});

@@ -1,0 +1,27 @@
+/**
+ * Worker entry: parses and validates chunks. The logic lives in
+ * main/engine/parse; this file only exposes it over comlink.
+ */
+import { parentPort } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import { nodeEndpoint } from '../main/engine/pool/comlink-node.js';
+import { ChunkProcessor } from '../main/engine/parse/chunk-processor.js';
+import type { ChunkJob, ChunkResult, WorkerConfig } from '../main/engine/parse/chunk-types.js';
+import type { ChunkWorkerApi } from '../main/engine/pool/worker-api.js';
+
+if (!parentPort) throw new Error('chunk-worker must run in a worker thread');
+
+let processor: ChunkProcessor | null = null;
+
+const api: ChunkWorkerApi = {
+  configure(config: WorkerConfig): void {
+    processor = new ChunkProcessor(config);
+  },
+  process(job: ChunkJob): ChunkResult {
+    if (!processor) throw new Error('worker used before configure()');
+    const result = processor.process(job);
+    return Comlink.transfer(result, [result.validMeta.buffer as ArrayBuffer]);
+  },
+};
+
+Comlink.expose(api, nodeEndpoint(parentPort));

@@ -329,14 +329,28 @@ export interface SluiceEvents {
   'import/progress': ImportProgress;
   'import/finished': ImportSummary;
   'export/progress': { path: string; rowsWritten: number; totalRows: number };
+  /** The shell opened a file for the user (menu, dock, second launch with a path). */
+  'app/open-file': { path: string };
 }
 
 export type EventName = keyof SluiceEvents;
-export const EVENT_NAMES = ['import/progress', 'import/finished', 'export/progress'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['import/progress', 'import/finished', 'export/progress', 'app/open-file'] as const satisfies readonly EventName[];
 
 export interface EventMessage<E extends EventName = EventName> {
   event: E;
   data: SluiceEvents[E];
+}
+
+// ---- the Electron preload's bridge (window.sluiceBridge) ----
+
+/** Named functions only: one per channel, plus the shell's native helpers. Absent in browser mode. */
+export interface SluiceBridge {
+  api: { [C in Channel]: SluiceApi[C] };
+  onEvent(listener: (message: EventMessage) => void): () => void;
+  /** The path of a file dropped on the window (a DOM File), or '' when it has none. */
+  pathForFile(file: unknown): string;
+  showOpenDialog(request: { kind: 'data' | 'rules' }): Promise<string | null>;
+  showSaveDialog(request: { defaultPath: string; kind: 'csv' | 'jsonl' | 'rules' }): Promise<string | null>;
 }
 
 export function isChannel(value: unknown): value is Channel {

@@ -1,6 +1,6 @@
 import { SluiceError } from '../../engine/errors.js';
 import { ImportControl } from '../../engine/pipeline/import-control.js';
-import { runImport } from '../../engine/pipeline/run-import.js';
+import { importInWorker } from '../../engine/pipeline/import-in-worker.js';
 import type { FailurePolicy, ImportSummary } from '../../engine/types.js';
 import { nonNegativeInteger, oneOf, parseCommandArgs, positiveInteger, requireString } from '../args.js';
 import { formatCount, formatDuration, printError, printLine } from '../output.js';
@@ -71,7 +71,7 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
   process.on('SIGTERM', onSignal);
   let summary: ImportSummary;
   try {
-    summary = await runImport(
+    summary = await importInWorker(
       {
         sourcePath: positionals[0]!,
         dbPath: requireString(values.db, '--db', IMPORT_USAGE),

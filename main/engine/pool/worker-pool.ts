@@ -26,9 +26,34 @@ export class WorkerFailure extends Error {
 interface Slot {
   worker: Worker;
   api: Comlink.Remote<ChunkWorkerApi>;
-  /** Settles (rejects) when the worker dies. */
-  died: Promise<never>;
 }
+
+/**
+ * A promise that rejects if the worker dies, plus its clean-up. It is made per
+ * call and detached afterwards: racing every call against one long-lived
+ * promise would make that promise hold on to every result ever raced.
+ */
+function watchForDeath(worker: Worker): { died: Promise<never>; detach: () => void } {
+  let onError: (error: Error) => void = () => undefined;
+  let onExit: (code: number) => void = () => undefined;
+  const died = new Promise<never>((_, reject) => {
+    onError = (error) => reject(new WorkerFailure('crashed', `worker crashed: ${error.message}`));
+    onExit = (code) => reject(new WorkerFailure('crashed', `worker exited (code ${code})`));
+    worker.once('error', onError);
+    worker.once('exit', onExit);
+  });
+  died.catch(() => undefined);
+  return {
+    died,
+    detach: () => {
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    },
+  };
+}
+
+/** Young generation per worker: big enough for a batch's short-lived rows, small enough to keep RSS flat. */
+const WORKER_MAX_YOUNG_GENERATION_MB = 24;
 
 const DEFAULT_WORKER_URL = new URL('../../../worker/chunk-worker.js', import.meta.url);
 
@@ -67,21 +92,21 @@ export class WorkerPool {
 
   private async spawn(): Promise<Slot> {
     const worker = new Worker(this.options.workerUrl ?? DEFAULT_WORKER_URL, {
-      resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb },
+      resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb, maxYoungGenerationSizeMb: WORKER_MAX_YOUNG_GENERATION_MB },
     });
+    // An 'error' event with no listener would be thrown; failures are reported through watchForDeath.
+    worker.on('error', () => undefined);
     const api = Comlink.wrap<ChunkWorkerApi>(nodeEndpoint(worker));
-    const died = new Promise<never>((_, reject) => {
-      worker.once('error', (error) => reject(new WorkerFailure('crashed', `worker crashed: ${error.message}`)));
-      worker.once('exit', (code) => reject(new WorkerFailure('crashed', `worker exited (code ${code})`)));
-    });
-    died.catch(() => undefined);
-    const slot: Slot = { worker, api, died };
+    const slot: Slot = { worker, api };
     this.all.add(slot);
+    const watch = watchForDeath(worker);
     try {
-      await Promise.race([api.configure(this.config), died]);
+      await Promise.race([api.configure(this.config), watch.died]);
     } catch (error) {
       await this.discard(slot);
       throw asConfigureError(error);
+    } finally {
+      watch.detach();
     }
     return slot;
   }
@@ -108,6 +133,7 @@ export class WorkerPool {
   async run(job: ChunkJob): Promise<ChunkResult> {
     if (this.closed) throw new SluiceError('CANCELLED', 'the worker pool is closed');
     const slot = await this.acquire();
+    const watch = watchForDeath(slot.worker);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -117,7 +143,7 @@ export class WorkerPool {
     });
     try {
       const call = slot.api.process(Comlink.transfer(job, [job.bytes.buffer as ArrayBuffer]));
-      const result = (await Promise.race([call, slot.died, timeout])) as ChunkResult;
+      const result = (await Promise.race([call, watch.died, timeout])) as ChunkResult;
       this.release(slot);
       return result;
     } catch (error) {
@@ -126,6 +152,7 @@ export class WorkerPool {
       throw new WorkerFailure('threw', `worker failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       clearTimeout(timer);
+      watch.detach();
     }
   }
 

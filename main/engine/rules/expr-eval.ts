@@ -40,7 +40,7 @@ export function valuesEqual(left: unknown, right: unknown): boolean {
   if (a === null || b === null) return (a === null || a === '') && (b === null || b === '');
   const x = asComparable(a);
   const y = asComparable(b);
-  if (isNumeric(x) && isNumeric(y)) return x == y; // eslint-disable-line eqeqeq -- number vs bigint by value
+  if (isNumeric(x) && isNumeric(y)) return x == y; // loose on purpose: a number and a bigint compare by value
   return x === y;
 }
 

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { SluiceError } from '../errors.js';
 import type { RuleFile } from './model.js';
+import { jsonErrorOffset } from './json-error-offset.js';
 import { parseRuleFile } from './parse-rule-file.js';
 
 /** Rule files are small; a bigger file is almost certainly a data file passed by mistake. */
@@ -31,12 +32,10 @@ export async function loadRuleFile(path: string): Promise<RuleFile> {
   return parseRuleFile(json, path);
 }
 
-/** V8 reports a character offset (or nothing, at end of input); people need a line and column. */
+/** Names the line and column where the JSON breaks; V8's own message is kept as the reason. */
 export function describeJsonError(text: string, error: Error): string {
-  const reason = error.message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)$/, '');
-  const position = /at position (\d+)/.exec(error.message);
-  const offset = position ? Number(position[1]) : /end of (JSON )?input/i.test(error.message) ? text.length : null;
-  if (offset === null) return `invalid JSON: ${reason}`;
+  const reason = error.message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/,\s*(?:\.\.\.)?".*" is not valid JSON$/s, '');
+  const offset = jsonErrorOffset(text);
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');

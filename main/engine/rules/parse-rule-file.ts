@@ -132,6 +132,7 @@ function parseRowRules(raw: unknown, names: ReadonlySet<string>, problems: Probl
     return [];
   }
   const rules: RowRuleModel[] = [];
+  const seen = new Set<string>();
   raw.forEach((entry: unknown, i) => {
     const path = at('sluice:rowRules', i);
     if (!isPlainObject(entry)) {
@@ -141,7 +142,8 @@ function parseRowRules(raw: unknown, names: ReadonlySet<string>, problems: Probl
     const { name, expr, message, severity } = entry;
     const nameOk = typeof name === 'string' && name !== '';
     if (!nameOk) problems.add(at(path, 'name'), 'must be a non-empty string');
-    else if (rules.some((r) => r.name === name)) problems.add(at(path, 'name'), `duplicate row rule name "${name}"`);
+    else if (seen.has(name as string)) problems.add(at(path, 'name'), `duplicate row rule name "${name}"`);
+    if (nameOk) seen.add(name as string);
     if (message !== undefined && typeof message !== 'string') problems.add(at(path, 'message'), 'must be a string');
     if (severity !== undefined && severity !== 'error' && severity !== 'warn') problems.add(at(path, 'severity'), 'must be "error" or "warn"');
     if (typeof expr !== 'string' || expr.trim() === '') {

@@ -17,7 +17,7 @@ export class ProblemList {
 /** JSON-path helpers: `fields[3]` and `fields[3].constraints`. */
 export function at(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
-  if (/^[A-Za-z_$][\w$]*$/.test(key)) return path === '' ? key : `${path}.${key}`;
+  if (/^[A-Za-z_$][\w$:]*$/.test(key)) return path === '' ? key : `${path}.${key}`;
   return `${path}[${JSON.stringify(key)}]`;
 }
 

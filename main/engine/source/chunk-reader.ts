@@ -41,6 +41,11 @@ export async function* readChunks(
         })
       : null;
   const lineMark = dialect.newline === '\r' ? 0x0d : 0x0a;
+  const findLastBoundary = (bytes: Uint8Array, from: number, to: number): number => {
+    if (scanner) return scanner.scanForLast(bytes, from, to);
+    const at = bytes.lastIndexOf(0x0a, to - 1);
+    return at >= from ? at + 1 : -1;
+  };
   const findBoundaries = (bytes: Uint8Array, from: number, to: number, onBoundary: (offset: number) => void) => {
     if (scanner) scanner.scan(bytes, from, to, onBoundary);
     else scanLineBoundaries(bytes, from, to, onBoundary);
@@ -90,10 +95,7 @@ export async function* readChunks(
     }
 
     const combined = concat(pending, fresh);
-    let lastBoundary = -1;
-    findBoundaries(combined, pending.length, combined.length, (offset) => {
-      lastBoundary = offset;
-    });
+    const lastBoundary = findLastBoundary(combined, pending.length, combined.length);
     if (lastBoundary > 0) {
       yield { kind: 'records', seq: seq++, startOffset: pendingStart, bytes: combined.slice(0, lastBoundary) };
       pending = combined.slice(lastBoundary);

@@ -60,6 +60,82 @@ export class CsvBoundaryScanner {
     return this.state === State.FieldStart && !this.pendingCr;
   }
 
+  /** Like scan(), but returns only the last boundary (or -1); see scanFast. */
+  scanForLast(bytes: Uint8Array, from: number, to: number): number {
+    return this.scanFast(bytes, from, to, null);
+  }
+
+  /**
+   * The same machine as scan(), faster on ordinary data: between quotes it
+   * jumps from terminator to terminator with native indexOf instead of
+   * stepping through every byte, and steps byte-wise only right after a
+   * closing quote. Reports every boundary when `onBoundary` is given,
+   * otherwise only returns the last one. State afterwards equals scan()'s.
+   */
+  scanFast(bytes: Uint8Array, from: number, to: number, onBoundary: ((offset: number) => void) | null): number {
+    let last = -1;
+    const report = (offset: number) => {
+      last = offset;
+      onBoundary?.(offset);
+    };
+    if (this.options.unitBytes !== 1) {
+      this.scan(bytes, from, to, report);
+      return last;
+    }
+    const crlf = this.options.newline === '\r\n';
+    const quote = this.quote;
+    const delimiter = this.delimiter;
+    const mark = this.options.newline === '\r' ? CR : LF;
+    let i = from;
+    while (i < to) {
+      const state = this.state;
+      if (state === State.Quoted) {
+        const q = bytes.subarray(i, to).indexOf(quote);
+        if (q === -1) return last;
+        this.state = State.QuoteInQuoted;
+        i += q + 1;
+        continue;
+      }
+      if ((state !== State.FieldStart && state !== State.Unquoted) || this.pendingCr) {
+        this.scan(bytes, i, i + 1, report);
+        i++;
+        continue;
+      }
+      const window = bytes.subarray(i, to);
+      const q = window.indexOf(quote);
+      const end = q === -1 ? to : i + q;
+      // Every terminator before the next quote ends a record.
+      const isTerminator = (at: number) => !crlf || (at - 1 >= i && bytes[at - 1] === CR);
+      if (onBoundary) {
+        for (let n = window.indexOf(mark); n !== -1 && i + n < end; n = window.indexOf(mark, n + 1)) {
+          if (isTerminator(i + n)) report(i + n + 1);
+        }
+      } else {
+        const span = bytes.subarray(i, end);
+        for (let n = span.lastIndexOf(mark); n !== -1; n = n > 0 ? span.lastIndexOf(mark, n - 1) : -1) {
+          if (isTerminator(i + n)) {
+            last = i + n + 1;
+            break;
+          }
+        }
+      }
+      if (end > i) {
+        const byte = bytes[end - 1]!;
+        if ((byte === mark && isTerminator(end - 1)) || byte === delimiter) this.state = State.FieldStart;
+        else if (crlf && byte === CR) {
+          this.state = State.Unquoted;
+          this.pendingCr = true;
+        } else this.state = State.Unquoted;
+      }
+      if (end === to) return last;
+      // The quote itself: it opens a quoted field only at the start of a field.
+      this.state = this.state === State.FieldStart ? State.Quoted : State.Unquoted;
+      this.pendingCr = false;
+      i = end + 1;
+    }
+    return last;
+  }
+
   /**
    * Scans `bytes[from, to)` and calls `onBoundary(offset)` after every record
    * terminator. Returns nothing; state carries over to the next call.
@@ -123,6 +199,16 @@ export class CsvBoundaryScanner {
     this.state = state;
     this.pendingCr = pendingCr;
   }
+}
+
+/**
+ * The same scan, for the reader's hot path, where only the last boundary
+ * matters: between quotes it jumps with native indexOf/lastIndexOf instead of
+ * stepping through every byte, and falls back to the byte-wise machine around
+ * quotes. Gives exactly the state and last boundary that scan() gives.
+ */
+export function scanForLastBoundary(scanner: CsvBoundaryScanner, bytes: Uint8Array, from: number, to: number): number {
+  return scanner.scanForLast(bytes, from, to);
 }
 
 /** Newline-delimited formats (JSONL): every terminator is a boundary. */

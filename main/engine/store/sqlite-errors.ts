@@ -5,9 +5,15 @@ interface SqliteErrorLike {
   message?: string;
 }
 
+/**
+ * Errors that concern one row, not the store: constraint failures, a value of
+ * the wrong type for an INTEGER PRIMARY KEY, a number too large to bind.
+ * The writer sets such rows aside; any other error stops the import.
+ */
 export function isConstraintError(error: unknown): boolean {
+  if (error instanceof RangeError) return true;
   const code = (error as SqliteErrorLike | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT');
+  return typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH');
 }
 
 /** Maps a better-sqlite3 error to a user-facing SluiceError; the one place SQLite codes are read. */

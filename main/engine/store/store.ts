@@ -48,8 +48,11 @@ export class Store {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
         db.pragma('foreign_keys = ON');
+        // Fewer, larger checkpoints: each one syncs, and bulk loads write many pages.
+        db.pragma('wal_autocheckpoint = 8192');
       }
-      db.pragma('cache_size = -65536');
+      // 16 MB of page cache: enough for index and B-tree interior pages while loading.
+      db.pragma('cache_size = -16384');
       db.pragma('temp_store = MEMORY');
       if (!options.readonly) migrate(db);
       else db.prepare('SELECT count(*) FROM sqlite_schema').get();

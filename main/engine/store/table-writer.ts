@@ -23,6 +23,8 @@ export interface WriteOutcome {
 /** SQLite allows 32,766 bound parameters per statement; multi-row inserts stay well below. */
 const MAX_PARAMS_PER_STATEMENT = 4000;
 const MAX_ROWS_PER_STATEMENT = 100;
+/** After a multi-row upsert hits existing keys, this many groups go row by row before trying again. */
+const GROUPS_SKIPPED_AFTER_CONFLICT = 32;
 
 /** Creates the target table when needed and writes batches of rows into it. */
 export class TableWriter {
@@ -33,6 +35,7 @@ export class TableWriter {
   private readonly insertIfNew: Database.Statement | null;
   private readonly updateByKey: Database.Statement | null;
   private readonly updateParameterOrder: number[];
+  private groupsToSkip = 0;
 
   constructor(
     private readonly db: Database.Database,
@@ -74,9 +77,16 @@ export class TableWriter {
     const table = quoteIdentifier(spec.table);
     const existing = db.prepare('SELECT name FROM pragma_table_info(?)').all(spec.table) as { name: string }[];
     let created = false;
+    // A single integer key becomes the rowid itself: no second index to maintain on every insert.
+    const rowidKey =
+      spec.key.length === 1 && spec.columns.find((column) => column.name === spec.key[0])?.sqlType === 'INTEGER' ? spec.key[0] : null;
     if (existing.length === 0) {
       const columnSql = spec.columns
-        .map((column) => `${quoteIdentifier(column.name)}${column.sqlType ? ` ${column.sqlType}` : ''}`)
+        .map((column) =>
+          column.name === rowidKey
+            ? `${quoteIdentifier(column.name)} INTEGER PRIMARY KEY`
+            : `${quoteIdentifier(column.name)}${column.sqlType ? ` ${column.sqlType}` : ''}`,
+        )
         .join(', ');
       db.exec(`CREATE TABLE ${table} (${columnSql})`);
       created = true;
@@ -91,7 +101,8 @@ export class TableWriter {
       }
     }
     const indexes: { name: string; columns: readonly string[] }[] = [];
-    if (spec.key.length > 0) indexes.push({ name: `${spec.table}__key`, columns: spec.key });
+    const keyIsRowid = created && rowidKey !== null;
+    if (spec.key.length > 0 && !keyIsRowid) indexes.push({ name: `${spec.table}__key`, columns: spec.key });
     spec.uniqueKeys.forEach((columns, i) => indexes.push({ name: `${spec.table}__unique_${i + 1}`, columns }));
     for (const index of indexes) {
       try {
@@ -156,13 +167,48 @@ export class TableWriter {
     }
   }
 
+  /**
+   * Upserts try a multi-row plain INSERT first: into a new or mostly new table
+   * it succeeds, at the speed of an insert. A group that hits an existing key
+   * fails as a whole (a failed statement changes nothing) and is redone row by
+   * row; after such a failure the next groups go row by row straight away,
+   * with a periodic retry, so updating an existing table does not pay twice.
+   */
   private upsertRows(values: readonly SqlValue[], count: number): WriteOutcome {
     const outcome: WriteOutcome = { inserted: 0, updated: 0, refused: [] };
+    const width = this.width;
+    const groupSize = this.rowsPerStatement;
+    let row = 0;
+    if (this.multiInsert) {
+      const group = new Array<SqlValue>(groupSize * width);
+      for (; row + groupSize <= count; row += groupSize) {
+        if (this.groupsToSkip > 0) {
+          this.groupsToSkip--;
+          this.upsertOneByOne(values, row, row + groupSize, outcome);
+          continue;
+        }
+        const base = row * width;
+        for (let i = 0; i < group.length; i++) group[i] = values[base + i] ?? null;
+        try {
+          this.multiInsert.run(group);
+          outcome.inserted += groupSize;
+        } catch (error) {
+          if (!isConstraintError(error)) throw error;
+          this.groupsToSkip = GROUPS_SKIPPED_AFTER_CONFLICT;
+          this.upsertOneByOne(values, row, row + groupSize, outcome);
+        }
+      }
+    }
+    this.upsertOneByOne(values, row, count, outcome);
+    return outcome;
+  }
+
+  private upsertOneByOne(values: readonly SqlValue[], from: number, to: number, outcome: WriteOutcome): void {
     const width = this.width;
     const one = new Array<SqlValue>(width);
     const order = this.updateParameterOrder;
     const update = new Array<SqlValue>(order.length);
-    for (let row = 0; row < count; row++) {
+    for (let row = from; row < to; row++) {
       for (let i = 0; i < width; i++) one[i] = values[row * width + i] ?? null;
       try {
         if (this.insertIfNew!.run(one).changes > 0) outcome.inserted++;
@@ -177,7 +223,6 @@ export class TableWriter {
         outcome.refused.push({ index: row, errors: [constraintFailure(error)] });
       }
     }
-    return outcome;
   }
 }
 

@@ -67,3 +67,55 @@ test('agrees with papaparse on where records end (property)', () => {
     }),
   );
 });
+
+test('the fast last-boundary scan matches the byte-wise scan, state included (property)', () => {
+  const alphabet = fc.constantFrom('a', 'b', ' ', ',', ';', '"', '\n', '\r', 'é');
+  fc.assert(
+    fc.property(
+      fc.array(alphabet, { maxLength: 60 }).map((chars) => chars.join('')),
+      fc.constantFrom<ScanOptions['newline']>('\n', '\r\n', '\r'),
+      fc.array(fc.nat(80), { maxLength: 4 }),
+      (text, newline, cuts) => {
+        const bytes = new TextEncoder().encode(text);
+        const options: ScanOptions = { ...csv, newline };
+        const slow = new CsvBoundaryScanner(options);
+        const fast = new CsvBoundaryScanner(options);
+        const points = [...new Set(cuts.map((c) => Math.min(c, bytes.length)))].sort((a, b) => a - b);
+        let from = 0;
+        for (const cut of [...points, bytes.length]) {
+          let slowLast = -1;
+          slow.scan(bytes, from, cut, (offset) => (slowLast = offset));
+          assert.equal(fast.scanForLast(bytes, from, cut), slowLast, JSON.stringify({ text, newline, from, cut }));
+          assert.equal(fast.atRecordStart, slow.atRecordStart);
+          from = cut;
+        }
+      },
+    ),
+    { numRuns: 3000 },
+  );
+});
+
+test('the fast scan reports every boundary the byte-wise scan does (property)', () => {
+  const alphabet = fc.constantFrom('a', ' ', ',', '"', '\n', '\r', 'ü');
+  fc.assert(
+    fc.property(
+      fc.array(alphabet, { maxLength: 60 }).map((chars) => chars.join('')),
+      fc.constantFrom<ScanOptions['newline']>('\n', '\r\n', '\r'),
+      fc.nat(80),
+      (text, newline, cut) => {
+        const bytes = new TextEncoder().encode(text);
+        const at = Math.min(cut, bytes.length);
+        const slowFound: number[] = [];
+        const fastFound: number[] = [];
+        const slow = new CsvBoundaryScanner({ ...csv, newline });
+        const fast = new CsvBoundaryScanner({ ...csv, newline });
+        slow.scan(bytes, 0, at, (o) => slowFound.push(o));
+        slow.scan(bytes, at, bytes.length, (o) => slowFound.push(o));
+        fast.scanFast(bytes, 0, at, (o) => fastFound.push(o));
+        fast.scanFast(bytes, at, bytes.length, (o) => fastFound.push(o));
+        assert.deepEqual(fastFound, slowFound);
+      },
+    ),
+    { numRuns: 3000 },
+  );
+});

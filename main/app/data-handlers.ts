@@ -1,0 +1,51 @@
+import { exportQuarantine, exportTable } from '../engine/export/export-table.js';
+import type { Store } from '../engine/store/store.js';
+import { AppFailure } from './app-failure.js';
+import type { SluiceEvents } from './contract.js';
+import type { FileAccess } from './file-access.js';
+import type { Handlers } from './handlers.js';
+import { quarantineFixer } from './quarantine-fixer.js';
+import { queryTablePage, tableRowCount } from './table-query.js';
+
+type Emit = <E extends keyof SluiceEvents>(event: E, data: SluiceEvents[E]) => void;
+
+/** Browsing what an import produced: quarantine, tables, exports. */
+export function dataHandlers(
+  store: Store,
+  files: FileAccess,
+  emit: Emit,
+  isImportLive: (importId: number) => boolean,
+): Pick<Handlers, 'quarantine/page' | 'quarantine/summary' | 'quarantine/retry' | 'quarantine/revalidate' | 'tables/list' | 'tables/page' | 'export/start'> {
+  const fixer = quarantineFixer(store);
+  return {
+    'quarantine/page': (request) => store.quarantine.page(request),
+
+    'quarantine/summary': (request) => store.quarantine.summary(request.importId),
+
+    'quarantine/retry': async (request) => {
+      const row = store.quarantine.get(request.id);
+      if (!row) throw new AppFailure('BAD_REQUEST', `There is no quarantined row #${request.id}.`);
+      if (isImportLive(row.importId)) throw new AppFailure('IMPORT_RUNNING', 'Wait for the import to finish before fixing its rows.');
+      return fixer.retry(request.id, request.raw);
+    },
+
+    'quarantine/revalidate': async (request) => {
+      if (isImportLive(request.importId)) throw new AppFailure('IMPORT_RUNNING', 'Wait for the import to finish before re-validating its rows.');
+      return fixer.revalidate(request.importId);
+    },
+
+    'tables/list': () => store.listTables().map((name) => ({ name, rowCount: tableRowCount(store, name) })),
+
+    'tables/page': (request) => queryTablePage(store, request),
+
+    'export/start': async (request) => {
+      const target = files.requireWritable(request.path);
+      const onProgress = (p: { rowsWritten: number; totalRows: number }) => emit('export/progress', { path: target, ...p });
+      const summary =
+        request.kind === 'table'
+          ? await exportTable(store, request.table!, target, { format: request.format, onProgress })
+          : await exportQuarantine(store, request.importId!, target, { format: request.format, onProgress });
+      return { path: summary.path, rowsWritten: summary.rowsWritten, bytesWritten: summary.bytesWritten };
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Store } from '../engine/store/store.js';
+import { toAppError } from './app-failure.js';
+import { isChannel, type AppInfo, type Channel, type EventMessage, type Result, type SluiceEvents } from './contract.js';
+import { dataHandlers } from './data-handlers.js';
+import { FileAccess } from './file-access.js';
+import { fileHandlers } from './file-handlers.js';
+import type { Handlers } from './handlers.js';
+import { importHandlers } from './import-handlers.js';
+import { ImportRunner } from './import-runner.js';
+import { Settings, defaultAppHome } from './settings.js';
+import { validateRequest } from './validate.js';
+
+export interface ServiceOptions {
+  mode: AppInfo['mode'];
+  /** Folder for settings (and the default store); default: SLUICE_HOME or the platform's app data folder. */
+  home?: string;
+  /** Default: <home>/sluice.sqlite. */
+  dbPath?: string;
+  version?: string;
+}
+
+export type EventListener = (message: EventMessage) => void;
+
+/**
+ * The app service: every contract channel implemented on top of the engine,
+ * independent of the transport (Electron IPC or the browser mode's HTTP API).
+ * `call` validates the request and never throws: failures come back as
+ * `{ ok: false, error: { code, message } }`.
+ */
+export class AppService {
+  readonly settings: Settings;
+  readonly files: FileAccess;
+  readonly dbPath: string;
+  private readonly store: Store;
+  private readonly runner: ImportRunner;
+  private readonly handlers: Handlers;
+  private readonly listeners = new Set<EventListener>();
+
+  constructor(readonly options: ServiceOptions) {
+    const home = options.home ?? defaultAppHome();
+    this.settings = new Settings(home);
+    this.dbPath = path.resolve(options.dbPath ?? path.join(home, 'sluice.sqlite'));
+    fs.mkdirSync(path.dirname(this.dbPath), { recursive: true });
+    this.store = Store.open(this.dbPath);
+    this.files = new FileAccess(this.settings, [this.dbPath, `${this.dbPath}-wal`, `${this.dbPath}-shm`, this.settings.file]);
+    const emit = <E extends keyof SluiceEvents>(event: E, data: SluiceEvents[E]) => this.emit(event, data);
+    this.runner = new ImportRunner(emit);
+    const info: AppInfo = { mode: options.mode, version: options.version ?? '0.0.0', dbPath: this.dbPath, nativeDialogs: options.mode === 'electron' };
+    this.handlers = {
+      'app/info': () => info,
+      ...fileHandlers(this.files, this.settings),
+      ...importHandlers(this.store, this.dbPath, this.files, this.runner),
+      ...dataHandlers(this.store, this.files, emit, (id) => this.runner.isLive(id)),
+    };
+  }
+
+  async call(channel: unknown, request: unknown): Promise<Result<unknown>> {
+    if (!isChannel(channel)) return { ok: false, error: { code: 'BAD_REQUEST', message: `Unknown channel ${JSON.stringify(String(channel)).slice(0, 80)}.` } };
+    try {
+      const valid = validateRequest(channel, request);
+      const handler = this.handlers[channel] as (req: unknown) => unknown;
+      return { ok: true, value: await handler(valid) };
+    } catch (error) {
+      return { ok: false, error: toAppError(error) };
+    }
+  }
+
+  /** Typed convenience for in-process callers (tests, the Electron shell's own menu actions). */
+  invoke<C extends Channel>(channel: C, request: Parameters<Handlers[C]>[0]): Promise<Result<Awaited<ReturnType<Handlers[C]>>>> {
+    return this.call(channel, request) as Promise<Result<Awaited<ReturnType<Handlers[C]>>>>;
+  }
+
+  onEvent(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Sends an event to every connected UI (the shell uses it for files opened from the menu or the OS). */
+  emit<E extends keyof SluiceEvents>(event: E, data: SluiceEvents[E]): void {
+    for (const listener of this.listeners) listener({ event, data } as EventMessage);
+  }
+
+  /** Cancels running imports (they stay resumable) and closes the store. */
+  async close(): Promise<void> {
+    this.runner.cancelAll();
+    this.store.close();
+  }
+}

@@ -1,0 +1,53 @@
+// Sandboxed preloads run as CommonJS and may require only 'electron': this folder's package.json
+// makes tsc emit CommonJS, and the channel list is written out here, checked against the contract by `satisfies`.
+import electron = require('electron');
+import type { Channel, EventMessage, SluiceApi, SluiceBridge } from '../../app/contract.js';
+
+const { contextBridge, ipcRenderer, webUtils } = electron;
+const EVENT_CHANNEL = 'sluice:event';
+
+function channel<C extends Channel>(name: C): SluiceApi[C] {
+  return ((request: unknown) => ipcRenderer.invoke(name, request)) as SluiceApi[C];
+}
+
+const api = {
+  'app/info': channel('app/info'),
+  'files/recent': channel('files/recent'),
+  'files/open': channel('files/open'),
+  'files/preview': channel('files/preview'),
+  'rules/preview': channel('rules/preview'),
+  'rules/load': channel('rules/load'),
+  'rules/save': channel('rules/save'),
+  'import/start': channel('import/start'),
+  'import/resume': channel('import/resume'),
+  'import/control': channel('import/control'),
+  'import/state': channel('import/state'),
+  'imports/list': channel('imports/list'),
+  'quarantine/page': channel('quarantine/page'),
+  'quarantine/summary': channel('quarantine/summary'),
+  'quarantine/retry': channel('quarantine/retry'),
+  'quarantine/revalidate': channel('quarantine/revalidate'),
+  'tables/list': channel('tables/list'),
+  'tables/page': channel('tables/page'),
+  'export/start': channel('export/start'),
+} satisfies SluiceBridge['api'];
+
+const bridge: SluiceBridge = {
+  api,
+  onEvent(listener) {
+    const relay = (_event: unknown, message: EventMessage) => listener(message);
+    ipcRenderer.on(EVENT_CHANNEL, relay);
+    return () => ipcRenderer.off(EVENT_CHANNEL, relay);
+  },
+  pathForFile(file) {
+    try {
+      return webUtils.getPathForFile(file as File);
+    } catch {
+      return '';
+    }
+  },
+  showOpenDialog: (request) => ipcRenderer.invoke('dialog/open', request) as Promise<string | null>,
+  showSaveDialog: (request) => ipcRenderer.invoke('dialog/save', request) as Promise<string | null>,
+};
+
+contextBridge.exposeInMainWorld('sluiceBridge', bridge);

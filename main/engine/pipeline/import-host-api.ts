@@ -1,0 +1,14 @@
+import type { SerializedError } from '../errors.js';
+import type { ImportProgress, ImportSummary } from '../types.js';
+import type { ImportOptions } from './import-options.js';
+
+/** The main ⇄ import-host contract (the host runs one import in its own thread). */
+export interface ImportHostApi {
+  run(options: ImportOptions, events: ImportHostEvents): Promise<{ ok: true; summary: ImportSummary } | { ok: false; error: SerializedError }>;
+  control(action: 'pause' | 'resume' | 'cancel'): void;
+}
+
+export interface ImportHostEvents {
+  progress(progress: ImportProgress): void;
+  started(info: { importId: number; table: string; resumed: boolean }): void;
+}

@@ -1,0 +1,54 @@
+import { Worker } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import { nodeEndpoint } from '../pool/comlink-node.js';
+import { SluiceError, reviveError } from '../errors.js';
+import type { ImportSummary } from '../types.js';
+import type { ImportHostApi } from './import-host-api.js';
+import type { ImportHooks, ImportOptions } from './import-options.js';
+
+const HOST_URL = new URL('../../../worker/import-host.js', import.meta.url);
+
+/**
+ * Heap caps for the import host: its garbage (rows on their way into SQLite)
+ * is short-lived, and a tight old generation makes V8 collect it promptly
+ * instead of letting the heap grow with the file.
+ */
+const HOST_MAX_OLD_GENERATION_MB = 160;
+const HOST_MAX_YOUNG_GENERATION_MB = 24;
+
+/**
+ * Runs an import in its own worker thread, so the caller's event loop (the
+ * CLI's signal handling, the UI server) stays free, with the same contract as
+ * runImport. Pause/resume/cancel on `hooks.control` are relayed to the host.
+ */
+export async function importInWorker(options: ImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
+  const worker = new Worker(HOST_URL, {
+    resourceLimits: { maxOldGenerationSizeMb: HOST_MAX_OLD_GENERATION_MB, maxYoungGenerationSizeMb: HOST_MAX_YOUNG_GENERATION_MB },
+  });
+  const host = Comlink.wrap<ImportHostApi>(nodeEndpoint(worker));
+  const died = new Promise<never>((_, reject) => {
+    worker.once('error', (error) =>
+      reject(new SluiceError('WORKER_FAILED', `The import stopped unexpectedly (${error.message}); it can be resumed with --resume.`)),
+    );
+    worker.once('exit', (code) =>
+      reject(new SluiceError('WORKER_FAILED', `The import stopped unexpectedly (exit ${code}); it can be resumed with --resume.`)),
+    );
+  });
+  died.catch(() => undefined);
+  const control = hooks.control;
+  const relay = (action: 'pause' | 'resume' | 'cancel') => () => void host.control(action).catch(() => undefined);
+  const unsubscribe = control?.subscribe({ pause: relay('pause'), resume: relay('resume'), cancel: relay('cancel') });
+  try {
+    const events = Comlink.proxy({
+      progress: (progress: Parameters<NonNullable<ImportHooks['onProgress']>>[0]) => hooks.onProgress?.(progress),
+      started: (info: Parameters<NonNullable<ImportHooks['onStart']>>[0]) => hooks.onStart?.(info),
+    });
+    const outcome = await Promise.race([host.run(options, events), died]);
+    if (!outcome.ok) throw reviveError(outcome.error);
+    return outcome.summary;
+  } finally {
+    unsubscribe?.();
+    host[Comlink.releaseProxy]();
+    await worker.terminate();
+  }
+}

@@ -1,0 +1,112 @@
+import type {
+  AppInfo,
+  DialectOverrides,
+  FilePreview,
+  ImportProgress,
+  ImportSummary,
+  OpenedFile,
+} from '../../../main/app/contract.js';
+import { api, errorMessage } from './api.js';
+import { asRuleFileDraft, type RuleFileDraft } from './rule-draft.js';
+
+export type Screen = 'home' | 'preview' | 'rules' | 'import' | 'quarantine' | 'data' | 'export';
+
+export interface Notice {
+  kind: 'error' | 'info';
+  text: string;
+}
+
+/** What the screens share: the open file, its preview and rule draft, and the running import. */
+export class AppState {
+  screen = $state<Screen>('home');
+  info = $state.raw<AppInfo | null>(null);
+  file = $state.raw<OpenedFile | null>(null);
+  overrides = $state<DialectOverrides>({});
+  preview = $state.raw<FilePreview | null>(null);
+  previewError = $state<string | null>(null);
+  ruleDraft = $state<RuleFileDraft>({ fields: [] });
+  rulesPath = $state<string | null>(null);
+  importId = $state<number | null>(null);
+  progress = $state.raw<ImportProgress | null>(null);
+  summary = $state.raw<ImportSummary | null>(null);
+  /** Bumped when imports or tables change, so lists reload. */
+  dataVersion = $state(0);
+  notice = $state<Notice | null>(null);
+
+  constructor() {
+    api.onEvent('import/progress', (progress) => {
+      if (progress.importId === this.importId) this.progress = progress;
+    });
+    api.onEvent('import/finished', (summary) => {
+      if (summary.importId === this.importId) this.summary = summary;
+      this.dataVersion += 1;
+    });
+    api.onEvent('app/open-file', ({ path }) => void this.openFile(path));
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.info = await api.call('app/info', {});
+    } catch (error) {
+      this.notify('error', errorMessage(error));
+    }
+  }
+
+  notify(kind: Notice['kind'], text: string): void {
+    this.notice = { kind, text };
+  }
+
+  /** Opens a data file the user chose, previews it and drafts rules (from a sibling rule file when there is one). */
+  async openFile(path: string): Promise<boolean> {
+    try {
+      const file = await api.call('files/open', { path });
+      this.file = file;
+      this.overrides = {};
+      this.preview = null;
+      this.importId = null;
+      this.progress = null;
+      this.summary = null;
+      await this.loadPreview();
+      if (file.siblingRulesPath) {
+        const loaded = await api.call('rules/load', { path: file.siblingRulesPath });
+        this.ruleDraft = asRuleFileDraft(loaded.ruleFile);
+        this.rulesPath = loaded.path;
+      } else {
+        // loadPreview replaced this.preview; read it afresh (TypeScript still sees the null set above).
+        const preview = this.preview as FilePreview | null;
+        this.ruleDraft = asRuleFileDraft(preview?.inferredRules);
+        this.rulesPath = null;
+      }
+      this.screen = 'preview';
+      this.notice = null;
+      return true;
+    } catch (error) {
+      this.notify('error', errorMessage(error));
+      return false;
+    }
+  }
+
+  async loadPreview(): Promise<void> {
+    if (!this.file) return;
+    try {
+      this.preview = await api.call('files/preview', { path: this.file.path, overrides: $state.snapshot(this.overrides) });
+      this.previewError = null;
+    } catch (error) {
+      this.previewError = errorMessage(error);
+    }
+  }
+
+  watchImport(importId: number): void {
+    this.importId = importId;
+    this.progress = null;
+    this.summary = null;
+    this.screen = 'import';
+    void api.call('import/state', { importId }).then((state) => {
+      if (this.importId !== importId) return;
+      this.progress ??= state.progress;
+      this.summary ??= state.summary;
+    });
+  }
+}
+
+export const app = new AppState();

@@ -8,6 +8,7 @@ import { nodeEndpoint } from '../main/engine/pool/comlink-node.js';
 import { ChunkProcessor } from '../main/engine/parse/chunk-processor.js';
 import type { ChunkJob, ChunkResult, WorkerConfig } from '../main/engine/parse/chunk-types.js';
 import type { ChunkWorkerApi } from '../main/engine/pool/worker-api.js';
+import { injectFaults } from './fault-injection.js';
 
 if (!parentPort) throw new Error('chunk-worker must run in a worker thread');
 
@@ -19,6 +20,7 @@ const api: ChunkWorkerApi = {
   },
   process(job: ChunkJob): ChunkResult {
     if (!processor) throw new Error('worker used before configure()');
+    injectFaults(job.bytes);
     const result = processor.process(job);
     return Comlink.transfer(result, [result.validMeta.buffer as ArrayBuffer]);
   },

@@ -8,11 +8,12 @@ export interface CliRun {
   stderr: string;
 }
 
-export function sluice(args: string[], options: { timeoutMs?: number } = {}): CliRun {
+export function sluice(args: string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}): CliRun {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 120_000,
+    env: { ...process.env, ...options.env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

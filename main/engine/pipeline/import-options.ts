@@ -39,7 +39,8 @@ export const DEFAULT_BATCH_ROWS = 8192;
 export const MIN_CHUNK_BYTES = 64 * 1024;
 export const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;
-export const DEFAULT_CHUNK_TIMEOUT_MS = 120_000;
+/** A batch normally takes well under a second; two minutes means a hung worker. SLUICE_CHUNK_TIMEOUT_MS overrides it (tests). */
+export const DEFAULT_CHUNK_TIMEOUT_MS = Number(process.env.SLUICE_CHUNK_TIMEOUT_MS) || 120_000;
 /** Room for one record up to the size limit, decoded and parsed; the pool replaces a worker that runs out. */
 export const DEFAULT_MAX_WORKER_HEAP_MB = 512;
 /** Batches handed out per worker before the reader waits: enough to keep workers busy, bounded for memory. */

@@ -55,7 +55,7 @@ export class QuarantineRecords {
       INSERT OR REPLACE INTO _sluice_warnings (import_id, row_number, line, warnings) VALUES (?, ?, ?, ?)`);
     this.setStatusStatement = db.prepare(`
       UPDATE _sluice_quarantine SET status = ?, resolved_at = CASE WHEN ? = 'open' THEN NULL ELSE ? END WHERE id = ?`);
-    this.updateStatement = db.prepare(`UPDATE _sluice_quarantine SET raw = ?, errors = ? WHERE id = ?`);
+    this.updateStatement = db.prepare(`UPDATE _sluice_quarantine SET raw = ?, errors = COALESCE(?, errors) WHERE id = ?`);
     this.byIdStatement = db.prepare('SELECT * FROM _sluice_quarantine WHERE id = ?');
   }
 
@@ -77,9 +77,9 @@ export class QuarantineRecords {
     this.setStatusStatement.run(status, status, now, id);
   }
 
-  /** Keeps an edited row that still fails, with its new errors. */
-  update(id: number, raw: string, errors: RowFailure[]): void {
-    this.updateStatement.run(raw, JSON.stringify(errors), id);
+  /** Stores an edited row's text, and its new errors when it still fails (null keeps the old ones). */
+  update(id: number, raw: string, errors: RowFailure[] | null): void {
+    this.updateStatement.run(raw, errors === null ? null : JSON.stringify(errors), id);
   }
 
   /** Filtered page; filters are bound parameters, so this SQL is fixed per filter shape. */

@@ -1,0 +1,94 @@
+import { SluiceError } from '../errors.js';
+import { compileRules, parseRuleFile } from '../rules/index.js';
+import type { CompiledRules, SqlValue } from '../rules/contract.js';
+import { parseRecord } from '../parse/parse-record.js';
+import type { Store } from '../store/store.js';
+import type { ImportRecord } from '../store/import-records.js';
+import { TableWriter } from '../store/table-writer.js';
+import type { RowFailure } from '../types.js';
+
+export type RetryOutcome = { ok: true } | { ok: false; errors: RowFailure[] };
+
+export interface RevalidateSummary {
+  checked: number;
+  fixed: number;
+  stillFailing: number;
+}
+
+/** Validates and writes rows with an import's rules; the one path for fixing quarantined rows. */
+class RowFixer {
+  private readonly rules: CompiledRules;
+  private readonly writer: TableWriter;
+  private readonly out: SqlValue[];
+
+  constructor(
+    private readonly store: Store,
+    private readonly record: ImportRecord,
+    ruleFile: unknown,
+  ) {
+    this.rules = compileRules(ruleFile === null ? null : parseRuleFile(ruleFile), {
+      sourceColumns: record.layout.columns,
+      redact: record.options.redact,
+      sourceKind: record.options.format,
+      ...(record.options.key ? { keyOverride: record.options.key } : {}),
+    });
+    const spec = { table: record.table, columns: this.rules.columns, key: this.rules.primaryKey, uniqueKeys: this.rules.uniqueKeys };
+    TableWriter.ensureTable(store.db, spec);
+    this.writer = new TableWriter(store.db, spec);
+    this.out = new Array<SqlValue>(this.rules.columns.length);
+  }
+
+  /** Call inside a transaction. */
+  fix(quarantineId: number, raw: string): RetryOutcome {
+    const parsed = parseRecord(raw, this.record.layout);
+    let errors: RowFailure[] | null = 'errors' in parsed ? parsed.errors : null;
+    if (!errors && 'values' in parsed) errors = this.rules.validate(parsed.values, this.out)?.errors ?? null;
+    if (!errors) {
+      const outcome = this.writer.write(this.out, 1);
+      errors = outcome.refused[0]?.errors ?? null;
+    }
+    if (errors) {
+      this.store.quarantine.update(quarantineId, raw, errors);
+      return { ok: false, errors };
+    }
+    this.store.quarantine.update(quarantineId, raw, null);
+    this.store.quarantine.setStatus(quarantineId, 'fixed');
+    return { ok: true };
+  }
+}
+
+/** Re-validates one quarantined row after the user edited it; writes it to the table when it passes. */
+export function retryQuarantinedRow(store: Store, quarantineId: number, editedRaw: string): RetryOutcome {
+  const row = store.quarantine.get(quarantineId);
+  if (!row) throw new SluiceError('IMPORT_NOT_FOUND', `There is no quarantined row #${quarantineId}.`);
+  if (row.status !== 'open') throw new SluiceError('USAGE', `Quarantined row #${quarantineId} is already ${row.status}.`);
+  const record = store.imports.get(row.importId);
+  if (!record) throw new SluiceError('IMPORT_NOT_FOUND', `The import of quarantined row #${quarantineId} no longer exists.`);
+  const fixer = new RowFixer(store, record, record.schema);
+  return store.db.transaction(() => fixer.fix(quarantineId, editedRaw)).immediate();
+}
+
+/**
+ * Re-checks every open quarantined row of an import, with its rules or with
+ * new ones (after the user changed a rule): rows that now pass are written
+ * and marked fixed.
+ */
+export function revalidateQuarantine(store: Store, importId: number, ruleFile?: unknown): RevalidateSummary {
+  const record = store.imports.get(importId);
+  if (!record) throw new SluiceError('IMPORT_NOT_FOUND', `There is no import #${importId}.`);
+  const fixer = new RowFixer(store, record, ruleFile === undefined ? record.schema : ruleFile);
+  const open = [...store.quarantine.iterate(importId)].filter((row) => row.status === 'open');
+  const summary: RevalidateSummary = { checked: 0, fixed: 0, stillFailing: 0 };
+  store.db.transaction(() => {
+    for (const row of open) {
+      summary.checked++;
+      if (row.errors.some((error) => error.rule === 'record-size' || error.rule === 'encoding')) {
+        summary.stillFailing++;
+        continue;
+      }
+      if (fixer.fix(row.id, row.raw).ok) summary.fixed++;
+      else summary.stillFailing++;
+    }
+  }).immediate();
+  return summary;
+}

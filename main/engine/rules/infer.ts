@@ -4,9 +4,11 @@ import { makeTemporalParser } from './cast-temporal.js';
 import type { CastOptions, FieldDescriptor, FieldType, RuleFile } from './model.js';
 
 /**
- * Drafts a rule file from a sample. Every guess is one the sample fully
- * supports, so the draft accepts every row it was inferred from; the user
- * then loosens or tightens it in the editor. Deliberate refusals:
+ * Drafts a rule file from a sample. Real files carry a few bad values, so a
+ * guess holds when all but a small share of the sample supports it (at most
+ * 5%, and only in samples of 10 values or more): the draft then quarantines
+ * those outliers instead of giving up on the column's type. The user
+ * loosens or tightens it in the editor. Deliberate refusals:
  *   - numbers with leading zeros ("02134") stay strings: they are codes, and
  *     casting would lose the zeros;
  *   - D/M/Y versus M/D/Y is chosen only when some day is above 12;
@@ -18,8 +20,12 @@ export interface InferOptions {
   enumMaxDistinct?: number;
   /** …when the sample has at least this many rows (default 20). */
   enumMinRows?: number;
-  /** 'observed' (default) writes the sample's min/max as minimum/maximum; 'none' leaves bounds out. */
-  bounds?: 'observed' | 'none';
+  /**
+   * 'sign' (default) sets minimum 0 for columns that are (almost) never
+   * negative; 'observed' writes the sample's min/max, which rejects any later
+   * value outside the sample's range; 'none' leaves bounds out.
+   */
+  bounds?: 'sign' | 'observed' | 'none';
 }
 
 interface Sample { columns: string[]; rows: unknown[][] }
@@ -33,13 +39,22 @@ const DEFAULT_CAST: CastOptions = {
 
 const isMissing = (v: unknown): boolean => v === undefined || v === null || v === '';
 
+/** How many values of a sample may contradict a guess: none in tiny samples, then up to 5%. */
+export function outlierAllowance(count: number): number {
+  return count >= 10 ? Math.max(1, Math.floor(count * 0.05)) : 0;
+}
+
+/** The values that cast, or null when more than the allowance fail. */
 function allCast(type: FieldType, format: string, values: readonly unknown[]): unknown[] | null {
   const caster = makeCaster(type, { ...DEFAULT_CAST, format }, 'jsonl');
+  const allowed = outlierAllowance(values.length);
   const result: unknown[] = [];
+  let failures = 0;
   for (const value of values) {
     const cast = caster.cast(value);
-    if (cast instanceof CastFailure) return null;
-    result.push(cast);
+    if (cast instanceof CastFailure) {
+      if (++failures > allowed) return null;
+    } else result.push(cast);
   }
   return result;
 }
@@ -63,21 +78,44 @@ function guessType(values: readonly unknown[]): Guess {
   for (const [type, format] of tries) {
     if (type === 'number' && texts.some((t) => /^[+-]?(NaN|INF)$/.test(t))) continue;
     const typed = allCast(type, format, values);
+    if (typed && type === 'integer' && typed.length < values.length) {
+      // 12.5 among whole numbers is a decimal column, not a bad integer.
+      const asNumbers = allCast('number', format, values);
+      if (asNumbers && asNumbers.length === values.length) return { type: 'number', format, typed: asNumbers };
+    }
     if (typed) return { type, format, typed };
   }
   if (values.every((v) => typeof v === 'string')) {
-    const parsers = DATE_PATTERNS.filter((p) => texts.every((t) => makeTemporalParser('date', p)(t) !== null));
+    const allowed = outlierAllowance(texts.length);
+    const parsers = DATE_PATTERNS.filter((p) => texts.filter((t) => makeTemporalParser('date', p)(t) === null).length <= allowed);
     if (parsers.length === 1) return { type: 'date', format: parsers[0] as string, typed: allCast('date', parsers[0] as string, values) as unknown[] };
   }
   return { type: 'string', format: 'default', typed: texts };
 }
 
 function stringFormat(texts: readonly string[]): string | null {
+  const allowed = outlierAllowance(texts.length);
+  const holds = (test: (text: string) => boolean) => texts.filter((t) => !test(t)).length <= allowed;
   for (const format of ['email', 'uuid'] as const) {
     const check = STRING_FORMATS[format];
-    if (check && texts.every((t) => check.regex.test(t))) return format;
+    if (check && holds((t) => check.regex.test(t))) return format;
   }
-  return texts.every((t) => /^https?:\/\/\S+$/.test(t)) ? 'uri' : null;
+  return holds((t) => /^https?:\/\/\S+$/.test(t)) ? 'uri' : null;
+}
+
+/**
+ * An enum from the values seen at least twice, when they cover all but the
+ * allowance of rows: a one-off value in a column of a few repeated codes is
+ * more likely a mistake than a new code.
+ */
+function inferEnum(texts: readonly string[], options: Required<InferOptions>): string[] | null {
+  const counts = new Map<string, number>();
+  for (const text of texts) counts.set(text, (counts.get(text) ?? 0) + 1);
+  const frequent = [...counts].filter(([, count]) => count >= 2);
+  const covered = frequent.reduce((sum, [, count]) => sum + count, 0);
+  if (frequent.length === 0 || frequent.length > options.enumMaxDistinct) return null;
+  if (covered < texts.length - outlierAllowance(texts.length)) return null;
+  return frequent.map(([text]) => text).sort();
 }
 
 interface ColumnFacts { field: FieldDescriptor; unique: boolean; required: boolean }
@@ -107,16 +145,19 @@ function inferColumn(name: string, raw: readonly unknown[], options: Required<In
   if (guess.type === 'string') {
     const texts = guess.typed as string[];
     const format = stringFormat(texts);
+    const values = inferEnum(texts, options);
     if (format) field.format = format;
-    else if (raw.length >= options.enumMinRows && distinct.size <= options.enumMaxDistinct && distinct.size < texts.length) {
-      constraints.enum = [...distinct].sort() as string[];
-    }
+    else if (raw.length >= options.enumMinRows && values) constraints.enum = values;
   }
   const numeric = guess.type === 'integer' || guess.type === 'number' || guess.type === 'year';
-  if (numeric && options.bounds === 'observed' && guess.typed.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+  if (numeric && guess.typed.every((v) => typeof v === 'number' && Number.isFinite(v))) {
     const numbers = guess.typed as number[];
-    constraints.minimum = Math.min(...numbers);
-    constraints.maximum = Math.max(...numbers);
+    if (options.bounds === 'observed') {
+      constraints.minimum = Math.min(...numbers);
+      constraints.maximum = Math.max(...numbers);
+    } else if (options.bounds === 'sign' && numbers.filter((n) => n < 0).length <= outlierAllowance(numbers.length)) {
+      constraints.minimum = 0;
+    }
   }
   if (Object.keys(constraints).length > 0) field.constraints = constraints;
   return { field, unique: distinct.size === guess.typed.length, required: typedRequired };
@@ -138,7 +179,7 @@ function pickPrimaryKey(columns: readonly string[], facts: readonly ColumnFacts[
 }
 
 export function inferRules(sample: Sample, options: InferOptions = {}): RuleFile {
-  const settings: Required<InferOptions> = { enumMaxDistinct: 10, enumMinRows: 20, bounds: 'observed', ...options };
+  const settings: Required<InferOptions> = { enumMaxDistinct: 10, enumMinRows: 20, bounds: 'sign', ...options };
   const facts = sample.columns.map((name, c) => inferColumn(name, sample.rows.map((row) => row[c]), settings));
   const ruleFile: RuleFile = { fields: facts.map((f) => f.field) };
   const key = pickPrimaryKey(sample.columns, facts, sample.rows.length);

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { SAMPLES, tempDir } from '../helpers/paths.js';
+import { startAppServer, type AppServer } from './app-server.js';
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** Raw requests, so the tests control Host, Origin and the token exactly. */
+function send(server: AppServer, options: { method?: string; path: string; headers?: Record<string, string>; body?: unknown }): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        method: options.method ?? 'GET',
+        path: options.path,
+        headers: { host: `127.0.0.1:${server.port}`, ...(body ? { 'content-type': 'application/json' } : {}), ...options.headers },
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+describe('browser-mode server security', () => {
+  const dir = tempDir('sluice-e2e-security-');
+  let server: AppServer;
+  const call = (channel: string, body: unknown, headers: Record<string, string> = {}) =>
+    send(server, { method: 'POST', path: `/api/${channel}`, body, headers: { 'x-sluice-token': server.token, ...headers } });
+
+  before(async () => {
+    server = await startAppServer({ home: path.join(dir, 'home'), db: path.join(dir, 'store.sqlite') });
+  });
+  after(() => server?.stop());
+
+  test('requests without the token, or with a wrong one, get 401', async () => {
+    assert.equal((await send(server, { path: '/' })).status, 401);
+    assert.equal((await send(server, { path: '/assets/x.js' })).status, 401);
+    assert.equal((await send(server, { method: 'POST', path: '/api/app/info', body: {} })).status, 401);
+    assert.equal((await send(server, { method: 'POST', path: '/api/app/info', body: {}, headers: { 'x-sluice-token': 'wrong' } })).status, 401);
+    assert.equal((await send(server, { path: '/?token=wrong' })).status, 401);
+    assert.equal((await send(server, { path: '/api/events', headers: { cookie: 'sluice_token=wrong' } })).status, 401);
+  });
+
+  test('the token URL sets an HttpOnly SameSite cookie and serves the UI with a strict CSP', async () => {
+    const first = await send(server, { path: `/?token=${server.token}` });
+    assert.equal(first.status, 303);
+    assert.match(String(first.headers['set-cookie']), /sluice_token=.+; HttpOnly; SameSite=Strict/);
+    const page = await send(server, { path: '/', headers: { cookie: `sluice_token=${server.token}` } });
+    assert.equal(page.status, 200);
+    assert.match(page.body, /<div id="app">/);
+    const csp = String(page.headers['content-security-policy']);
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'self'(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.equal(page.headers['x-frame-options'], 'DENY');
+  });
+
+  test('a Host other than the loopback address gets 403 (DNS rebinding), even with the token', async () => {
+    for (const host of [`evil.example:${server.port}`, `127.0.0.1.nip.io:${server.port}`, '127.0.0.1', `localhost:${server.port + 1}`]) {
+      const reply = await call('app/info', {}, { host });
+      assert.equal(reply.status, 403, host);
+    }
+    assert.equal((await call('app/info', {}, { host: `localhost:${server.port}` })).status, 200);
+  });
+
+  test('a foreign Origin or a cross-site fetch gets 403, even with the token', async () => {
+    assert.equal((await call('app/info', {}, { origin: 'http://evil.example' })).status, 403);
+    assert.equal((await call('app/info', {}, { origin: `http://127.0.0.1:${server.port + 1}` })).status, 403);
+    assert.equal((await call('app/info', {}, { 'sec-fetch-site': 'cross-site' })).status, 403);
+    assert.equal((await call('app/info', {}, { origin: server.origin })).status, 200);
+  });
+
+  test('it listens on 127.0.0.1 only', async () => {
+    const others = Object.values(os.networkInterfaces())
+      .flat()
+      .filter((address) => address && !address.internal)
+      .map((address) => address!.address);
+    for (const address of [...others, '::1']) {
+      const connected = await new Promise<boolean>((resolve) => {
+        const socket = net.connect({ host: address, port: server.port, timeout: 2000 });
+        socket.once('connect', () => (socket.destroy(), resolve(true)));
+        socket.once('error', () => resolve(false));
+        socket.once('timeout', () => (socket.destroy(), resolve(false)));
+      });
+      assert.equal(connected, false, `reachable on ${address}`);
+    }
+  });
+
+  test('malformed requests get BAD_REQUEST; unknown channels and non-JSON bodies are refused', async () => {
+    const missing = JSON.parse((await call('files/open', {})).body) as { ok: boolean; error: { code: string; message: string } };
+    assert.deepEqual(missing, { ok: false, error: { code: 'BAD_REQUEST', message: 'path must be present.' } });
+    const extra = JSON.parse((await call('quarantine/page', { importId: 1, offset: 0, limit: 10, sql: 'DROP' })).body) as { error: { code: string } };
+    assert.equal(extra.error.code, 'BAD_REQUEST');
+    const wrongType = JSON.parse((await call('tables/page', { table: 't', offset: -1, limit: 10 })).body) as { error: { message: string } };
+    assert.match(wrongType.error.message, /offset must be an integer/);
+    const unknown = JSON.parse((await call('fs/readFile', { path: '/etc/passwd' })).body) as { error: { code: string } };
+    assert.equal(unknown.error.code, 'BAD_REQUEST');
+    const notJson = await send(server, { method: 'POST', path: '/api/app/info', headers: { 'x-sluice-token': server.token, 'content-type': 'text/plain' } });
+    assert.equal(notJson.status, 415);
+    assert.equal((await send(server, { path: '/api/app/info', headers: { 'x-sluice-token': server.token } })).status, 405);
+  });
+
+  test('only files the user opened can be read', async () => {
+    const refused = JSON.parse((await call('files/preview', { path: '/etc/passwd' })).body) as { error: { code: string } };
+    assert.equal(refused.error.code, 'NOT_OPENED');
+    const sample = path.join(SAMPLES, 'customers.csv');
+    assert.equal((JSON.parse((await call('files/open', { path: sample })).body) as { ok: boolean }).ok, true);
+    const preview = JSON.parse((await call('files/preview', { path: sample })).body) as { ok: boolean; value: { columns: string[] } };
+    assert.equal(preview.value.columns[0], 'id');
+    const traversal = await send(server, { path: '/..%2F..%2Fpackage.json', headers: { 'x-sluice-token': server.token } });
+    assert.equal(traversal.status, 404);
+  });
+});

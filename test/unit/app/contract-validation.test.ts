@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { API_CHANNELS, isChannel } from '../../../main/app/contract.js';
+import { BadRequest, validateRequest } from '../../../main/app/validate.js';
+
+describe('contract argument validation', () => {
+  test('every channel has a validator that accepts a well-formed request', () => {
+    const examples: Record<(typeof API_CHANNELS)[number], unknown> = {
+      'app/info': {},
+      'files/recent': {},
+      'files/open': { path: '/data/a.csv' },
+      'files/preview': { path: '/data/a.csv', overrides: { delimiter: ';', hasHeader: false } },
+      'rules/preview': { path: '/data/a.csv', draft: { fields: [] } },
+      'rules/load': { path: '/data/a.rules.json' },
+      'rules/save': { path: '/data/a.rules.json', ruleFile: { fields: [] } },
+      'import/start': { path: '/data/a.csv', table: 'a', failure: { mode: 'soft', maxErrors: 10 }, restart: true },
+      'import/resume': { importId: 3 },
+      'import/control': { importId: 3, action: 'pause' },
+      'import/state': { importId: 3 },
+      'imports/list': {},
+      'quarantine/page': { importId: 1, offset: 0, limit: 100, rule: 'enum', field: 'plan' },
+      'quarantine/summary': { importId: 1 },
+      'quarantine/retry': { id: 7, raw: '1,a,b' },
+      'quarantine/revalidate': { importId: 1 },
+      'tables/list': {},
+      'tables/page': { table: 'a', offset: 0, limit: 50, orderBy: 'id', descending: true, filter: '' },
+      'export/start': { kind: 'table', table: 'a', path: '/tmp/a.csv', format: 'csv' },
+    };
+    for (const channel of API_CHANNELS) assert.doesNotThrow(() => validateRequest(channel, examples[channel]), channel);
+  });
+
+  test('malformed requests are refused with a message naming the problem', () => {
+    const refuse = (channel: (typeof API_CHANNELS)[number], request: unknown, message: RegExp) =>
+      assert.throws(() => validateRequest(channel, request), (error: unknown) => error instanceof BadRequest && message.test(error.message));
+    refuse('files/open', {}, /^path must be present/);
+    refuse('files/open', { path: 42 }, /^path must be a string/);
+    refuse('files/open', { path: '/a\0b' }, /NUL/);
+    refuse('files/open', { path: '/a', extra: true }, /^extra must be absent/);
+    refuse('files/open', [], /request must be an object/);
+    refuse('import/control', { importId: 1, action: 'explode' }, /action must be one of pause, resume, cancel/);
+    refuse('import/resume', { importId: 1.5 }, /importId must be an integer/);
+    refuse('quarantine/page', { importId: 1, offset: 0, limit: 1_000_000 }, /limit must be an integer from 0 to 5000/);
+    refuse('import/start', { path: '/a', failure: { mode: 'soft', maxErrors: -1 } }, /failure.maxErrors/);
+    refuse('export/start', { kind: 'table', path: '/a.csv', format: 'csv' }, /^table must be present/);
+    refuse('rules/save', { path: '/a.json', ruleFile: 'x' }, /ruleFile must be a JSON object/);
+  });
+
+  test('only contract channels are channels', () => {
+    assert.equal(isChannel('files/open'), true);
+    assert.equal(isChannel('fs/readFile'), false);
+    assert.equal(isChannel(undefined), false);
+  });
+});

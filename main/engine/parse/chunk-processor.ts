@@ -1,3 +1,4 @@
+import { isAscii, isUtf8 } from 'node:buffer';
 import Papa from 'papaparse';
 import type { CompiledRules, SqlValue } from '../rules/contract.js';
 import { compileRules, parseRuleFile } from '../rules/index.js';
@@ -45,17 +46,26 @@ export class ChunkProcessor {
         : null;
   }
 
+  /**
+   * Decodes a chunk, or returns null when UTF-8 input is not valid UTF-8.
+   * Node's native ASCII/UTF-8 checks and Buffer decoding are several times
+   * faster than a fatal TextDecoder on the common all-ASCII chunk.
+   */
+  private decode(bytes: Uint8Array): string | null {
+    if (this.config.dialect.encoding !== 'utf-8') return this.decoder.decode(bytes);
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (isAscii(buffer)) return buffer.toString('latin1');
+    if (!isUtf8(buffer)) return null;
+    return buffer.toString('utf8');
+  }
+
   get width(): number {
     return this.rules.columns.length;
   }
 
   process(job: ChunkJob): ChunkResult {
-    let text: string;
-    try {
-      text = this.decoder.decode(job.bytes);
-    } catch {
-      return this.processInvalidUtf8(job);
-    }
+    const text = this.decode(job.bytes);
+    if (text === null) return this.processInvalidUtf8(job);
     const builder = new ChunkResultBuilder(job, this.width);
     if (this.config.dialect.format === 'jsonl') this.processJsonl(text, job, builder);
     else this.processCsv(text, job, builder);
@@ -100,6 +110,7 @@ export class ChunkProcessor {
       else rowErrors.set(error.row, [error]);
     }
     const expectedFields = this.config.sourceColumns.length;
+    builder.reserve(rows.length);
     const lines = new LineCounter(job.bytes, this.lineMark.charCodeAt(0));
     const out: SqlValue[] = new Array<SqlValue>(this.width);
     const bytes = job.bytes;

@@ -5,7 +5,8 @@ import { VALID_META_STRIDE } from './chunk-types.js';
 
 /** Collects one chunk's outcome in the compact form that crosses the thread boundary. */
 export class ChunkResultBuilder {
-  private readonly values: SqlValue[] = [];
+  private values: SqlValue[] = [];
+  private valueCount = 0;
   private meta: Float64Array = new Float64Array(VALID_META_STRIDE * 1024);
   private validCount = 0;
   private records = 0;
@@ -30,18 +31,32 @@ export class ChunkResultBuilder {
     this.blankLines++;
   }
 
+  /** Sizes the value store for `rows` more rows, so accepting them does not grow it piecemeal. */
+  reserve(rows: number): void {
+    const needed = this.valueCount + rows * this.width;
+    if (needed <= this.values.length) return;
+    // Grown by push so the array stays packed: structured clone copies packed arrays far faster than holey ones.
+    const values = this.values;
+    while (values.length < needed) values.push(null);
+  }
+
   accept(row: readonly SqlValue[], lineOffset: number, byteOffset: number, byteLength: number): void {
-    for (let i = 0; i < this.width; i++) this.values.push(row[i] ?? null);
+    const width = this.width;
+    let at = this.valueCount;
+    if (at + width > this.values.length) this.reserve(Math.max(1024, this.validCount));
+    const target = this.values;
+    for (let i = 0; i < width; i++) target[at++] = row[i] ?? null;
+    this.valueCount = at;
     if ((this.validCount + 1) * VALID_META_STRIDE > this.meta.length) {
       const grown = new Float64Array(this.meta.length * 2);
       grown.set(this.meta);
       this.meta = grown;
     }
-    const at = this.validCount * VALID_META_STRIDE;
-    this.meta[at] = this.records;
-    this.meta[at + 1] = this.lineBase + lineOffset;
-    this.meta[at + 2] = this.byteBase + byteOffset;
-    this.meta[at + 3] = byteLength;
+    const metaAt = this.validCount * VALID_META_STRIDE;
+    this.meta[metaAt] = this.records;
+    this.meta[metaAt + 1] = this.lineBase + lineOffset;
+    this.meta[metaAt + 2] = this.byteBase + byteOffset;
+    this.meta[metaAt + 3] = byteLength;
     this.validCount++;
     this.records++;
   }
@@ -70,7 +85,7 @@ export class ChunkResultBuilder {
       lineBreaks,
       byteLength: this.job.bytes.byteLength,
       width: this.width,
-      values: this.values,
+      values: this.values.length === this.valueCount ? this.values : this.values.slice(0, this.valueCount),
       validMeta: this.meta.slice(0, this.validCount * VALID_META_STRIDE),
       rejected: this.rejected,
       warned: this.warned,

@@ -18,7 +18,9 @@ export type RawReader = (byteOffset: number, byteLength: number) => string;
  */
 export class BatchCommitter {
   private readonly position: Checkpoint;
-  private readonly commitTransaction: Database.Transaction<(result: ChunkResult, startOffset: number) => string | null>;
+  private readonly commitTransaction: Database.Transaction<
+    (batches: readonly { result: ChunkResult; startOffset: number }[]) => SluiceError | null
+  >;
 
   constructor(
     private readonly store: Store,
@@ -29,8 +31,8 @@ export class BatchCommitter {
     private readonly readRaw: RawReader,
   ) {
     this.position = { ...start, counters: { ...start.counters } };
-    this.commitTransaction = store.db.transaction((result: ChunkResult, startOffset: number) =>
-      this.commitInTransaction(result, startOffset),
+    this.commitTransaction = store.db.transaction((batches: readonly { result: ChunkResult; startOffset: number }[]) =>
+      this.commitAll(batches),
     );
   }
 
@@ -42,24 +44,36 @@ export class BatchCommitter {
     return this.position;
   }
 
-  /** Commits one chunk; returns an error when the failure policy says to stop. */
-  commit(result: ChunkResult, startOffset: number, activeMs: number): SluiceError | null {
+  /**
+   * Commits consecutive chunks in one transaction (small chunks keep workers
+   * cheap; grouping keeps commits few). Returns an error when the failure
+   * policy says to stop; chunks after the one that triggered it are not
+   * committed, and the checkpoint stays right after the last committed one.
+   */
+  commit(batches: readonly { result: ChunkResult; startOffset: number }[], activeMs: number): SluiceError | null {
     this.position.activeMs = activeMs;
     const snapshot = structuredClone(this.position);
     try {
-      const failFastMessage = this.commitTransaction.immediate(result, startOffset);
-      if (failFastMessage) return new SluiceError('FAIL_FAST', failFastMessage);
+      return this.commitTransaction.immediate(batches);
     } catch (error) {
       // The transaction rolled back; so does our view of the position.
       Object.assign(this.position, snapshot);
       if (error instanceof SluiceError && error.code === 'FAIL_FAST') return error;
       throw error;
     }
-    if (this.policy.mode === 'soft' && this.policy.maxErrors !== null && this.position.counters.rowsQuarantined > this.policy.maxErrors) {
-      return new SluiceError(
-        'ERROR_BUDGET_EXCEEDED',
-        `Stopped: ${this.position.counters.rowsQuarantined} rows were quarantined, more than the error budget of ${this.policy.maxErrors}. The import can be resumed (--resume, with a larger --max-errors).`,
-      );
+  }
+
+  private commitAll(batches: readonly { result: ChunkResult; startOffset: number }[]): SluiceError | null {
+    for (const { result, startOffset } of batches) {
+      const failFastMessage = this.commitInTransaction(result, startOffset);
+      if (failFastMessage) return new SluiceError('FAIL_FAST', failFastMessage);
+      const counters = this.position.counters;
+      if (this.policy.mode === 'soft' && this.policy.maxErrors !== null && counters.rowsQuarantined > this.policy.maxErrors) {
+        return new SluiceError(
+          'ERROR_BUDGET_EXCEEDED',
+          `Stopped: ${counters.rowsQuarantined} rows were quarantined, more than the error budget of ${this.policy.maxErrors}. The import can be resumed (--resume, with a larger --max-errors).`,
+        );
+      }
     }
     return null;
   }

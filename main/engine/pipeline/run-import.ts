@@ -18,6 +18,7 @@ import {
   DEFAULT_CHUNK_TIMEOUT_MS,
   DEFAULT_MAX_WORKER_HEAP_MB,
   IN_FLIGHT_PER_WORKER,
+  MAX_CHUNKS_PER_COMMIT,
   type ImportHooks,
   type ImportOptions,
 } from './import-options.js';
@@ -31,6 +32,8 @@ export function defaultWorkerCount(): number {
 interface InFlight {
   place: ChunkPlace;
   result: Promise<ChunkResult>;
+  /** Set once the worker has answered, so ready chunks can join the same commit. */
+  ready: ChunkResult | null;
 }
 
 /**
@@ -111,10 +114,15 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
     const maxInFlight = workers * IN_FLIGHT_PER_WORKER;
     const activeCommitter = committer;
 
+    // Commits the oldest chunk, together with the chunks right behind it that are already done.
     const commitHead = async (): Promise<void> => {
       const head = inFlight.shift()!;
-      const result = await head.result;
-      stopError = activeCommitter.commit(result, head.place.startOffset, activeMs());
+      const batches = [{ result: await head.result, startOffset: head.place.startOffset }];
+      while (batches.length < MAX_CHUNKS_PER_COMMIT && inFlight[0]?.ready) {
+        const next = inFlight.shift()!;
+        batches.push({ result: next.ready!, startOffset: next.place.startOffset });
+      }
+      stopError = activeCommitter.commit(batches, activeMs());
       meter.update(status, activeCommitter.counters, inFlight.length);
     };
 
@@ -132,9 +140,12 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
       }
       if (control.signal.aborted || stopError) break;
       const place = runner.place(chunk);
-      const result = runner.run(chunk);
-      result.catch(() => undefined);
-      inFlight.push({ place, result });
+      const entry: InFlight = { place, result: runner.run(chunk), ready: null };
+      entry.result.then(
+        (result) => (entry.ready = result),
+        () => undefined,
+      );
+      inFlight.push(entry);
       while (inFlight.length >= maxInFlight && !stopError) await commitHead();
       if (stopError) break;
     }

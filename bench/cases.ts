@@ -201,6 +201,20 @@ export const BENCH_CASES: readonly BenchCase[] = [
   sluiceCase('sluice-rules-w4', 'csv', { rules: true, workers: 4 }),
   sluiceCase('sluice-upsert', 'csv', { rules: true, workers: 2, upsert: true }),
   sluiceCase('sluice-jsonl-rules', 'jsonl', { rules: true, workers: 2 }),
+  {
+    name: 'sluice-ui-lag',
+    kind: 'sluice',
+    input: 'csv',
+    plan(context) {
+      const dbPath = dbFor(context, 'sluice-ui-lag');
+      return {
+        setup: [],
+        timed: { command: process.execPath, args: [childScript('baselines/ui-lag.js'), context.input.path, dbPath, RULES_FILE] },
+        dbPath,
+        readsSluiceSummary: true,
+      };
+    },
+  },
   sluiceCase('sluice-scale-1x', 'csv', { rules: true, workers: 2 }, 'scaling'),
   sluiceCase('sluice-scale-5x', 'csv-scaled', { rules: true, workers: 2 }, 'scaling'),
 ];

@@ -146,8 +146,11 @@ export async function runCase(benchCase: BenchCase, plan: CasePlan, context: Cas
         return failed(result, 'no --json summary on the last stdout line');
       }
       table = summary['table'];
-      const withRules = plan.timed.args.includes('--schema');
+      const withRules = plan.timed.args.includes('--schema') || typeof summary['lagP99Ms'] === 'number';
       result.note = sluiceNote(summary, input, withRules);
+      if (typeof summary['lagP99Ms'] === 'number') {
+        result.note += `; UI event-loop lag p50 ${String(summary['lagP50Ms'])} ms, p99 ${String(summary['lagP99Ms'])} ms; request p99 ${String(summary['requestP99Ms'])} ms`;
+      }
     }
     if (plan.dbPath !== null) {
       result.rowsInDb = countRows(plan.dbPath, table);

@@ -36,6 +36,11 @@ export default tseslint.config(
     },
   },
   {
+    // Sandboxed preload scripts run as CommonJS, so require() is the only way in.
+    files: ['main/electron/preload/**'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['renderer/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -158,7 +158,7 @@ export class ChunkProcessor {
     const { delimiter, quoteChar, newline } = this.config.dialect;
     const expectedFields = this.config.sourceColumns.length;
     const byteLength = this.byteMapper(text, job);
-    const lines = new TextLineCounter(text, this.lineMark);
+    const lines = new LineCounter(text, this.lineMark);
     const out: SqlValue[] = new Array<SqlValue>(this.width);
     let start = 0;
     let byteOffset = 0;
@@ -357,25 +357,17 @@ function splitRecordBytes(bytes: Uint8Array, config: WorkerConfig): { start: num
   return records;
 }
 
-/** Counts line breaks before a position, moving forward only (records arrive in order). */
-class TextLineCounter {
+/**
+ * Counts line breaks before a position, moving forward only (records arrive
+ * in order). Works on text (char offsets) or bytes (byte offsets): both have
+ * indexOf with the same meaning.
+ */
+class LineCounter<T extends string | Uint8Array> {
   private readonly positions: number[] = [];
   private next = 0;
-  constructor(text: string, mark: string) {
-    for (let i = text.indexOf(mark); i !== -1; i = text.indexOf(mark, i + 1)) this.positions.push(i);
-  }
-  breaksBefore(offset: number): number {
-    while (this.next < this.positions.length && this.positions[this.next]! < offset) this.next++;
-    return this.next;
-  }
-}
-
-/** The same over bytes, where offsets are byte offsets. */
-class LineCounter {
-  private readonly positions: number[] = [];
-  private next = 0;
-  constructor(bytes: Uint8Array, mark: number) {
-    for (let i = bytes.indexOf(mark); i !== -1; i = bytes.indexOf(mark, i + 1)) this.positions.push(i);
+  constructor(haystack: T, mark: T extends string ? string : number) {
+    const find = (from: number) => (haystack as { indexOf(m: unknown, from: number): number }).indexOf(mark, from);
+    for (let i = find(0); i !== -1; i = find(i + 1)) this.positions.push(i);
   }
   breaksBefore(offset: number): number {
     while (this.next < this.positions.length && this.positions[this.next]! < offset) this.next++;

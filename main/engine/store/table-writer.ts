@@ -129,26 +129,48 @@ export class TableWriter {
   }
 
   private insertRows(values: readonly SqlValue[], count: number): WriteOutcome {
+    return this.writeInGroups(values, count, (from, to, outcome) => this.insertOneByOne(values, from, to, outcome));
+  }
+
+  /**
+   * Writes full groups with the multi-row INSERT and the rest with `oneByOne`.
+   * A failed statement changes nothing, so a group that hits a constraint is
+   * redone row by row to find the offenders. After such a failure in upsert
+   * mode (an existing key, most likely more to come) the next groups go row
+   * by row straight away, with a periodic retry, so updating an existing
+   * table does not pay twice.
+   */
+  private writeInGroups(
+    values: readonly SqlValue[],
+    count: number,
+    oneByOne: (from: number, to: number, outcome: WriteOutcome) => void,
+  ): WriteOutcome {
     const outcome: WriteOutcome = { inserted: 0, updated: 0, refused: [] };
     const width = this.width;
+    const groupSize = this.rowsPerStatement;
+    const upserting = this.spec.key.length > 0;
     let row = 0;
     if (this.multiInsert) {
-      const groupSize = this.rowsPerStatement;
       const group = new Array<SqlValue>(groupSize * width);
       for (; row + groupSize <= count; row += groupSize) {
+        if (upserting && this.groupsToSkip > 0) {
+          this.groupsToSkip--;
+          oneByOne(row, row + groupSize, outcome);
+          continue;
+        }
         const base = row * width;
         for (let i = 0; i < group.length; i++) group[i] = values[base + i] ?? null;
         try {
           this.multiInsert.run(group);
           outcome.inserted += groupSize;
         } catch (error) {
-          // A failed statement changes nothing; redo its rows one by one to find the offenders.
           if (!isConstraintError(error)) throw error;
-          this.insertOneByOne(values, row, row + groupSize, outcome);
+          if (upserting) this.groupsToSkip = GROUPS_SKIPPED_AFTER_CONFLICT;
+          oneByOne(row, row + groupSize, outcome);
         }
       }
     }
-    this.insertOneByOne(values, row, count, outcome);
+    oneByOne(row, count, outcome);
     return outcome;
   }
 
@@ -167,40 +189,9 @@ export class TableWriter {
     }
   }
 
-  /**
-   * Upserts try a multi-row plain INSERT first: into a new or mostly new table
-   * it succeeds, at the speed of an insert. A group that hits an existing key
-   * fails as a whole (a failed statement changes nothing) and is redone row by
-   * row; after such a failure the next groups go row by row straight away,
-   * with a periodic retry, so updating an existing table does not pay twice.
-   */
+  /** Upserts try the multi-row plain INSERT first: into a new or mostly new table it succeeds, at insert speed. */
   private upsertRows(values: readonly SqlValue[], count: number): WriteOutcome {
-    const outcome: WriteOutcome = { inserted: 0, updated: 0, refused: [] };
-    const width = this.width;
-    const groupSize = this.rowsPerStatement;
-    let row = 0;
-    if (this.multiInsert) {
-      const group = new Array<SqlValue>(groupSize * width);
-      for (; row + groupSize <= count; row += groupSize) {
-        if (this.groupsToSkip > 0) {
-          this.groupsToSkip--;
-          this.upsertOneByOne(values, row, row + groupSize, outcome);
-          continue;
-        }
-        const base = row * width;
-        for (let i = 0; i < group.length; i++) group[i] = values[base + i] ?? null;
-        try {
-          this.multiInsert.run(group);
-          outcome.inserted += groupSize;
-        } catch (error) {
-          if (!isConstraintError(error)) throw error;
-          this.groupsToSkip = GROUPS_SKIPPED_AFTER_CONFLICT;
-          this.upsertOneByOne(values, row, row + groupSize, outcome);
-        }
-      }
-    }
-    this.upsertOneByOne(values, row, count, outcome);
-    return outcome;
+    return this.writeInGroups(values, count, (from, to, outcome) => this.upsertOneByOne(values, from, to, outcome));
   }
 
   private upsertOneByOne(values: readonly SqlValue[], from: number, to: number, outcome: WriteOutcome): void {

@@ -3,7 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { AppService } from '../app/service.js';
-import { SECURITY_HEADERS, TOKEN_COOKIE, checkRequest } from './request-guard.js';
+import { SECURITY_HEADERS, checkRequest, tokenCookieName } from './request-guard.js';
 
 export interface ServerOptions {
   service: AppService;
@@ -53,7 +53,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     if (!verdict.ok) return sendText(response, verdict.status, verdict.reason);
     // First visit with ?token=: keep the token in a cookie the page's own requests carry, and drop it from the address bar.
     if (request.method === 'GET' && url.searchParams.has('token')) {
-      response.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      response.setHeader('Set-Cookie', `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
       response.writeHead(303, { Location: '/' });
       return response.end();
     }

@@ -6,7 +6,10 @@ import type { IncomingMessage } from 'node:http';
  * token, addressed by the loopback name (a foreign Host means DNS rebinding),
  * and not driven by another site (a foreign Origin or a cross-site fetch).
  */
-export const TOKEN_COOKIE = 'sluice_token';
+/** Cookies ignore ports, so each run's cookie is named for its port: two Sluice servers never see each other's token. */
+export function tokenCookieName(port: number): string {
+  return `sluice_token_${port}`;
+}
 export const TOKEN_HEADER = 'x-sluice-token';
 
 /** The CSP for every response: scripts and styles only from this origin, no frames, no plugins, no other hosts. */
@@ -45,14 +48,19 @@ function sameToken(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function tokenFrom(request: IncomingMessage, url: URL): string | undefined {
+/** Every token the request presents: header, this port's cookie, `?token=`. */
+export function tokensFrom(request: IncomingMessage, url: URL, port: number): string[] {
+  const tokens: string[] = [];
   const header = request.headers[TOKEN_HEADER];
-  if (typeof header === 'string') return header;
-  const cookie = request.headers.cookie
-    ?.split(';')
-    .map((part) => part.trim().split('='))
-    .find(([name]) => name === TOKEN_COOKIE)?.[1];
-  return cookie ?? url.searchParams.get('token') ?? undefined;
+  if (typeof header === 'string') tokens.push(header);
+  const cookieName = tokenCookieName(port);
+  for (const part of request.headers.cookie?.split(';') ?? []) {
+    const [name, value] = part.trim().split('=');
+    if (name === cookieName && value) tokens.push(value);
+  }
+  const query = url.searchParams.get('token');
+  if (query) tokens.push(query);
+  return tokens;
 }
 
 export function checkRequest(request: IncomingMessage, url: URL, port: number, token: string): GuardVerdict {
@@ -63,6 +71,6 @@ export function checkRequest(request: IncomingMessage, url: URL, port: number, t
   if (origin !== undefined && !hosts.map((h) => `http://${h}`).includes(origin)) return { ok: false, status: 403, reason: 'Origin not allowed' };
   const fetchSite = request.headers['sec-fetch-site'];
   if (fetchSite === 'cross-site' || fetchSite === 'same-site') return { ok: false, status: 403, reason: 'Cross-site request' };
-  if (!sameToken(tokenFrom(request, url), token)) return { ok: false, status: 401, reason: 'Missing or wrong token' };
+  if (!tokensFrom(request, url, port).some((given) => sameToken(given, token))) return { ok: false, status: 401, reason: 'Missing or wrong token' };
   return { ok: true };
 }

@@ -82,7 +82,7 @@ describe('interrupted import (browser mode)', { skip: !chromiumAvailable() && 'C
     await server?.stop();
   });
 
-  test('killing the backend mid-import, restarting and resuming gives the same data as an uninterrupted run', async () => {
+  test('killing the backend mid-import, restarting and resuming gives the same data as an uninterrupted run', { timeout: 240_000 }, async () => {
     server = await startAppServer({ home, db });
     await page.goto(server.url);
     await page.getByLabel('File path').fill(csv);
@@ -96,7 +96,9 @@ describe('interrupted import (browser mode)', { skip: !chromiumAvailable() && 'C
     await screenshot(page, '09-import-interrupted');
 
     server = await startAppServer({ home, db });
+    if (process.env.SLUICE_E2E_DEBUG) console.log('restarted', server.url);
     await page.goto(server.url);
+    if (process.env.SLUICE_E2E_DEBUG) console.log('reloaded');
     const row = page.locator('tr[data-import-id="1"]');
     await row.getByText('interrupted').waitFor();
     await screenshot(page, '10-home-resume');
@@ -115,7 +117,7 @@ describe('interrupted import (browser mode)', { skip: !chromiumAvailable() && 'C
     assert.deepEqual(resumed.quarantine, baseline.quarantine);
   });
 
-  test('a changed file cannot be resumed, and Home says why', async () => {
+  test('a changed file cannot be resumed, and Home says why', { timeout: 120_000 }, async () => {
     server = await startAppServer({ home, db: path.join(dir, 'changed.sqlite') });
     await page.goto(server.url);
     await page.getByLabel('File path').fill(csv);

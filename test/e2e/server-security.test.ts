@@ -53,14 +53,14 @@ describe('browser-mode server security', () => {
     assert.equal((await send(server, { method: 'POST', path: '/api/app/info', body: {} })).status, 401);
     assert.equal((await send(server, { method: 'POST', path: '/api/app/info', body: {}, headers: { 'x-sluice-token': 'wrong' } })).status, 401);
     assert.equal((await send(server, { path: '/?token=wrong' })).status, 401);
-    assert.equal((await send(server, { path: '/api/events', headers: { cookie: 'sluice_token=wrong' } })).status, 401);
+    assert.equal((await send(server, { path: '/api/events', headers: { cookie: `sluice_token_${server.port}=wrong` } })).status, 401);
   });
 
   test('the token URL sets an HttpOnly SameSite cookie and serves the UI with a strict CSP', async () => {
     const first = await send(server, { path: `/?token=${server.token}` });
     assert.equal(first.status, 303);
-    assert.match(String(first.headers['set-cookie']), /sluice_token=.+; HttpOnly; SameSite=Strict/);
-    const page = await send(server, { path: '/', headers: { cookie: `sluice_token=${server.token}` } });
+    assert.match(String(first.headers['set-cookie']), new RegExp(`sluice_token_${server.port}=.+; HttpOnly; SameSite=Strict`));
+    const page = await send(server, { path: '/', headers: { cookie: `sluice_token_${server.port}=${server.token}` } });
     assert.equal(page.status, 200);
     assert.match(page.body, /<div id="app">/);
     const csp = String(page.headers['content-security-policy']);

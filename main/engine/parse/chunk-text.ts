@@ -1,0 +1,98 @@
+/** Small text and byte helpers for the chunk processor: positions, blank records, terminators. */
+import type Papa from 'papaparse';
+import type { RowFailure } from '../types.js';
+import { CsvBoundaryScanner } from '../source/record-boundary.js';
+import type { WorkerConfig } from './chunk-types.js';
+
+export function splitRecordBytes(bytes: Uint8Array, config: WorkerConfig): { start: number; end: number }[] {
+  // Record boundaries are ASCII, so a byte-level split works even where decoding fails.
+  const records: { start: number; end: number }[] = [];
+  let start = 0;
+  if (config.dialect.format === 'jsonl') {
+    for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) {
+      records.push({ start, end: i + 1 });
+      start = i + 1;
+    }
+  } else {
+    const scanner = new CsvBoundaryScanner({
+      delimiter: config.dialect.delimiter,
+      quoteChar: config.dialect.quoteChar,
+      newline: config.dialect.newline,
+      unitBytes: 1,
+      bigEndian: false,
+    });
+    scanner.scan(bytes, 0, bytes.length, (offset) => {
+      records.push({ start, end: offset });
+      start = offset;
+    });
+  }
+  if (start < bytes.length) records.push({ start, end: bytes.length });
+  return records;
+}
+
+/**
+ * Counts line breaks before a position, moving forward only (records arrive
+ * in order). Works on text (char offsets) or bytes (byte offsets): both have
+ * indexOf with the same meaning.
+ */
+export class LineCounter<T extends string | Uint8Array> {
+  private readonly positions: number[] = [];
+  private next = 0;
+  constructor(haystack: T, mark: T extends string ? string : number) {
+    const find = (from: number) => (haystack as { indexOf(m: unknown, from: number): number }).indexOf(mark, from);
+    for (let i = find(0); i !== -1; i = find(i + 1)) this.positions.push(i);
+  }
+  breaksBefore(offset: number): number {
+    while (this.next < this.positions.length && this.positions[this.next]! < offset) this.next++;
+    return this.next;
+  }
+}
+
+export function countOccurrences(text: string, mark: string): number {
+  let count = 0;
+  for (let i = text.indexOf(mark); i !== -1; i = text.indexOf(mark, i + 1)) count++;
+  return count;
+}
+
+export function isBlankBytes(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    if (c !== 0x0a && c !== 0x0d) return false;
+  }
+  return true;
+}
+
+export function stripTerminator(text: string): string {
+  let stop = text.length;
+  if (stop > 0 && text.charCodeAt(stop - 1) === 0x0a) stop--;
+  if (stop > 0 && text.charCodeAt(stop - 1) === 0x0d) stop--;
+  return text.slice(0, stop);
+}
+
+export function isBlank(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x0a && c !== 0x0d) return false;
+  }
+  return true;
+}
+
+/** The record's text without its terminator. */
+export function rawOf(text: string, start: number, end: number): string {
+  let stop = end;
+  if (stop > start && text.charCodeAt(stop - 1) === 0x0a) stop--;
+  if (stop > start && text.charCodeAt(stop - 1) === 0x0d) stop--;
+  return text.slice(start, stop);
+}
+
+export function csvSyntaxFailure(error: Papa.ParseError): RowFailure {
+  const messages: Record<string, string> = {
+    MissingQuotes: 'a quoted field is not closed (missing closing quote)',
+    InvalidQuotes: 'a quote inside a quoted field is not escaped (write "" for a literal quote)',
+    UndetectableDelimiter: 'could not detect the delimiter',
+    TooFewFields: 'too few fields',
+    TooManyFields: 'too many fields',
+  };
+  return { field: null, rule: 'csv-syntax', message: messages[error.code] ?? 'malformed CSV record' };
+}
+

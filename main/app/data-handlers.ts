@@ -4,8 +4,8 @@ import { AppFailure } from './app-failure.js';
 import type { SluiceEvents } from './contract.js';
 import type { FileAccess } from './file-access.js';
 import type { Handlers } from './handlers.js';
-import { quarantineFixer } from './quarantine-fixer.js';
-import { queryTablePage, tableRowCount } from './table-query.js';
+import { retryQuarantinedRow, revalidateQuarantine } from '../engine/quarantine/retry.js';
+import { tablePage, tableRowCount } from '../engine/store/table-browser.js';
 
 type Emit = <E extends keyof SluiceEvents>(event: E, data: SluiceEvents[E]) => void;
 
@@ -16,7 +16,6 @@ export function dataHandlers(
   emit: Emit,
   isImportLive: (importId: number) => boolean,
 ): Pick<Handlers, 'quarantine/page' | 'quarantine/summary' | 'quarantine/retry' | 'quarantine/revalidate' | 'tables/list' | 'tables/page' | 'export/start'> {
-  const fixer = quarantineFixer(store);
   return {
     'quarantine/page': (request) => store.quarantine.page(request),
 
@@ -26,17 +25,19 @@ export function dataHandlers(
       const row = store.quarantine.get(request.id);
       if (!row) throw new AppFailure('BAD_REQUEST', `There is no quarantined row #${request.id}.`);
       if (isImportLive(row.importId)) throw new AppFailure('IMPORT_RUNNING', 'Wait for the import to finish before fixing its rows.');
-      return fixer.retry(request.id, request.raw);
+      const outcome = retryQuarantinedRow(store, request.id, request.raw);
+      return outcome.ok ? { fixed: true } : { fixed: false, errors: outcome.errors };
     },
 
     'quarantine/revalidate': async (request) => {
       if (isImportLive(request.importId)) throw new AppFailure('IMPORT_RUNNING', 'Wait for the import to finish before re-validating its rows.');
-      return fixer.revalidate(request.importId);
+      const { fixed, stillFailing } = revalidateQuarantine(store, request.importId);
+      return { fixed, stillFailing };
     },
 
     'tables/list': () => store.listTables().map((name) => ({ name, rowCount: tableRowCount(store, name) })),
 
-    'tables/page': (request) => queryTablePage(store, request),
+    'tables/page': (request) => tablePage(store, request),
 
     'export/start': async (request) => {
       const target = files.requireWritable(request.path);

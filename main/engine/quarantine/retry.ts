@@ -43,9 +43,11 @@ class RowFixer {
     const parsed = parseRecord(raw, this.record.layout);
     let errors: RowFailure[] | null = 'errors' in parsed ? parsed.errors : null;
     if (!errors && 'values' in parsed) errors = this.rules.validate(parsed.values, this.out)?.errors ?? null;
+    let written: 'inserted' | 'updated' = 'inserted';
     if (!errors) {
       const outcome = this.writer.write(this.out, 1);
       errors = outcome.refused[0]?.errors ?? null;
+      if (outcome.updated > 0) written = 'updated';
     }
     if (errors) {
       this.store.quarantine.update(quarantineId, raw, errors);
@@ -53,6 +55,7 @@ class RowFixer {
     }
     this.store.quarantine.update(quarantineId, raw, null);
     this.store.quarantine.setStatus(quarantineId, 'fixed');
+    this.store.imports.countFixedRow(this.record.id, written);
     return { ok: true };
   }
 }

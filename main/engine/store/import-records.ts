@@ -155,6 +155,17 @@ export class ImportRecords {
     });
   }
 
+  /** A quarantined row fixed after the import: it now counts as written, not quarantined. */
+  countFixedRow(id: number, outcome: 'inserted' | 'updated'): void {
+    const record = this.get(id);
+    if (!record) return;
+    const counters = record.counters;
+    counters.rowsQuarantined = Math.max(0, counters.rowsQuarantined - 1);
+    if (outcome === 'inserted') counters.rowsInserted++;
+    else counters.rowsUpdated++;
+    this.db.prepare('UPDATE _sluice_imports SET counters = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(counters), new Date().toISOString(), id);
+  }
+
   get(id: number): ImportRecord | null {
     const row = this.byIdStatement.get(id) as ImportRow | undefined;
     return row ? toRecord(row) : null;

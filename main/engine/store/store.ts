@@ -38,6 +38,7 @@ export class Store {
     if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) {
       throw new SluiceError('NOT_A_FILE', `${dbPath} is a directory, not a store file.`);
     }
+    checkStoreFolder(dbPath, path.dirname(resolved));
     let db: Database.Database | null = null;
     try {
       db = new Database(resolved, { readonly: options.readonly ?? false, fileMustExist: options.mustExist ?? false });
@@ -85,6 +86,17 @@ export class Store {
   tableColumns(table: string): string[] {
     const rows = this.db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[];
     return rows.map((row) => row.name);
+  }
+}
+
+/** better-sqlite3 reports a missing and an inaccessible folder alike ("directory does not exist"); tell them apart. */
+function checkStoreFolder(dbPath: string, folder: string): void {
+  try {
+    fs.statSync(folder);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new SluiceError('FILE_NOT_FOUND', `${dbPath}: the folder ${folder} does not exist.`, { cause: error });
+    throw new SluiceError('STORE_READONLY', `${dbPath} cannot be written (no permission to reach its folder).`, { cause: error });
   }
 }
 

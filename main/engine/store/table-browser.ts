@@ -33,8 +33,9 @@ export function tablePage(store: Store, query: TablePageQuery): TablePage {
   const table = quoteIdentifier(query.table);
   const params: unknown[] = [];
   let where = '';
-  if (query.filter) {
-    const pattern = `%${query.filter.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const filter = query.filter?.trim();
+  if (filter) {
+    const pattern = `%${filter.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where = `WHERE ${columns.map((column) => `CAST(${quoteIdentifier(column)} AS TEXT) LIKE ? ESCAPE '\\'`).join(' OR ')}`;
     for (let i = 0; i < columns.length; i++) params.push(pattern);
   }
@@ -46,5 +47,16 @@ export function tablePage(store: Store, query: TablePageQuery): TablePage {
     .prepare(`SELECT * FROM ${table} ${where} ${order} LIMIT ? OFFSET ?`)
     .raw(true)
     .all(...params, limit, offset) as unknown[][];
-  return { columns, rows, total };
+  return { columns, rows: rows.map((row) => row.map(plainValue)), total };
+}
+
+export function tableRowCount(store: Store, table: string): number {
+  return (store.db.prepare(`SELECT count(*) AS n FROM ${quoteIdentifier(table)}`).get() as { n: number }).n;
+}
+
+/** Values as JSON and structured clone carry them to a UI: big integers and blobs become text. */
+function plainValue(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`;
+  return value;
 }

@@ -37,6 +37,8 @@ test('a fixed row is written to the table and marked fixed; a still-bad edit kee
     assert.equal(store.quarantine.get(badEmail!.id)!.raw, '2,still-bad,40');
     assert.deepEqual(retryQuarantinedRow(store, badEmail!.id, '2,b@x.io,40'), { ok: true });
     assert.equal(store.quarantine.get(badEmail!.id)!.status, 'fixed');
+    const counters = store.imports.get(importId)!.counters;
+    assert.deepEqual([counters.rowsInserted, counters.rowsQuarantined, counters.rowsRead], [3, 1, 4], 'a fixed row counts as written');
     assert.throws(() => retryQuarantinedRow(store, badEmail!.id, '2,b@x.io,40'), /already fixed/);
     const page = tablePage(store, { table, offset: 0, limit: 10, orderBy: 'id' });
     assert.deepEqual(page.rows.map((row) => row[0]), [1, 2, 4]);

@@ -88,6 +88,15 @@ export function latestImportStatus(db: string): string | null {
   }
 }
 
+/** Whether a table exists yet; false while the store file is still being created. */
+export function tableExists(db: string, table: string): boolean {
+  try {
+    return count(db, `SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table' AND name = '${table}'`) > 0;
+  } catch {
+    return false;
+  }
+}
+
 export function count(db: string, sql: string): number {
   return Number(queryAll(db, sql)[0]?.n ?? 0);
 }

@@ -6,33 +6,19 @@
  * the transports use to refuse anything else.
  */
 
-export type ErrorCode =
-  | 'USAGE'
-  | 'BAD_REQUEST'
-  | 'NOT_OPENED'
-  | 'FILE_NOT_FOUND'
-  | 'FILE_UNREADABLE'
-  | 'NOT_A_FILE'
-  | 'SOURCE_CHANGED'
-  | 'SCHEMA_INVALID'
-  | 'RULES_INVALID'
-  | 'ENCODING_UNSUPPORTED'
-  | 'STORE_BUSY'
-  | 'STORE_READONLY'
-  | 'STORE_FULL'
-  | 'STORE_CORRUPT'
-  | 'STORE_ERROR'
-  | 'TABLE_MISMATCH'
-  | 'IMPORT_NOT_FOUND'
-  | 'IMPORT_RUNNING'
-  | 'NOTHING_TO_RESUME'
-  | 'UNFINISHED_IMPORT'
-  | 'ERROR_BUDGET_EXCEEDED'
-  | 'FAIL_FAST'
-  | 'WORKER_FAILED'
-  | 'CANCELLED'
-  | 'NOT_AVAILABLE'
-  | 'INTERNAL';
+import type { SluiceErrorCode } from '../engine/errors.js';
+import type { FailurePolicy, ImportCounters, ImportProgress, ImportStatus, ImportSummary as EngineImportSummary, RowFailure } from '../engine/types.js';
+import type { FailureGroup, PreviewResult } from '../engine/rules/preview.js';
+import type { RuleProblem } from '../engine/rules/model.js';
+import type { TablePage, TablePageQuery } from '../engine/store/table-browser.js';
+
+// The engine's shapes, re-exported type-only: the UI sees exactly what the engine produces, declared once.
+export type { FailureGroup, ImportCounters, ImportProgress, ImportStatus, RowFailure, RuleProblem, TablePage };
+export type FailureMode = FailurePolicy;
+export type TablePageRequest = TablePageQuery;
+
+/** The engine's codes plus the app layer's own (a malformed request, a file never opened, an import already running). */
+export type ErrorCode = SluiceErrorCode | 'BAD_REQUEST' | 'NOT_OPENED' | 'IMPORT_RUNNING' | 'NOT_AVAILABLE';
 
 export interface AppError {
   code: ErrorCode | string;
@@ -43,42 +29,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
 
 // ---- shared shapes ----
 
-export type ImportStatus = 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'superseded';
-
-export interface ImportCounters {
-  rowsRead: number;
-  rowsValid: number;
-  rowsInvalid: number;
-  rowsInserted: number;
-  rowsUpdated: number;
-  rowsQuarantined: number;
-  blankLines: number;
-  rowsWarned: number;
-  bytesRead: number;
-}
-
-export interface ImportProgress {
-  importId: number;
-  status: ImportStatus;
-  counters: ImportCounters;
-  totalBytes: number;
-  rowsPerSecond: number;
-  bytesPerSecond: number;
-  etaSeconds: number | null;
-  elapsedMs: number;
-  batchesInFlight: number;
-}
-
-export interface ImportSummary {
-  importId: number;
-  status: ImportStatus;
-  table: string;
-  rowsRead: number;
-  rowsInserted: number;
-  rowsUpdated: number;
-  rowsQuarantined: number;
-  bytesRead: number;
-  durationMs: number;
+export interface ImportSummary extends Omit<EngineImportSummary, 'error'> {
   error?: AppError;
 }
 
@@ -132,40 +83,10 @@ export interface FilePreview {
   inferredRules: unknown;
 }
 
-export interface RuleProblem {
-  path: string;
-  message: string;
-}
-
-export interface RowFailure {
-  field: string | null;
-  rule: string;
-  message: string;
-  value?: string;
-}
-
-export interface FailureGroup {
-  rule: string;
-  field: string | null;
-  severity: 'error' | 'warn';
-  count: number;
-  message: string;
-  rows: number[];
-}
-
-export interface RulesPreview {
-  ok: boolean;
-  problems: RuleProblem[];
-  columns: { name: string; sqlType: string }[];
-  /** Failures per sample row, null for clean rows. */
-  rows: ({ errors: RowFailure[]; warnings: RowFailure[] } | null)[];
-  groups: FailureGroup[];
-  invalidRows: number;
-  warnedRows: number;
+/** A rules preview as the UI gets it: the engine's result without its column values and incremental state. */
+export interface RulesPreview extends Pick<PreviewResult, 'ok' | 'problems' | 'columns' | 'rows' | 'groups' | 'invalidRows' | 'warnedRows'> {
   sampleRows: number;
 }
-
-export type FailureMode = { mode: 'soft'; maxErrors: number | null } | { mode: 'fast' };
 
 export interface StartImportRequest {
   path: string;
@@ -237,21 +158,6 @@ export type RetryOutcome = { fixed: true } | { fixed: false; errors: RowFailure[
 export interface TableInfo {
   name: string;
   rowCount: number;
-}
-
-export interface TablePageRequest {
-  table: string;
-  offset: number;
-  limit: number;
-  orderBy?: string;
-  descending?: boolean;
-  filter?: string;
-}
-
-export interface TablePage {
-  columns: string[];
-  rows: unknown[][];
-  total: number;
 }
 
 export interface ExportRequest {

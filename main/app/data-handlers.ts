@@ -1,7 +1,7 @@
-import { exportQuarantine, exportTable } from '../engine/export/export-table.js';
 import type { Store } from '../engine/store/store.js';
 import { AppFailure } from './app-failure.js';
 import type { SluiceEvents } from './contract.js';
+import { runExport } from './export-runner.js';
 import type { FileAccess } from './file-access.js';
 import type { Handlers } from './handlers.js';
 import { retryQuarantinedRow, revalidateQuarantine } from '../engine/quarantine/retry.js';
@@ -12,6 +12,7 @@ type Emit = <E extends keyof SluiceEvents>(event: E, data: SluiceEvents[E]) => v
 /** Browsing what an import produced: quarantine, tables, exports. */
 export function dataHandlers(
   store: Store,
+  dbPath: string,
   files: FileAccess,
   emit: Emit,
   isImportLive: (importId: number) => boolean,
@@ -39,14 +40,9 @@ export function dataHandlers(
 
     'tables/page': (request) => tablePage(store, request),
 
-    'export/start': async (request) => {
+    'export/start': (request) => {
       const target = files.requireWritable(request.path);
-      const onProgress = (p: { rowsWritten: number; totalRows: number }) => emit('export/progress', { path: target, ...p });
-      const summary =
-        request.kind === 'table'
-          ? await exportTable(store, request.table!, target, { format: request.format, onProgress })
-          : await exportQuarantine(store, request.importId!, target, { format: request.format, onProgress });
-      return { path: summary.path, rowsWritten: summary.rowsWritten, bytesWritten: summary.bytesWritten };
+      return runExport(dbPath, { ...request, path: target }, (progress) => emit('export/progress', { path: target, ...progress }));
     },
   };
 }

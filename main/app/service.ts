@@ -52,7 +52,7 @@ export class AppService {
       'app/info': () => info,
       ...fileHandlers(this.files, this.settings),
       ...importHandlers(this.store, this.dbPath, this.files, this.runner),
-      ...dataHandlers(this.store, this.files, emit, (id) => this.runner.isLive(id)),
+      ...dataHandlers(this.store, this.dbPath, this.files, emit, (id) => this.runner.isLive(id)),
     };
   }
 

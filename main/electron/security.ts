@@ -1,4 +1,8 @@
 import type { Session, WebContents, WebPreferences } from 'electron';
+import { CONTENT_SECURITY_POLICY } from '../app/csp.js';
+
+/** Shared with the browser mode's server, so both shells lock the page down the same way. */
+export { CONTENT_SECURITY_POLICY };
 
 /**
  * Every security setting of the window in one place, with its own unit test
@@ -10,18 +14,6 @@ import type { Session, WebContents, WebPreferences } from 'electron';
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'sluice';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
-
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 export function secureWebPreferences(preloadPath: string): WebPreferences {
   return {

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { CONTENT_SECURITY_POLICY } from '../app/csp.js';
 
 /**
  * Who may talk to the browser-mode server: only a page that knows this run's
@@ -11,19 +12,6 @@ export function tokenCookieName(port: number): string {
   return `sluice_token_${port}`;
 }
 export const TOKEN_HEADER = 'x-sluice-token';
-
-/** The CSP for every response: scripts and styles only from this origin, no frames, no plugins, no other hosts. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 export const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { _electron as electron } from 'playwright-core';
 import { REPO_ROOT, SAMPLES, tempDir } from '../helpers/paths.js';
-import { screenshot } from './browser.js';
+import { LAUNCH_TIMEOUT_MS, UI_TIMEOUT_MS, screenshot, withTimeout } from './browser.js';
+
+const CLOSE_TIMEOUT_MS = 15_000;
 
 /** The Electron binary, when one is installed (CI machines skip its download). */
 function electronBinary(): string | null {
@@ -19,15 +21,21 @@ function electronBinary(): string | null {
 
 const binary = electronBinary();
 
-describe('desktop app (Electron)', { skip: binary === null && 'no Electron binary installed' }, () => {
+describe('desktop app (Electron)', { skip: binary === null && 'no Electron binary installed', timeout: 5 * 60_000 }, () => {
   test('opens the window with a locked-down renderer and runs the open → preview → import journey', { timeout: 120_000 }, async () => {
     const dir = tempDir('sluice-e2e-electron-');
     const csv = path.join(dir, 'customers.csv');
     fs.copyFileSync(path.join(SAMPLES, 'customers.csv'), csv);
     fs.copyFileSync(path.join(SAMPLES, 'customers.rules.json'), path.join(dir, 'customers.rules.json'));
-    const app = await electron.launch({ executablePath: binary!, args: [REPO_ROOT], env: { ...process.env, SLUICE_HOME: path.join(dir, 'home') } });
+    const app = await electron.launch({
+      executablePath: binary!,
+      args: [REPO_ROOT],
+      env: { ...process.env, SLUICE_HOME: path.join(dir, 'home') },
+      timeout: LAUNCH_TIMEOUT_MS,
+    });
     try {
-      const page = await app.firstWindow();
+      const page = await app.firstWindow({ timeout: LAUNCH_TIMEOUT_MS });
+      page.setDefaultTimeout(UI_TIMEOUT_MS);
       assert.match(page.url(), /^app:\/\/sluice\//);
       assert.equal(await page.evaluate('typeof require'), 'undefined');
       assert.equal(await page.evaluate('typeof process'), 'undefined');
@@ -41,7 +49,8 @@ describe('desktop app (Electron)', { skip: binary === null && 'no Electron binar
       assert.equal(await page.locator('[data-counter="rowsQuarantined"]').textContent(), '8');
       await screenshot(page, 'electron-import-done');
     } finally {
-      await app.close();
+      // A wedged app must not hang the run: close it politely, then kill it.
+      await withTimeout(app.close(), CLOSE_TIMEOUT_MS, 'closing Electron').catch(() => app.process().kill('SIGKILL'));
     }
   });
 });

@@ -8,8 +8,8 @@ import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { writeCustomerCsv } from '../helpers/generate.js';
 import { CLI, tempDir } from '../helpers/paths.js';
-import { startAppServer, type AppServer } from './app-server.js';
-import { chromiumAvailable, launchChromium, screenshot } from './browser.js';
+import { startAppServer, stopAllServers, type AppServer } from './app-server.js';
+import { TEARDOWN_TIMEOUT_MS, chromiumAvailable, closeBrowser, launchChromium, newAppPage, screenshot } from './browser.js';
 
 const ROWS = 300_000;
 /** Kill once this many rows are committed: well past the start, well before the end. */
@@ -27,26 +27,57 @@ const RULES = {
   ],
 };
 
-/** Resolves when the server reports (over its event stream) that enough rows are committed. */
-function whenRowsCommitted(server: AppServer, rows: number): Promise<void> {
-  return new Promise((resolve, reject) => {
+/** Generating and importing 300k rows on a loaded 2-core machine: allow several times a laptop's time. */
+const COMMIT_TIMEOUT_MS = 120_000;
+const RESUME_TIMEOUT_MS = 180_000;
+const CLI_TIMEOUT_MS = 180_000;
+
+interface CommitWatch {
+  /** Resolves once the event stream is open, so no progress event can be missed. */
+  connected: Promise<void>;
+  /** Resolves when at least `rows` rows are committed; rejects on a timeout, or when the import ends first. */
+  committed: Promise<void>;
+  close(): void;
+}
+
+/** Watches the server's event stream (as the UI does) for the import's committed row count. */
+function watchCommittedRows(server: AppServer, rows: number): CommitWatch {
+  let close = () => {};
+  let onConnected = () => {};
+  const connected = new Promise<void>((resolve) => (onConnected = resolve));
+  const committed = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error(`fewer than ${rows} rows were committed within ${COMMIT_TIMEOUT_MS} ms`)), COMMIT_TIMEOUT_MS);
     const request = http.get(`${server.origin}/api/events`, { headers: { 'x-sluice-token': server.token, host: `127.0.0.1:${server.port}` } }, (response) => {
+      onConnected();
       let buffer = '';
       response.on('data', (chunk: Buffer) => {
         buffer += chunk.toString();
-        for (const match of buffer.matchAll(/event: import\/progress\ndata: (.*)\n/g)) {
-          const progress = JSON.parse(match[1]!) as { counters: { rowsInserted: number; rowsQuarantined: number } };
-          if (progress.counters.rowsInserted + progress.counters.rowsQuarantined >= rows) {
-            request.destroy();
-            resolve();
-            return;
-          }
+        const frames = buffer.split('\n\n');
+        buffer = frames.pop()!;
+        for (const frame of frames) {
+          const match = /^event: (import\/progress|import\/finished)\ndata: (.*)$/m.exec(frame);
+          if (!match) continue;
+          if (match[1] === 'import/finished') return finish(new Error(`the import ended before ${rows} rows were committed: ${match[2]}`));
+          const progress = JSON.parse(match[2]!) as { counters: { rowsInserted: number; rowsQuarantined: number } };
+          if (progress.counters.rowsInserted + progress.counters.rowsQuarantined >= rows) return finish();
         }
-        buffer = buffer.slice(buffer.lastIndexOf('\n\n') + 2);
       });
+      response.on('end', () => finish(new Error(`the event stream ended before ${rows} rows were committed`)));
     });
-    request.on('error', (error) => (error.message.includes('socket hang up') ? undefined : reject(error)));
+    request.on('error', (error) => finish(error));
+    let done = false;
+    function finish(error?: Error): void {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      request.destroy();
+      if (error) reject(new Error(`${error.message}\nserver output:\n${server.output()}`));
+      else resolve();
+    }
+    close = () => finish(new Error('closed'));
   });
+  committed.catch(() => {});
+  return { connected, committed, close };
 }
 
 function tableAndQuarantine(db: string, table: string): { rows: unknown[]; quarantine: unknown[] } {
@@ -61,54 +92,71 @@ function tableAndQuarantine(db: string, table: string): { rows: unknown[]; quara
   }
 }
 
-describe('interrupted import (browser mode)', { skip: !chromiumAvailable() && 'Chromium not installed' }, () => {
+describe('interrupted import (browser mode)', { skip: !chromiumAvailable() && 'Chromium not installed', timeout: 15 * 60_000 }, () => {
   const dir = tempDir('sluice-e2e-resume-');
   const csv = path.join(dir, 'big.csv');
   const home = path.join(dir, 'home');
   const db = path.join(dir, 'store.sqlite');
-  let server: AppServer;
-  let browser: Browser;
+  let browser: Browser | undefined;
   let page: Page;
 
   before(async () => {
     writeCustomerCsv(csv, ROWS, 42);
     fs.writeFileSync(path.join(dir, 'big.rules.json'), JSON.stringify(RULES));
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
-  });
+    page = await newAppPage(browser);
+  }, { timeout: 120_000 });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+    await closeBrowser(browser);
+    await stopAllServers();
+  }, { timeout: TEARDOWN_TIMEOUT_MS });
 
-  test('killing the backend mid-import, restarting and resuming gives the same data as an uninterrupted run', { timeout: 240_000 }, async () => {
-    server = await startAppServer({ home, db });
+  /** Opens the big file, starts importing it and SIGKILLs the server once enough rows are committed. */
+  async function importAndKill(server: AppServer): Promise<void> {
     await page.goto(server.url);
     await page.getByLabel('File path').fill(csv);
     await page.getByRole('button', { name: 'Open', exact: true }).click();
     await page.getByRole('heading', { name: 'Preview' }).waitFor();
     await page.getByRole('button', { name: 'Import', exact: true }).click();
-    const committed = whenRowsCommitted(server, KILL_AFTER_ROWS);
-    await page.getByRole('button', { name: 'Start import' }).click();
-    await committed;
+    const watch = watchCommittedRows(server, KILL_AFTER_ROWS);
+    try {
+      await watch.connected;
+      await page.getByRole('button', { name: 'Start import' }).click();
+      await watch.committed;
+    } finally {
+      watch.close();
+    }
     await server.stop('SIGKILL');
+    // The page notices on its own (its event stream drops) and says so.
+    await page.getByTestId('connection-banner').getByText('Connection lost').waitFor();
+  }
+
+  test('killing the backend mid-import, restarting and resuming gives the same data as an uninterrupted run', { timeout: 8 * 60_000 }, async () => {
+    const first = await startAppServer({ home, db });
+    await importAndKill(first);
     await screenshot(page, '09-import-interrupted');
 
-    server = await startAppServer({ home, db });
-    if (process.env.SLUICE_E2E_DEBUG) console.log('restarted', server.url);
-    await page.goto(server.url);
-    if (process.env.SLUICE_E2E_DEBUG) console.log('reloaded');
-    const row = page.locator('tr[data-import-id="1"]');
-    await row.getByText('interrupted').waitFor();
-    await screenshot(page, '10-home-resume');
-    await row.getByRole('button', { name: 'Resume' }).click();
-    await page.getByTestId('import-status').getByText('completed').waitFor({ timeout: 120_000 });
-    assert.equal(await page.getByTestId('import-percent').textContent(), '100%');
-    await server.stop();
+    const second = await startAppServer({ home, db });
+    try {
+      await page.goto(second.url);
+      await page.getByTestId('connection-banner').waitFor({ state: 'detached' });
+      const row = page.locator('tr[data-import-id="1"]');
+      await row.getByText('interrupted').waitFor();
+      await screenshot(page, '10-home-resume');
+      await row.getByRole('button', { name: 'Resume' }).click();
+      await page.getByTestId('import-status').getByText('completed').waitFor({ timeout: RESUME_TIMEOUT_MS });
+      assert.equal(await page.getByTestId('import-percent').textContent(), '100%');
+    } finally {
+      await second.stop();
+    }
 
     const baselineDb = path.join(dir, 'baseline.sqlite');
-    execFileSync(process.execPath, [CLI, 'import', csv, '--db', baselineDb, '--schema', path.join(dir, 'big.rules.json')], { stdio: 'pipe' });
+    execFileSync(process.execPath, [CLI, 'import', csv, '--db', baselineDb, '--schema', path.join(dir, 'big.rules.json')], {
+      stdio: 'pipe',
+      timeout: CLI_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
+    });
     const resumed = tableAndQuarantine(db, 'big');
     const baseline = tableAndQuarantine(baselineDb, 'big');
     assert.equal(resumed.rows.length, baseline.rows.length);
@@ -117,23 +165,20 @@ describe('interrupted import (browser mode)', { skip: !chromiumAvailable() && 'C
     assert.deepEqual(resumed.quarantine, baseline.quarantine);
   });
 
-  test('a changed file cannot be resumed, and Home says why', { timeout: 120_000 }, async () => {
-    server = await startAppServer({ home, db: path.join(dir, 'changed.sqlite') });
-    await page.goto(server.url);
-    await page.getByLabel('File path').fill(csv);
-    await page.getByRole('button', { name: 'Open', exact: true }).click();
-    await page.getByRole('button', { name: 'Import', exact: true }).click();
-    const committed = whenRowsCommitted(server, KILL_AFTER_ROWS);
-    await page.getByRole('button', { name: 'Start import' }).click();
-    await committed;
-    await server.stop('SIGKILL');
+  test('a changed file cannot be resumed, and Home says why', { timeout: 5 * 60_000 }, async () => {
+    const changedDb = path.join(dir, 'changed.sqlite');
+    await importAndKill(await startAppServer({ home, db: changedDb }));
     fs.appendFileSync(csv, '300001,Late Row,late@example.com,30,pro,1.00,\n');
 
-    server = await startAppServer({ home, db: path.join(dir, 'changed.sqlite') });
-    await page.goto(server.url);
-    const row = page.locator('tr[data-import-id="1"]');
-    assert.equal(await row.getByRole('button', { name: 'Resume' }).isDisabled(), true);
-    await page.getByText('Cannot resume: the file changed since this import started').waitFor();
-    await screenshot(page, '11-home-source-changed');
+    const server = await startAppServer({ home, db: changedDb });
+    try {
+      await page.goto(server.url);
+      await page.getByText('Cannot resume: the file changed since this import started').waitFor();
+      const resume = page.locator('tr[data-import-id="1"]').getByRole('button', { name: 'Resume' });
+      assert.equal(await resume.isDisabled(), true);
+      await screenshot(page, '11-home-source-changed');
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -5,7 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SAMPLES, tempDir } from '../helpers/paths.js';
-import { startAppServer, type AppServer } from './app-server.js';
+import { startAppServer, stopAllServers, type AppServer } from './app-server.js';
+
+const REQUEST_TIMEOUT_MS = 15_000;
+const TEST_TIMEOUT_MS = 60_000;
 
 interface Reply {
   status: number;
@@ -31,12 +34,13 @@ function send(server: AppServer, options: { method?: string; path: string; heade
         response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }));
       },
     );
+    request.setTimeout(REQUEST_TIMEOUT_MS, () => request.destroy(new Error(`${options.path}: no answer within ${REQUEST_TIMEOUT_MS} ms`)));
     request.on('error', reject);
     request.end(body);
   });
 }
 
-describe('browser-mode server security', () => {
+describe('browser-mode server security', { timeout: 5 * 60_000 }, () => {
   const dir = tempDir('sluice-e2e-security-');
   let server: AppServer;
   const call = (channel: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -44,10 +48,10 @@ describe('browser-mode server security', () => {
 
   before(async () => {
     server = await startAppServer({ home: path.join(dir, 'home'), db: path.join(dir, 'store.sqlite') });
-  });
-  after(() => server?.stop());
+  }, { timeout: TEST_TIMEOUT_MS });
+  after(() => stopAllServers(), { timeout: TEST_TIMEOUT_MS });
 
-  test('requests without the token, or with a wrong one, get 401', async () => {
+  test('requests without the token, or with a wrong one, get 401', { timeout: TEST_TIMEOUT_MS }, async () => {
     assert.equal((await send(server, { path: '/' })).status, 401);
     assert.equal((await send(server, { path: '/assets/x.js' })).status, 401);
     assert.equal((await send(server, { method: 'POST', path: '/api/app/info', body: {} })).status, 401);
@@ -56,7 +60,7 @@ describe('browser-mode server security', () => {
     assert.equal((await send(server, { path: '/api/events', headers: { cookie: `sluice_token_${server.port}=wrong` } })).status, 401);
   });
 
-  test('the token URL sets an HttpOnly SameSite cookie and serves the UI with a strict CSP', async () => {
+  test('the token URL sets an HttpOnly SameSite cookie and serves the UI with a strict CSP', { timeout: TEST_TIMEOUT_MS }, async () => {
     const first = await send(server, { path: `/?token=${server.token}` });
     assert.equal(first.status, 303);
     assert.match(String(first.headers['set-cookie']), new RegExp(`sluice_token_${server.port}=.+; HttpOnly; SameSite=Strict`));
@@ -70,7 +74,7 @@ describe('browser-mode server security', () => {
     assert.equal(page.headers['x-frame-options'], 'DENY');
   });
 
-  test('a Host other than the loopback address gets 403 (DNS rebinding), even with the token', async () => {
+  test('a Host other than the loopback address gets 403 (DNS rebinding), even with the token', { timeout: TEST_TIMEOUT_MS }, async () => {
     for (const host of [`evil.example:${server.port}`, `127.0.0.1.nip.io:${server.port}`, '127.0.0.1', `localhost:${server.port + 1}`]) {
       const reply = await call('app/info', {}, { host });
       assert.equal(reply.status, 403, host);
@@ -78,14 +82,14 @@ describe('browser-mode server security', () => {
     assert.equal((await call('app/info', {}, { host: `localhost:${server.port}` })).status, 200);
   });
 
-  test('a foreign Origin or a cross-site fetch gets 403, even with the token', async () => {
+  test('a foreign Origin or a cross-site fetch gets 403, even with the token', { timeout: TEST_TIMEOUT_MS }, async () => {
     assert.equal((await call('app/info', {}, { origin: 'http://evil.example' })).status, 403);
     assert.equal((await call('app/info', {}, { origin: `http://127.0.0.1:${server.port + 1}` })).status, 403);
     assert.equal((await call('app/info', {}, { 'sec-fetch-site': 'cross-site' })).status, 403);
     assert.equal((await call('app/info', {}, { origin: server.origin })).status, 200);
   });
 
-  test('it listens on 127.0.0.1 only', async () => {
+  test('it listens on 127.0.0.1 only', { timeout: TEST_TIMEOUT_MS }, async () => {
     const others = Object.values(os.networkInterfaces())
       .flat()
       .filter((address) => address && !address.internal)
@@ -101,7 +105,7 @@ describe('browser-mode server security', () => {
     }
   });
 
-  test('malformed requests get BAD_REQUEST; unknown channels and non-JSON bodies are refused', async () => {
+  test('malformed requests get BAD_REQUEST; unknown channels and non-JSON bodies are refused', { timeout: TEST_TIMEOUT_MS }, async () => {
     const missing = JSON.parse((await call('files/open', {})).body) as { ok: boolean; error: { code: string; message: string } };
     assert.deepEqual(missing, { ok: false, error: { code: 'BAD_REQUEST', message: 'path must be present.' } });
     const extra = JSON.parse((await call('quarantine/page', { importId: 1, offset: 0, limit: 10, sql: 'DROP' })).body) as { error: { code: string } };
@@ -115,7 +119,7 @@ describe('browser-mode server security', () => {
     assert.equal((await send(server, { path: '/api/app/info', headers: { 'x-sluice-token': server.token } })).status, 405);
   });
 
-  test('only files the user opened can be read', async () => {
+  test('only files the user opened can be read', { timeout: TEST_TIMEOUT_MS }, async () => {
     const refused = JSON.parse((await call('files/preview', { path: '/etc/passwd' })).body) as { error: { code: string } };
     assert.equal(refused.error.code, 'NOT_OPENED');
     const sample = path.join(SAMPLES, 'customers.csv');

@@ -23,6 +23,8 @@ export interface TimedRun {
   done: Promise<ProcessOutcome>;
   /** Sends a signal; returns when it was sent. */
   kill(signal: NodeJS.Signals): void;
+  /** Resolves once stderr matches (e.g. the import has started and its signal handlers are in place), or the process exits. */
+  stderrMatches(pattern: RegExp): Promise<void>;
   startedAt: number;
 }
 
@@ -46,7 +48,20 @@ export function startSluice(args: string[], env: Record<string, string> = {}, ui
     stderr,
     elapsedMs: Date.now() - startedAt,
   }));
-  return { done, kill: (signal) => void child.kill(signal), startedAt };
+  const stderrMatches = (pattern: RegExp) =>
+    Promise.race([
+      done.then(() => undefined),
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!pattern.test(stderr)) return;
+          child.stderr.off('data', check);
+          resolve();
+        };
+        child.stderr.on('data', check);
+        check();
+      }),
+    ]);
+  return { done, kill: (signal) => void child.kill(signal), stderrMatches, startedAt };
 }
 
 export function runSluice(args: string[], env: Record<string, string> = {}, uid?: number): Promise<ProcessOutcome> {

@@ -23,6 +23,8 @@ export interface WriteOutcome {
 /** SQLite allows 32,766 bound parameters per statement; multi-row inserts stay well below. */
 const MAX_PARAMS_PER_STATEMENT = 4000;
 const MAX_ROWS_PER_STATEMENT = 100;
+/** SQLITE_MAX_COLUMN of the bundled SQLite build (its default); past it CREATE TABLE fails with a bare "too many columns". */
+const MAX_TABLE_COLUMNS = 2000;
 /** After a multi-row upsert hits existing keys, this many groups go row by row before trying again. */
 const GROUPS_SKIPPED_AFTER_CONFLICT = 32;
 
@@ -81,6 +83,12 @@ export class TableWriter {
     const rowidKey =
       spec.key.length === 1 && spec.columns.find((column) => column.name === spec.key[0])?.sqlType === 'INTEGER' ? spec.key[0] : null;
     if (existing.length === 0) {
+      if (spec.columns.length > MAX_TABLE_COLUMNS) {
+        throw new SluiceError(
+          'TABLE_MISMATCH',
+          `The file has ${spec.columns.length.toLocaleString('en-US')} columns; an SQLite table holds at most ${MAX_TABLE_COLUMNS.toLocaleString('en-US')}. Split it into narrower files.`,
+        );
+      }
       const columnSql = spec.columns
         .map((column) =>
           column.name === rowidKey

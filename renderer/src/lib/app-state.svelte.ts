@@ -5,8 +5,9 @@ import type {
   ImportProgress,
   ImportSummary,
   OpenedFile,
+  RuleProblem,
 } from '../../../main/app/contract.js';
-import { api, errorMessage } from './api.js';
+import { api, errorMessage, type Connection } from './api.js';
 import { asRuleFileDraft, type RuleFileDraft } from './rule-draft.js';
 
 export type Screen = 'home' | 'preview' | 'rules' | 'import' | 'quarantine' | 'data' | 'export';
@@ -26,12 +27,18 @@ export class AppState {
   previewError = $state<string | null>(null);
   ruleDraft = $state<RuleFileDraft>({ fields: [] });
   rulesPath = $state<string | null>(null);
+  /** What the last rules check found wrong with the draft; an import is not started while there are any. */
+  ruleProblems = $state.raw<RuleProblem[]>([]);
+  /** The draft (as JSON) that `ruleProblems` were found in: problems of an older draft say nothing about this one. */
+  private checkedDraft = $state<string | null>(null);
   importId = $state<number | null>(null);
   progress = $state.raw<ImportProgress | null>(null);
   summary = $state.raw<ImportSummary | null>(null);
   /** Bumped when imports or tables change, so lists reload. */
   dataVersion = $state(0);
   notice = $state<Notice | null>(null);
+  /** Whether the backend answers; the shell shows a banner while it does not. */
+  connection = $state<Connection>(api.connection);
 
   constructor() {
     api.onEvent('import/progress', (progress) => {
@@ -42,6 +49,15 @@ export class AppState {
       this.dataVersion += 1;
     });
     api.onEvent('app/open-file', ({ path }) => void this.openFile(path));
+    api.onConnection((state) => {
+      const wasLost = this.connection !== 'online';
+      this.connection = state;
+      // Events sent while we were away are lost: reload what they would have updated.
+      if (state === 'online' && wasLost) {
+        this.dataVersion += 1;
+        if (this.importId !== null) this.watchImport(this.importId, this.screen);
+      }
+    });
   }
 
   async load(): Promise<void> {
@@ -53,6 +69,8 @@ export class AppState {
   }
 
   notify(kind: Notice['kind'], text: string): void {
+    // While the backend is unreachable every call fails the same way; the connection banner already says so.
+    if (kind === 'error' && this.connection !== 'online') return;
     this.notice = { kind, text };
   }
 
@@ -77,6 +95,7 @@ export class AppState {
         this.ruleDraft = asRuleFileDraft(preview?.inferredRules);
         this.rulesPath = null;
       }
+      this.setRuleProblems('', []);
       this.screen = 'preview';
       this.notice = null;
       return true;
@@ -96,16 +115,40 @@ export class AppState {
     }
   }
 
-  watchImport(importId: number): void {
+  /** True when the current draft is known to be invalid. */
+  get rulesInvalid(): boolean {
+    return this.ruleProblems.length > 0 && this.checkedDraft === JSON.stringify(this.ruleDraft);
+  }
+
+  /** Records what a rules preview of `draftJson` found. */
+  setRuleProblems(draftJson: string, problems: RuleProblem[]): void {
+    this.checkedDraft = draftJson;
+    this.ruleProblems = problems;
+  }
+
+  /** Checks the current draft unless it was checked already (the Rules screen checks as you type). */
+  async checkRules(): Promise<void> {
+    const draft = JSON.stringify(this.ruleDraft);
+    if (!this.file || draft === this.checkedDraft) return;
+    const preview = await api.call('rules/preview', { path: this.file.path, draft: JSON.parse(draft) as unknown, overrides: $state.snapshot(this.overrides) });
+    this.setRuleProblems(draft, preview.problems);
+  }
+
+  watchImport(importId: number, screen: Screen = 'import'): void {
     this.importId = importId;
     this.progress = null;
     this.summary = null;
-    this.screen = 'import';
-    void api.call('import/state', { importId }).then((state) => {
-      if (this.importId !== importId) return;
-      this.progress ??= state.progress;
-      this.summary ??= state.summary;
-    });
+    this.screen = screen;
+    api.call('import/state', { importId }).then(
+      (state) => {
+        if (this.importId !== importId) return;
+        this.progress ??= state.progress;
+        this.summary ??= state.summary;
+      },
+      (error: unknown) => {
+        if (this.connection === 'online') this.notify('error', errorMessage(error));
+      },
+    );
   }
 }
 

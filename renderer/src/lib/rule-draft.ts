@@ -45,10 +45,27 @@ export function asRuleFileDraft(value: unknown): RuleFileDraft {
   return draft;
 }
 
-/** Problems located under `fields[i]…` or `sluice:rowRules[i]…`, grouped by that index. */
-export function problemsAt(problems: { path: string; message: string }[], prefix: 'fields' | 'sluice:rowRules', index: number): string[] {
+export interface LocatedProblem {
+  /** The path below the field or row rule (`constraints.pattern`, `expr`), '' for the item itself. */
+  at: string;
+  message: string;
+}
+
+/** Problems located under `fields[i]…` or `sluice:rowRules[i]…`, with the rest of their path. */
+export function problemsAt(problems: readonly { path: string; message: string }[], prefix: 'fields' | 'sluice:rowRules', index: number): LocatedProblem[] {
   const head = `${prefix}[${index}]`;
-  return problems.filter((p) => p.path === head || p.path.startsWith(`${head}.`) || p.path.startsWith(`${head}[`)).map((p) => p.message);
+  const located: LocatedProblem[] = [];
+  for (const problem of problems) {
+    if (problem.path === head) located.push({ at: '', message: problem.message });
+    else if (problem.path.startsWith(`${head}.`)) located.push({ at: problem.path.slice(head.length + 1), message: problem.message });
+    else if (problem.path.startsWith(`${head}[`)) located.push({ at: problem.path.slice(head.length), message: problem.message });
+  }
+  return located;
+}
+
+/** The messages of the problems at exactly `at` (or below it). */
+export function messagesAt(problems: readonly LocatedProblem[], at: string): string[] {
+  return problems.filter((p) => p.at === at || p.at.startsWith(`${at}.`) || p.at.startsWith(`${at}[`)).map((p) => p.message);
 }
 
 export function hasTransform(field: FieldDraft, op: string): boolean {

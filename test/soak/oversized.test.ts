@@ -1,0 +1,2 @@
+// The soak variant: the same tests, made long by SLUICE_SOAK=1 (npm run test:soak).
+import '../reliability/oversized.test.js';

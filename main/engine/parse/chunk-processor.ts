@@ -16,7 +16,7 @@ import {
 } from './chunk-text.js';
 import type { ChunkJob, ChunkResult, WorkerConfig } from './chunk-types.js';
 import { ChunkResultBuilder } from './chunk-result-builder.js';
-import { describeJsonError, jsonValueKind } from './json-errors.js';
+import { readJsonRecord } from './json-record.js';
 
 /**
  * Parses and validates one chunk of whole records. Pure and synchronous: the
@@ -241,38 +241,9 @@ export class ChunkProcessor {
     start: number,
     end: number,
   ): void {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch (error) {
-      builder.reject(lineOffset, byteOffset, line, [{ field: null, rule: 'json-syntax', message: describeJsonError(error, line) }]);
-      return;
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      builder.reject(lineOffset, byteOffset, line, [
-        { field: null, rule: 'json-object', message: `expected a JSON object, found ${jsonValueKind(parsed)}` },
-      ]);
-      return;
-    }
-    const record = parsed as Record<string, unknown>;
-    values.fill(undefined);
-    let unknownKeys: string[] | null = null;
-    for (const key in record) {
-      const index = this.columnIndex.get(key);
-      if (index === undefined) (unknownKeys ??= []).push(key);
-      else values[index] = record[key];
-    }
-    if (unknownKeys) {
-      builder.reject(
-        lineOffset,
-        byteOffset,
-        line,
-        unknownKeys.map((key) => ({
-          field: key,
-          rule: 'unknown-field',
-          message: `"${key}" is not a column of the table (columns come from the schema or the first lines of the file)`,
-        })),
-      );
+    const failures = readJsonRecord(line, this.columnIndex, values);
+    if (failures) {
+      builder.reject(lineOffset, byteOffset, line, failures);
       return;
     }
     this.validateInto(builder, values, out, lineOffset, byteOffset, rowBytes, text, start, end);

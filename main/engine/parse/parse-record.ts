@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import type { RowFailure, SourceLayout } from '../types.js';
-import { describeJsonError, jsonValueKind } from './json-errors.js';
+import { readJsonRecord } from './json-record.js';
 
 /**
  * Parses one record typed or edited by a user (a quarantined row being fixed)
@@ -9,23 +9,9 @@ import { describeJsonError, jsonValueKind } from './json-errors.js';
 export function parseRecord(raw: string, layout: SourceLayout): { values: unknown[] } | { errors: RowFailure[] } {
   const columns = layout.columns;
   if (layout.dialect.format === 'jsonl') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch (error) {
-      return { errors: [{ field: null, rule: 'json-syntax', message: describeJsonError(error, raw) }] };
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      return { errors: [{ field: null, rule: 'json-object', message: `expected a JSON object, found ${jsonValueKind(parsed)}` }] };
-    }
-    const record = parsed as Record<string, unknown>;
-    const unknown = Object.keys(record).filter((key) => !columns.includes(key));
-    if (unknown.length > 0) {
-      return {
-        errors: unknown.map((key) => ({ field: key, rule: 'unknown-field', message: `"${key}" is not a column of the table` })),
-      };
-    }
-    return { values: columns.map((column) => record[column]) };
+    const values = new Array<unknown>(columns.length);
+    const errors = readJsonRecord(raw, new Map(columns.map((name, i) => [name, i])), values);
+    return errors ? { errors } : { values };
   }
   const { delimiter, quoteChar, newline } = layout.dialect;
   const result = Papa.parse<string[]>(raw, { delimiter, quoteChar, escapeChar: quoteChar, newline, skipEmptyLines: true });

@@ -1,0 +1,53 @@
+import type { RowFailure } from '../types.js';
+
+/**
+ * JSON.parse's own messages quote the input ("… is not valid JSON"), and row
+ * contents must never reach messages, so the position is kept and the rest rewritten.
+ */
+export function describeJsonError(error: unknown, line: string): string {
+  const message = error instanceof Error ? error.message : '';
+  const position = /position (\d+)/.exec(message);
+  if (position) return `not valid JSON (at column ${Number(position[1]) + 1})`;
+  if (/end of JSON input|Unterminated/i.test(message)) return `not valid JSON (ends early, at column ${line.length + 1})`;
+  return 'not valid JSON';
+}
+
+export function jsonValueKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'number') return 'a number';
+  if (typeof value === 'boolean') return 'a boolean';
+  return typeof value;
+}
+
+/**
+ * Parses one JSONL record into `values` (source-column order, undefined where
+ * a key is absent). Returns the reasons when the line is not a JSON object
+ * whose keys are all columns; the one rule for import and for edited rows.
+ */
+export function readJsonRecord(line: string, columnIndex: ReadonlyMap<string, number>, values: unknown[]): RowFailure[] | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch (error) {
+    return [{ field: null, rule: 'json-syntax', message: describeJsonError(error, line) }];
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return [{ field: null, rule: 'json-object', message: `expected a JSON object, found ${jsonValueKind(parsed)}` }];
+  }
+  const record = parsed as Record<string, unknown>;
+  values.fill(undefined);
+  let unknownKeys: string[] | null = null;
+  for (const key in record) {
+    const index = columnIndex.get(key);
+    if (index === undefined) (unknownKeys ??= []).push(key);
+    else values[index] = record[key];
+  }
+  if (!unknownKeys) return null;
+  return unknownKeys.map((key) => ({
+    field: key,
+    rule: 'unknown-field',
+    message: `"${key}" is not a column of the table (columns come from the schema or the first lines of the file)`,
+  }));
+}

@@ -55,7 +55,10 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
   const control = new ImportControl();
   const bar = new ProgressBar();
   let signals = 0;
+  let finished = false;
   const onSignal = () => {
+    // Once the import has returned, its outcome stands; a late Ctrl+C must not turn it into a kill.
+    if (finished) return;
     signals++;
     if (signals > 1) {
       // Every commit is a transaction, so stopping here loses nothing that was reported as committed.
@@ -98,9 +101,8 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
       },
     );
   } finally {
+    finished = true;
     bar.clear();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 
   if (values.json) {

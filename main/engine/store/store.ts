@@ -101,13 +101,14 @@ function checkStoreFolder(dbPath: string, folder: string): void {
 }
 
 function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
+  const readVersion = () => db.pragma('user_version', { simple: true }) as number;
+  if (readVersion() > MIGRATIONS.length) {
     throw new SluiceError('STORE_ERROR', 'This store was written by a newer version of Sluice; upgrade Sluice to open it.');
   }
-  if (version === MIGRATIONS.length) return;
+  if (readVersion() === MIGRATIONS.length) return;
   db.transaction(() => {
-    for (let i = version; i < MIGRATIONS.length; i++) db.exec(MIGRATIONS[i]!);
+    // Read again under the write lock: another process may have migrated this store meanwhile.
+    for (let i = readVersion(); i < MIGRATIONS.length; i++) db.exec(MIGRATIONS[i]!);
     db.pragma(`user_version = ${MIGRATIONS.length}`);
   }).immediate();
 }

@@ -175,3 +175,13 @@ test('a second import of the same unfinished file asks for --resume or --restart
   assert.deepEqual([summary.rowsInserted, summary.rowsUpdated], [1, 2]);
   assert.deepEqual(rows(db, 'people'), [{ id: '1', name: 'a' }, { id: '2', name: 'BB' }, { id: '3', name: 'c' }]);
 });
+
+test('JSONL keys that only appear later in the file become columns, not quarantined rows', () => {
+  const lines = Array.from({ length: 40_000 }, (_, i) =>
+    JSON.stringify(i < 24_000 ? { id: i, level: 'info', message: `event ${i}` } : { id: i, level: 'warn', message: `event ${i}`, region: 'eu' }),
+  );
+  const { run, db, summary } = importFile('late-keys.jsonl', `${lines.join('\n')}\n`);
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual([summary.rowsInserted, summary.rowsQuarantined], [40_000, 0]);
+  assert.deepEqual(queryAll(db, 'SELECT count(*) AS n FROM late_keys WHERE region = ?', 'eu'), [{ n: 16_000 }]);
+});

@@ -3,6 +3,7 @@ import { SluiceError } from '../errors.js';
 import { compileRules, loadRuleFile, parseRuleFile } from '../rules/index.js';
 import type { CompiledRules } from '../rules/contract.js';
 import { sniffSource } from '../source/sniff.js';
+import { jsonlKeysAcross } from '../source/sample.js';
 import { openSource } from '../source/open-source.js';
 import { describeFingerprintChange, fingerprintSource } from '../source/fingerprint.js';
 import type { Store } from '../store/store.js';
@@ -71,7 +72,8 @@ export async function planImport(options: ImportOptions, store: Store): Promise<
     chunkBytes: await chunkBytesFor(sourcePath, layout.dataStartOffset, options.batchRows ?? DEFAULT_BATCH_ROWS),
     maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
   };
-  const columns = layout.dialect.format === 'jsonl' ? jsonlSourceColumns(layout.columns, schema) : layout.columns;
+  const columns =
+    layout.dialect.format === 'jsonl' ? jsonlSourceColumns(await jsonlKeysAcross(sourcePath, layout), schema) : layout.columns;
   const finalLayout = { ...layout, columns };
   const { rules, spec } = compileFor(columns, schema, storedOptions);
 

@@ -83,3 +83,37 @@ function parseWindow(text: string, layout: SourceLayout, dropFirst: boolean, isE
   const rows = dropFirst ? parsed.data.slice(1) : parsed.data;
   return rows.filter((row) => row.length === width);
 }
+
+const KEY_WINDOWS = 32;
+
+/**
+ * JSONL keys seen in the first lines and in windows spread across the whole
+ * file, in first-seen order: log-like files often grow keys later on, and a
+ * key missed here would quarantine every line that has it.
+ */
+export async function jsonlKeysAcross(filePath: string, layout: SourceLayout): Promise<string[]> {
+  const keys = new Set(layout.columns);
+  const handle = await openSource(filePath);
+  try {
+    const { size } = await handle.stat();
+    const decoder = createDecoder(layout.dialect.encoding);
+    const span = size - layout.dataStartOffset;
+    if (span <= HEAD_WINDOW_BYTES) return [...keys];
+    for (let w = 1; w <= KEY_WINDOWS; w++) {
+      const offset = layout.dataStartOffset + Math.floor((span * w) / (KEY_WINDOWS + 1));
+      const buffer = Buffer.alloc(Math.min(SPREAD_WINDOW_BYTES, size - offset));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+      for (const line of decoder.decode(buffer.subarray(0, bytesRead)).split('\n').slice(1, -1)) {
+        try {
+          const value: unknown = JSON.parse(line);
+          if (value && typeof value === 'object' && !Array.isArray(value)) for (const key of Object.keys(value)) keys.add(key);
+        } catch {
+          // A malformed line names no columns; the import quarantines it.
+        }
+      }
+    }
+    return [...keys];
+  } finally {
+    await handle.close();
+  }
+}

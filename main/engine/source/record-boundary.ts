@@ -201,16 +201,6 @@ export class CsvBoundaryScanner {
   }
 }
 
-/**
- * The same scan, for the reader's hot path, where only the last boundary
- * matters: between quotes it jumps with native indexOf/lastIndexOf instead of
- * stepping through every byte, and falls back to the byte-wise machine around
- * quotes. Gives exactly the state and last boundary that scan() gives.
- */
-export function scanForLastBoundary(scanner: CsvBoundaryScanner, bytes: Uint8Array, from: number, to: number): number {
-  return scanner.scanForLast(bytes, from, to);
-}
-
 /** Newline-delimited formats (JSONL): every terminator is a boundary. */
 export function scanLineBoundaries(
   bytes: Uint8Array,

@@ -105,7 +105,7 @@ test(`SIGKILL at ${SIGKILL_TARGET}+ random moments then --resume gives the unint
   }
 });
 
-test(`Ctrl+C at ${SIGINT_TARGET} random moments: exit 130 within seconds, status cancelled, --resume completes identically (seed ${seed})`, { timeout: SOAK ? 3_600_000 : 180_000 }, async () => {
+test(`Ctrl+C at ${SIGINT_TARGET} random moments: exit 130 within seconds, status cancelled, --resume completes identically (seed ${seed})`, { timeout: SOAK ? 3_600_000 : 180_000 }, async (t) => {
   const random = prng(seed + 1);
   let cancels = 0;
   for (let index = 100; cancels < SIGINT_TARGET; index++) {
@@ -123,8 +123,14 @@ test(`Ctrl+C at ${SIGINT_TARGET} random moments: exit 130 within seconds, status
       const outcome = await run.done;
       const tookMs = Date.now() - sentAt;
       if (outcome.code === 0) continue; // finished before the signal
+      // Finished, and the signal landed while Node was already tearing down (its handlers gone): the OS reports
+      // a SIGINT death, but the import had completed and committed everything.
+      if (outcome.signal === 'SIGINT' && latestImportStatus(db) === 'completed') {
+        t.diagnostic(`${testCase.name}: SIGINT landed after the import completed`);
+        continue;
+      }
       cancels++;
-      assert.equal(outcome.code, 130, `${testCase.name}: ${outcome.stderr}`);
+      assert.equal(outcome.code, 130, `${testCase.name}: signal ${String(outcome.signal)}: ${outcome.stderr}`);
       assert.ok(tookMs < 5000, `${testCase.name}: cancelling took ${tookMs} ms`);
       assert.match(outcome.stderr, /cancelled; continue it with --resume/);
       assert.equal(latestImportStatus(db), 'cancelled');

@@ -275,7 +275,7 @@ export class ChunkProcessor {
    * shown as windows-1252, so nothing is lost and nothing is replaced silently.
    */
   private processInvalidUtf8(job: ChunkJob): ChunkResult {
-    const records = splitRecordBytes(job.bytes, this.config);
+    const records = splitRecordBytes(job.bytes, this.config.dialect);
     const builder = new ChunkResultBuilder(job, this.width);
     const latin1 = createDecoder('windows-1252');
     let lineBreaks = 0;

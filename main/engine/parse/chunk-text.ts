@@ -1,30 +1,29 @@
 /** Small text and byte helpers for the chunk processor: positions, blank records, terminators. */
 import type Papa from 'papaparse';
-import type { RowFailure } from '../types.js';
-import { CsvBoundaryScanner } from '../source/record-boundary.js';
-import type { WorkerConfig } from './chunk-types.js';
+import type { Dialect, RowFailure } from '../types.js';
+import { unitBytesOf } from '../source/encoding.js';
+import { CsvBoundaryScanner, scanLineBoundaries } from '../source/record-boundary.js';
 
-export function splitRecordBytes(bytes: Uint8Array, config: WorkerConfig): { start: number; end: number }[] {
-  // Record boundaries are ASCII, so a byte-level split works even where decoding fails.
+/**
+ * Splits whole records by byte offsets. Record boundaries are ASCII (or
+ * 2-byte UTF-16 units), so this works even where decoding fails.
+ */
+export function splitRecordBytes(bytes: Uint8Array, dialect: Dialect): { start: number; end: number }[] {
   const records: { start: number; end: number }[] = [];
   let start = 0;
-  if (config.dialect.format === 'jsonl') {
-    for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) {
-      records.push({ start, end: i + 1 });
-      start = i + 1;
-    }
-  } else {
-    const scanner = new CsvBoundaryScanner({
-      delimiter: config.dialect.delimiter,
-      quoteChar: config.dialect.quoteChar,
-      newline: config.dialect.newline,
-      unitBytes: 1,
-      bigEndian: false,
-    });
-    scanner.scan(bytes, 0, bytes.length, (offset) => {
-      records.push({ start, end: offset });
-      start = offset;
-    });
+  const push = (end: number) => {
+    records.push({ start, end });
+    start = end;
+  };
+  if (dialect.format === 'jsonl') scanLineBoundaries(bytes, 0, bytes.length, push);
+  else {
+    new CsvBoundaryScanner({
+      delimiter: dialect.delimiter,
+      quoteChar: dialect.quoteChar,
+      newline: dialect.newline,
+      unitBytes: unitBytesOf(dialect.encoding),
+      bigEndian: dialect.encoding === 'utf-16be',
+    }).scan(bytes, 0, bytes.length, push);
   }
   if (start < bytes.length) records.push({ start, end: bytes.length });
   return records;

@@ -4,8 +4,8 @@ import { VALID_META_STRIDE } from '../parse/chunk-types.js';
 import { ChunkResultBuilder } from '../parse/chunk-result-builder.js';
 import { WorkerFailure, type WorkerPool } from '../pool/worker-pool.js';
 import type { SourceChunk } from '../source/chunk-reader.js';
-import { CsvBoundaryScanner, scanLineBoundaries } from '../source/record-boundary.js';
-import { type Decoder, createDecoder, unitBytesOf } from '../source/encoding.js';
+import { countOccurrences, splitRecordBytes, stripTerminator } from '../parse/chunk-text.js';
+import { type Decoder, createDecoder } from '../source/encoding.js';
 import type { Dialect } from '../types.js';
 
 /** Where a chunk sits in the source; kept so a failed batch can be read again. */
@@ -75,10 +75,10 @@ export class ChunkRunner {
     const meta: number[] = [];
     let lineBreaks = 0;
     const merged: ChunkResult = builder.finish(0);
-    for (const record of this.recordRanges(bytes)) {
+    for (const record of splitRecordBytes(bytes, this.dialect)) {
       const recordBytes = bytes.slice(record.start, record.end);
       const text = this.decoder.decode(recordBytes);
-      const breaks = countBreaks(text, this.dialect.newline === '\r' ? '\r' : '\n');
+      const breaks = countOccurrences(text, this.dialect.newline === '\r' ? '\r' : '\n');
       const base = merged.records;
       try {
         const one = await this.pool.run({ seq: place.seq, startOffset: place.startOffset + record.start, bytes: recordBytes });
@@ -106,7 +106,7 @@ export class ChunkRunner {
           recordIndex: base,
           lineOffset: lineBreaks,
           byteOffset: record.start,
-          raw: text.replace(/\r?\n$/, ''),
+          raw: stripTerminator(text),
           errors: [{ field: null, rule: 'worker', message: `processing this row failed twice (${error.reason}); it was set aside` }],
         });
         merged.records += 1;
@@ -117,27 +117,6 @@ export class ChunkRunner {
     merged.validMeta = Float64Array.from(meta);
     merged.lineBreaks = lineBreaks;
     return merged;
-  }
-
-  private recordRanges(bytes: Uint8Array): { start: number; end: number }[] {
-    const ranges: { start: number; end: number }[] = [];
-    let start = 0;
-    const push = (end: number) => {
-      ranges.push({ start, end });
-      start = end;
-    };
-    if (this.dialect.format === 'jsonl') scanLineBoundaries(bytes, 0, bytes.length, push);
-    else {
-      new CsvBoundaryScanner({
-        delimiter: this.dialect.delimiter,
-        quoteChar: this.dialect.quoteChar,
-        newline: this.dialect.newline,
-        unitBytes: unitBytesOf(this.dialect.encoding),
-        bigEndian: this.dialect.encoding === 'utf-16be',
-      }).scan(bytes, 0, bytes.length, push);
-    }
-    if (start < bytes.length) ranges.push({ start, end: bytes.length });
-    return ranges;
   }
 
   private oversized(chunk: Extract<SourceChunk, { kind: 'oversized' }>): ChunkResult {
@@ -153,10 +132,4 @@ export class ChunkRunner {
     result.byteLength = chunk.byteLength;
     return result;
   }
-}
-
-function countBreaks(text: string, mark: string): number {
-  let count = 0;
-  for (let i = text.indexOf(mark); i !== -1; i = text.indexOf(mark, i + 1)) count++;
-  return count;
 }

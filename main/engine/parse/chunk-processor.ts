@@ -16,6 +16,7 @@ import {
 } from './chunk-text.js';
 import type { ChunkJob, ChunkResult, WorkerConfig } from './chunk-types.js';
 import { ChunkResultBuilder } from './chunk-result-builder.js';
+import { CsvRecordReader } from './csv-fields.js';
 import { readJsonRecord } from './json-record.js';
 
 /**
@@ -30,6 +31,7 @@ export class ChunkProcessor {
   /** Byte-level boundary scanner for 1-byte encodings (null for UTF-16). */
   private readonly scanner: CsvBoundaryScanner | null;
   private readonly rawDecoder: Decoder;
+  private readonly reader: CsvRecordReader;
 
   constructor(private readonly config: WorkerConfig) {
     const ruleFile = config.ruleFile === null ? null : parseRuleFile(config.ruleFile);
@@ -43,6 +45,7 @@ export class ChunkProcessor {
     this.columnIndex = new Map(config.sourceColumns.map((name, i) => [name, i]));
     this.lineMark = config.dialect.newline === '\r' ? '\r' : '\n';
     this.rawDecoder = createDecoder(config.dialect.encoding);
+    this.reader = new CsvRecordReader(config.dialect.delimiter, config.dialect.quoteChar, config.dialect.newline);
     this.scanner =
       config.dialect.format === 'csv' && unitBytesOf(config.dialect.encoding) === 1
         ? new CsvBoundaryScanner({
@@ -90,11 +93,9 @@ export class ChunkProcessor {
   }
 
   /**
-   * Whole-chunk parsing: record boundaries come from the byte scanner (which
-   * follows papaparse's quoting rules), rows from one non-streaming papaparse
-   * call, several times faster than its per-row step mode. Where the two
-   * disagree on the number of records (malformed quoting), the chunk is
-   * parsed again row by row so positions stay exact.
+   * Record boundaries come from the byte scanner (which follows papaparse's
+   * quoting rules). Records in regular shapes are split by the fast splitter;
+   * a chunk with any other record goes to papaparse whole.
    */
   private processCsv(text: string, job: ChunkJob, builder: ChunkResultBuilder): void {
     const ends = this.recordEnds(job.bytes);
@@ -102,6 +103,37 @@ export class ChunkProcessor {
       this.processCsvStepwise(text, job, builder);
       return;
     }
+    const mark = builder.mark();
+    if (this.processCsvFast(text, job, ends, builder)) return;
+    builder.rollback(mark);
+    this.processCsvWhole(text, job, ends, builder);
+  }
+
+  /** Returns false, part-way, at the first record the fast reader declines or if it and the scanner disagree. */
+  private processCsvFast(text: string, job: ChunkJob, ends: readonly number[], builder: ChunkResultBuilder): boolean {
+    const bytes = job.bytes;
+    const reader = this.reader;
+    const lines = new LineCounter(bytes, this.lineMark.charCodeAt(0));
+    const out: SqlValue[] = new Array<SqlValue>(this.width);
+    builder.reserve(ends.length);
+    reader.begin(text);
+    let start = 0;
+    for (const end of ends) {
+      const fields = reader.done ? null : reader.next();
+      if (fields === null) return false;
+      this.acceptOrReject(builder, fields, undefined, lines.breaksBefore(start), start, end, bytes, out);
+      start = end;
+    }
+    return reader.done;
+  }
+
+  /**
+   * One non-streaming papaparse call for the chunk, several times faster than
+   * its per-row step mode. Where papaparse and the scanner disagree on the
+   * number of records (malformed quoting), the chunk is parsed again row by
+   * row so positions stay exact.
+   */
+  private processCsvWhole(text: string, job: ChunkJob, ends: readonly number[], builder: ChunkResultBuilder): void {
     const { delimiter, quoteChar, newline } = this.config.dialect;
     const parsed = Papa.parse<string[]>(text, { delimiter, quoteChar, escapeChar: quoteChar, newline, skipEmptyLines: false });
     const rows = parsed.data;
@@ -118,34 +150,44 @@ export class ChunkProcessor {
       if (list) list.push(error);
       else rowErrors.set(error.row, [error]);
     }
-    const expectedFields = this.config.sourceColumns.length;
     builder.reserve(rows.length);
     const lines = new LineCounter(job.bytes, this.lineMark.charCodeAt(0));
     const out: SqlValue[] = new Array<SqlValue>(this.width);
-    const bytes = job.bytes;
     let start = 0;
     for (let r = 0; r < rows.length; r++) {
       const end = ends[r]!;
-      const fields = rows[r]!;
-      const lineOffset = lines.breaksBefore(start);
-      const errors = rowErrors.get(r);
-      if (fields.length === 1 && fields[0] === '' && isBlankBytes(bytes, start, end)) {
-        builder.blankLine();
-      } else if (errors) {
-        builder.reject(lineOffset, start, this.rawOfBytes(bytes, start, end), errors.map((e) => csvSyntaxFailure(e)));
-      } else if (fields.length !== expectedFields) {
-        builder.reject(lineOffset, start, this.rawOfBytes(bytes, start, end), [
-          { field: null, rule: 'row-shape', message: `expected ${expectedFields} fields, found ${fields.length}` },
-        ]);
-      } else {
-        const outcome = this.rules.validate(fields, out);
-        if (outcome?.errors) builder.reject(lineOffset, start, this.rawOfBytes(bytes, start, end), outcome.errors);
-        else {
-          builder.accept(out, lineOffset, start, end - start);
-          if (outcome?.warnings) builder.warn(lineOffset, outcome.warnings);
-        }
-      }
+      this.acceptOrReject(builder, rows[r]!, rowErrors.get(r), lines.breaksBefore(start), start, end, job.bytes, out);
       start = end;
+    }
+  }
+
+  /** Files one parsed CSV record (bytes [start, end) of the chunk) as blank, rejected or valid. */
+  private acceptOrReject(
+    builder: ChunkResultBuilder,
+    fields: readonly string[],
+    errors: readonly Papa.ParseError[] | undefined,
+    lineOffset: number,
+    start: number,
+    end: number,
+    bytes: Uint8Array,
+    out: SqlValue[],
+  ): void {
+    const expectedFields = this.config.sourceColumns.length;
+    if (fields.length === 1 && fields[0] === '' && isBlankBytes(bytes, start, end)) {
+      builder.blankLine();
+    } else if (errors) {
+      builder.reject(lineOffset, start, this.rawOfBytes(bytes, start, end), errors.map((e) => csvSyntaxFailure(e)));
+    } else if (fields.length !== expectedFields) {
+      builder.reject(lineOffset, start, this.rawOfBytes(bytes, start, end), [
+        { field: null, rule: 'row-shape', message: `expected ${expectedFields} fields, found ${fields.length}` },
+      ]);
+    } else {
+      const outcome = this.rules.validate(fields, out);
+      if (outcome?.errors) builder.reject(lineOffset, start, this.rawOfBytes(bytes, start, end), outcome.errors);
+      else {
+        builder.accept(out, lineOffset, start, end - start);
+        if (outcome?.warnings) builder.warn(lineOffset, outcome.warnings);
+      }
     }
   }
 

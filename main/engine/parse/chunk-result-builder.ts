@@ -3,6 +3,15 @@ import type { RowFailure } from '../types.js';
 import type { ChunkJob, ChunkResult, RejectedRecord, WarnedRecord } from './chunk-types.js';
 import { VALID_META_STRIDE } from './chunk-types.js';
 
+export interface BuilderMark {
+  valueCount: number;
+  validCount: number;
+  records: number;
+  blankLines: number;
+  rejected: number;
+  warned: number;
+}
+
 /** Collects one chunk's outcome in the compact form that crosses the thread boundary. */
 export class ChunkResultBuilder {
   private values: SqlValue[] = [];
@@ -25,6 +34,27 @@ export class ChunkResultBuilder {
   setBase(lineBase: number, byteBase: number): void {
     this.lineBase = lineBase;
     this.byteBase = byteBase;
+  }
+
+  /** Where the builder stands, so a parse attempt that gives up can be undone with `rollback`. */
+  mark(): BuilderMark {
+    return {
+      valueCount: this.valueCount,
+      validCount: this.validCount,
+      records: this.records,
+      blankLines: this.blankLines,
+      rejected: this.rejected.length,
+      warned: this.warned.length,
+    };
+  }
+
+  rollback(mark: BuilderMark): void {
+    this.valueCount = mark.valueCount;
+    this.validCount = mark.validCount;
+    this.records = mark.records;
+    this.blankLines = mark.blankLines;
+    this.rejected.length = mark.rejected;
+    this.warned.length = mark.warned;
   }
 
   blankLine(): void {

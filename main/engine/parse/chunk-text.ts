@@ -38,7 +38,9 @@ export class LineCounter<T extends string | Uint8Array> {
   private readonly positions: number[] = [];
   private next = 0;
   constructor(haystack: T, mark: T extends string ? string : number) {
-    const find = (from: number) => (haystack as { indexOf(m: unknown, from: number): number }).indexOf(mark, from);
+    // Bytes are searched through a Buffer view: its indexOf is memchr, a Uint8Array's a per-element loop.
+    const searchable = typeof haystack === 'string' ? haystack : Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength);
+    const find = (from: number) => (searchable as { indexOf(m: unknown, from: number): number }).indexOf(mark, from);
     for (let i = find(0); i !== -1; i = find(i + 1)) this.positions.push(i);
   }
   breaksBefore(offset: number): number {

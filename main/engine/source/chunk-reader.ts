@@ -43,7 +43,7 @@ export async function* readChunks(
   const lineMark = dialect.newline === '\r' ? 0x0d : 0x0a;
   const findLastBoundary = (bytes: Uint8Array, from: number, to: number): number => {
     if (scanner) return scanner.scanForLast(bytes, from, to);
-    const at = bytes.lastIndexOf(0x0a, to - 1);
+    const at = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).lastIndexOf(0x0a, to - 1);
     return at >= from ? at + 1 : -1;
   };
   const findBoundaries = (bytes: Uint8Array, from: number, to: number, onBoundary: (offset: number) => void) => {

@@ -11,6 +11,10 @@
  * character; UTF-16 input is scanned in 2-byte code units.
  */
 
+function noneAsLength(found: number, length: number): number {
+  return found === -1 ? length : found;
+}
+
 const enum State {
   FieldStart = 0,
   Unquoted = 1,
@@ -74,10 +78,14 @@ export class CsvBoundaryScanner {
    */
   scanFast(bytes: Uint8Array, from: number, to: number, onBoundary: ((offset: number) => void) | null): number {
     let last = -1;
-    const report = (offset: number) => {
-      last = offset;
-      onBoundary?.(offset);
-    };
+    const report = onBoundary
+      ? (offset: number) => {
+          last = offset;
+          onBoundary(offset);
+        }
+      : (offset: number) => {
+          last = offset;
+        };
     if (this.options.unitBytes !== 1) {
       this.scan(bytes, from, to, report);
       return last;
@@ -86,14 +94,28 @@ export class CsvBoundaryScanner {
     const quote = this.quote;
     const delimiter = this.delimiter;
     const mark = this.options.newline === '\r' ? CR : LF;
+    // A Buffer view: its indexOf is memchr, where a plain Uint8Array's steps element by element.
+    const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // The next quote and mark at or after the last search. Searches only move forward,
+    // so each byte is searched at most once per kind and a huge record stays linear.
+    let nextQuote = -1;
+    let nextMark = -1;
+    const findQuote = (at: number): number => {
+      if (nextQuote < at) nextQuote = noneAsLength(view.indexOf(quote, at), view.length);
+      return nextQuote < to ? nextQuote : -1;
+    };
+    const findMark = (at: number, before: number): number => {
+      if (nextMark < at) nextMark = noneAsLength(view.indexOf(mark, at), view.length);
+      return nextMark < before ? nextMark : -1;
+    };
     let i = from;
     while (i < to) {
       const state = this.state;
       if (state === State.Quoted) {
-        const q = bytes.subarray(i, to).indexOf(quote);
+        const q = findQuote(i);
         if (q === -1) return last;
         this.state = State.QuoteInQuoted;
-        i += q + 1;
+        i = q + 1;
         continue;
       }
       if ((state !== State.FieldStart && state !== State.Unquoted) || this.pendingCr) {
@@ -101,23 +123,12 @@ export class CsvBoundaryScanner {
         i++;
         continue;
       }
-      const window = bytes.subarray(i, to);
-      const q = window.indexOf(quote);
-      const end = q === -1 ? to : i + q;
+      const q = findQuote(i);
+      const end = q === -1 ? to : q;
       // Every terminator before the next quote ends a record.
       const isTerminator = (at: number) => !crlf || (at - 1 >= i && bytes[at - 1] === CR);
-      if (onBoundary) {
-        for (let n = window.indexOf(mark); n !== -1 && i + n < end; n = window.indexOf(mark, n + 1)) {
-          if (isTerminator(i + n)) report(i + n + 1);
-        }
-      } else {
-        const span = bytes.subarray(i, end);
-        for (let n = span.lastIndexOf(mark); n !== -1; n = n > 0 ? span.lastIndexOf(mark, n - 1) : -1) {
-          if (isTerminator(i + n)) {
-            last = i + n + 1;
-            break;
-          }
-        }
+      for (let n = findMark(i, end); n !== -1; n = findMark(n + 1, end)) {
+        if (isTerminator(n)) report(n + 1);
       }
       if (end > i) {
         const byte = bytes[end - 1]!;
@@ -208,9 +219,10 @@ export function scanLineBoundaries(
   to: number,
   onBoundary: (offset: number) => void,
 ): void {
-  let i = bytes.indexOf(LF, from);
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let i = view.indexOf(LF, from);
   while (i !== -1 && i < to) {
     onBoundary(i + 1);
-    i = bytes.indexOf(LF, i + 1);
+    i = view.indexOf(LF, i + 1);
   }
 }

@@ -8,9 +8,11 @@ import { nodeEndpoint } from '../main/engine/pool/comlink-node.js';
 import { ChunkProcessor } from '../main/engine/parse/chunk-processor.js';
 import type { ChunkJob, ChunkResult, WorkerConfig } from '../main/engine/parse/chunk-types.js';
 import type { ChunkWorkerApi } from '../main/engine/pool/worker-api.js';
+import { WORKER_NICE, lowerThisThreadPriority } from '../main/engine/pool/thread-priority.js';
 import { injectFaults } from './fault-injection.js';
 
 if (!parentPort) throw new Error('chunk-worker must run in a worker thread');
+lowerThisThreadPriority(WORKER_NICE);
 
 let processor: ChunkProcessor | null = null;
 

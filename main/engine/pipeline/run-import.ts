@@ -45,19 +45,32 @@ interface InFlight {
 export async function runImport(options: ImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
   const startedAt = performance.now();
   const control = hooks.control ?? new ImportControl();
-  const store = Store.open(options.dbPath);
+  const workers = Math.max(1, options.workers ?? defaultWorkerCount());
+  // Worker threads take a while to load their code; they do it while the store is opened and the import planned.
+  const pool = WorkerPool.launch({
+    size: workers,
+    chunkTimeoutMs: options.chunkTimeoutMs ?? DEFAULT_CHUNK_TIMEOUT_MS,
+    maxHeapMb: options.maxWorkerHeapMb ?? DEFAULT_MAX_WORKER_HEAP_MB,
+  });
+  let store: Store;
   let plan;
+  try {
+    store = Store.open(options.dbPath);
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
   try {
     plan = await planImport(options, store);
   } catch (error) {
     store.close();
+    await pool.close();
     throw error instanceof SluiceError ? error : mapSqliteError(error, options.dbPath);
   }
   const { record, spec } = plan;
   hooks.onStart?.({ importId: record.id, table: record.table, resumed: plan.resumed });
 
   const failure = options.failure ?? { mode: 'soft', maxErrors: null };
-  const workers = Math.max(1, options.workers ?? defaultWorkerCount());
   const totalBytes = record.fingerprint.size - record.layout.dataStartOffset;
   const meter = new ProgressMeter(record.id, totalBytes, startedAt, hooks.onProgress);
   const activeMsBefore = record.activeMs;
@@ -65,7 +78,6 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
 
   let status: ImportStatus = 'running';
   let stopError: SluiceError | null = null;
-  let pool: WorkerPool | null = null;
   let handle: fs.promises.FileHandle | null = null;
   let committer: BatchCommitter | null = null;
   const inFlight: InFlight[] = [];
@@ -105,11 +117,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
       keyOverride: record.options.key,
       redact: record.options.redact,
     };
-    pool = await WorkerPool.start(config, {
-      size: workers,
-      chunkTimeoutMs: options.chunkTimeoutMs ?? DEFAULT_CHUNK_TIMEOUT_MS,
-      maxHeapMb: options.maxWorkerHeapMb ?? DEFAULT_MAX_WORKER_HEAP_MB,
-    });
+    await pool.configure(config);
     const runner = new ChunkRunner(pool, record.layout.dialect, fd, spec.columns.length, () => undefined);
     const maxInFlight = workers * IN_FLIGHT_PER_WORKER;
     const activeCommitter = committer;
@@ -166,7 +174,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
   } finally {
     // Outstanding batches are abandoned (their rows stay uncommitted, the checkpoint is before them).
     await Promise.allSettled(inFlight.map((entry) => entry.result));
-    await pool?.close();
+    await pool.close();
     await handle?.close();
   }
 

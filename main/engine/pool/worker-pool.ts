@@ -69,45 +69,72 @@ export class WorkerPool {
   private readonly all = new Set<Slot>();
   private closed = false;
 
-  private constructor(
-    private readonly config: WorkerConfig,
-    private readonly options: WorkerPoolOptions,
-  ) {}
+  private config: WorkerConfig | null = null;
+  /** Workers launched before the configuration was known; they join `idle` once configured. */
+  private launched: Slot[] = [];
+
+  private constructor(private readonly options: WorkerPoolOptions) {}
+
+  /**
+   * Starts the workers' threads at once, so they load their code while the
+   * caller is still planning; `configure` must follow before `run`.
+   */
+  static launch(options: WorkerPoolOptions): WorkerPool {
+    const pool = new WorkerPool(options);
+    pool.launched = Array.from({ length: options.size }, () => pool.createSlot());
+    return pool;
+  }
 
   static async start(config: WorkerConfig, options: WorkerPoolOptions): Promise<WorkerPool> {
-    const pool = new WorkerPool(config, options);
+    const pool = WorkerPool.launch(options);
+    await pool.configure(config);
+    return pool;
+  }
+
+  /** Configures every launched worker. On failure the pool is closed and the error (a rule problem, mostly) thrown. */
+  async configure(config: WorkerConfig): Promise<void> {
+    this.config = config;
+    const slots = this.launched;
+    this.launched = [];
     try {
-      const slots = await Promise.all(Array.from({ length: options.size }, () => pool.spawn()));
-      for (const slot of slots) pool.release(slot);
+      await Promise.all(slots.map((slot) => this.configureSlot(slot)));
     } catch (error) {
-      await pool.close();
+      await this.close();
       throw error;
     }
-    return pool;
+    for (const slot of slots) this.release(slot);
   }
 
   get size(): number {
     return this.options.size;
   }
 
-  private async spawn(): Promise<Slot> {
+  private createSlot(): Slot {
     const worker = new Worker(this.options.workerUrl ?? DEFAULT_WORKER_URL, {
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb, maxYoungGenerationSizeMb: WORKER_MAX_YOUNG_GENERATION_MB },
     });
     // An 'error' event with no listener would be thrown; failures are reported through watchForDeath.
     worker.on('error', () => undefined);
-    const api = Comlink.wrap<ChunkWorkerApi>(nodeEndpoint(worker));
-    const slot: Slot = { worker, api };
+    const slot: Slot = { worker, api: Comlink.wrap<ChunkWorkerApi>(nodeEndpoint(worker)) };
     this.all.add(slot);
-    const watch = watchForDeath(worker);
+    return slot;
+  }
+
+  private async configureSlot(slot: Slot): Promise<void> {
+    const watch = watchForDeath(slot.worker);
     try {
-      await Promise.race([api.configure(this.config), watch.died]);
+      await Promise.race([slot.api.configure(this.config!), watch.died]);
     } catch (error) {
       await this.discard(slot);
       throw asConfigureError(error);
     } finally {
       watch.detach();
     }
+  }
+
+  private async spawn(): Promise<Slot> {
+    const slot = this.createSlot();
+    await this.configureSlot(slot);
     return slot;
   }
 
@@ -124,7 +151,7 @@ export class WorkerPool {
   }
 
   private async discard(slot: Slot): Promise<void> {
-    this.all.delete(slot);
+    if (!this.all.delete(slot)) return;
     slot.api[Comlink.releaseProxy]();
     await slot.worker.terminate();
   }

@@ -32,7 +32,9 @@ const GROUPS_SKIPPED_AFTER_CONFLICT = 32;
 export class TableWriter {
   private readonly width: number;
   private readonly rowsPerStatement: number;
-  private readonly multiInsert: Database.Statement | null;
+  private readonly insertPrefix: string;
+  private readonly rowPlaceholders: string;
+  private readonly insertsBySize = new Map<number, Database.Statement>();
   private readonly singleInsert: Database.Statement;
   private readonly insertIfNew: Database.Statement | null;
   private readonly updateByKey: Database.Statement | null;
@@ -48,11 +50,9 @@ export class TableWriter {
     const names = spec.columns.map((column) => quoteIdentifier(column.name)).join(', ');
     const rowPlaceholders = `(${spec.columns.map(() => '?').join(', ')})`;
     this.rowsPerStatement = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS_PER_STATEMENT / Math.max(1, this.width))));
-    this.singleInsert = db.prepare(`INSERT INTO ${table} (${names}) VALUES ${rowPlaceholders}`);
-    this.multiInsert =
-      this.rowsPerStatement > 1
-        ? db.prepare(`INSERT INTO ${table} (${names}) VALUES ${Array(this.rowsPerStatement).fill(rowPlaceholders).join(', ')}`)
-        : null;
+    this.insertPrefix = `INSERT INTO ${table} (${names})`;
+    this.rowPlaceholders = rowPlaceholders;
+    this.singleInsert = db.prepare(`${this.insertPrefix} VALUES ${rowPlaceholders}`);
     if (spec.key.length > 0) {
       const keySet = new Set(spec.key);
       const keyList = spec.key.map(quoteIdentifier).join(', ');
@@ -141,8 +141,8 @@ export class TableWriter {
   }
 
   /**
-   * Writes full groups with the multi-row INSERT and the rest with `oneByOne`.
-   * A failed statement changes nothing, so a group that hits a constraint is
+   * Writes the rows in groups, one multi-row INSERT each (the last group may
+   * be shorter). A failed statement changes nothing, so a group that hits a constraint is
    * redone row by row to find the offenders. After such a failure in upsert
    * mode (an existing key, most likely more to come) the next groups go row
    * by row straight away, with a periodic retry, so updating an existing
@@ -154,33 +154,36 @@ export class TableWriter {
     oneByOne: (from: number, to: number, outcome: WriteOutcome) => void,
   ): WriteOutcome {
     const outcome: WriteOutcome = { inserted: 0, updated: 0, refused: [] };
-    const width = this.width;
-    const groupSize = this.rowsPerStatement;
     const upserting = this.spec.key.length > 0;
-    let row = 0;
-    if (this.multiInsert) {
-      const group = new Array<SqlValue>(groupSize * width);
-      for (; row + groupSize <= count; row += groupSize) {
-        if (upserting && this.groupsToSkip > 0) {
-          this.groupsToSkip--;
-          oneByOne(row, row + groupSize, outcome);
-          continue;
-        }
-        const base = row * width;
-        for (let i = 0; i < group.length; i++) group[i] = values[base + i] ?? null;
+    for (let row = 0; row < count; ) {
+      const rows = Math.min(this.rowsPerStatement, count - row);
+      const next = row + rows;
+      if (rows === 1 || (upserting && this.groupsToSkip > 0)) {
+        if (this.groupsToSkip > 0) this.groupsToSkip--;
+        oneByOne(row, next, outcome);
+      } else {
         try {
-          // Spread, not an array: better-sqlite3 reads spread arguments directly but array elements through generic property lookups (about 20% of the write).
-          this.multiInsert.run(...group);
-          outcome.inserted += groupSize;
+          this.insertStatement(rows).run(...values.slice(row * this.width, next * this.width));
+          outcome.inserted += rows;
         } catch (error) {
           if (!isConstraintError(error)) throw error;
           if (upserting) this.groupsToSkip = GROUPS_SKIPPED_AFTER_CONFLICT;
-          oneByOne(row, row + groupSize, outcome);
+          oneByOne(row, next, outcome);
         }
       }
+      row = next;
     }
-    oneByOne(row, count, outcome);
     return outcome;
+  }
+
+  /** A multi-row INSERT for `rows` rows, prepared on first use: full groups, and each batch's remainder, take one statement. */
+  private insertStatement(rows: number): Database.Statement {
+    let statement = this.insertsBySize.get(rows);
+    if (!statement) {
+      statement = this.db.prepare(`${this.insertPrefix} VALUES ${Array(rows).fill(this.rowPlaceholders).join(', ')}`);
+      this.insertsBySize.set(rows, statement);
+    }
+    return statement;
   }
 
   private insertOneByOne(values: readonly SqlValue[], from: number, to: number, outcome: WriteOutcome): void {

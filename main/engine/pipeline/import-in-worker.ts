@@ -23,6 +23,8 @@ const HOST_MAX_YOUNG_GENERATION_MB = 24;
  */
 export async function importInWorker(options: ImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
   const worker = new Worker(HOST_URL, {
+    // The host launches its worker pool from these before anything else.
+    workerData: { options },
     resourceLimits: { maxOldGenerationSizeMb: HOST_MAX_OLD_GENERATION_MB, maxYoungGenerationSizeMb: HOST_MAX_YOUNG_GENERATION_MB },
   });
   const host = Comlink.wrap<ImportHostApi>(nodeEndpoint(worker));

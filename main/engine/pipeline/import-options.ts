@@ -1,3 +1,5 @@
+import os from 'node:os';
+import type { WorkerPoolOptions } from '../pool/worker-pool.js';
 import type { FailurePolicy, ImportProgress, SourceFormat } from '../types.js';
 import type { ImportControl } from './import-control.js';
 
@@ -53,3 +55,16 @@ export const DEFAULT_MAX_WORKER_HEAP_MB = 512;
 export const IN_FLIGHT_PER_WORKER = 4;
 /** Ready batches committed together in one transaction. */
 export const MAX_CHUNKS_PER_COMMIT = 16;
+
+export function defaultWorkerCount(): number {
+  return Math.max(1, Math.min(os.availableParallelism(), 4));
+}
+
+/** The worker pool an import runs on; a host thread may launch it before it loads the rest of the pipeline. */
+export function poolOptionsFor(options: ImportOptions): WorkerPoolOptions {
+  return {
+    size: Math.max(1, options.workers ?? defaultWorkerCount()),
+    chunkTimeoutMs: options.chunkTimeoutMs ?? DEFAULT_CHUNK_TIMEOUT_MS,
+    maxHeapMb: options.maxWorkerHeapMb ?? DEFAULT_MAX_WORKER_HEAP_MB,
+  };
+}

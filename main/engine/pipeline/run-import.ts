@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import { SluiceError, serializeError } from '../errors.js';
 import { Store } from '../store/store.js';
 import { mapSqliteError } from '../store/sqlite-errors.js';
@@ -15,19 +14,14 @@ import { BatchCommitter } from './batch-committer.js';
 import { ChunkRunner, type ChunkPlace } from './chunk-runner.js';
 import { ImportControl } from './import-control.js';
 import {
-  DEFAULT_CHUNK_TIMEOUT_MS,
-  DEFAULT_MAX_WORKER_HEAP_MB,
   IN_FLIGHT_PER_WORKER,
   MAX_CHUNKS_PER_COMMIT,
   type ImportHooks,
   type ImportOptions,
+  poolOptionsFor,
 } from './import-options.js';
 import { planImport } from './plan-import.js';
 import { ProgressMeter } from './progress.js';
-
-export function defaultWorkerCount(): number {
-  return Math.max(1, Math.min(os.availableParallelism(), 4));
-}
 
 interface InFlight {
   place: ChunkPlace;
@@ -41,17 +35,15 @@ interface InFlight {
  * through the worker pool and commits results in source order. Throws a
  * SluiceError when the import cannot start; once it has an id, every outcome
  * (including failures) is returned as a summary and recorded in the store.
+ * `launchedPool` (from WorkerPool.launch with poolOptionsFor(options)) is
+ * taken over and closed; without it the import launches its own.
  */
-export async function runImport(options: ImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
+export async function runImport(options: ImportOptions, hooks: ImportHooks = {}, launchedPool?: WorkerPool): Promise<ImportSummary> {
   const startedAt = performance.now();
   const control = hooks.control ?? new ImportControl();
-  const workers = Math.max(1, options.workers ?? defaultWorkerCount());
   // Worker threads take a while to load their code; they do it while the store is opened and the import planned.
-  const pool = WorkerPool.launch({
-    size: workers,
-    chunkTimeoutMs: options.chunkTimeoutMs ?? DEFAULT_CHUNK_TIMEOUT_MS,
-    maxHeapMb: options.maxWorkerHeapMb ?? DEFAULT_MAX_WORKER_HEAP_MB,
-  });
+  const pool = launchedPool ?? WorkerPool.launch(poolOptionsFor(options));
+  const workers = pool.size;
   let store: Store;
   let plan;
   try {

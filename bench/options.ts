@@ -13,11 +13,15 @@ export interface BenchOptions {
   jsonOut: string | null;
   tmpDir: string;
   timeoutMs: number;
+  /** Timed runs per case (peers: one); the median run is reported. */
+  repeat: number;
 }
 
 const DEFAULT_ROWS = 1_000_000;
 const DEFAULT_CSVKIT_ROWS = 100_000;
 const DEFAULT_TIMEOUT_S = 3600;
+/** This machine's speed drifts by ±15% between runs a minute apart; a median of three steadies the ratios. */
+const DEFAULT_REPEAT = 3;
 
 export const USAGE = `usage: npm run bench -- [options]
   --rows N          rows in the data set (default $BENCH_ROWS or ${DEFAULT_ROWS})
@@ -29,6 +33,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --json-out PATH   where to write results (default bench/results/<timestamp>.json)
   --tmp-dir DIR     where the fresh databases go (default the OS temp dir)
   --timeout-s N     per-run time limit (default ${DEFAULT_TIMEOUT_S})
+  --repeat N        timed runs per case, median reported (default ${DEFAULT_REPEAT}; peers run once)
   --list            print case names and exit`;
 
 function positiveInteger(text: string, flag: string): number {
@@ -50,6 +55,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
       'json-out': { type: 'string' },
       'tmp-dir': { type: 'string', default: os.tmpdir() },
       'timeout-s': { type: 'string', default: String(DEFAULT_TIMEOUT_S) },
+      repeat: { type: 'string', default: String(DEFAULT_REPEAT) },
       list: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -67,6 +73,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
     jsonOut: values['json-out'] ?? null,
     tmpDir: values['tmp-dir'],
     timeoutMs: positiveInteger(values['timeout-s'], '--timeout-s') * 1000,
+    repeat: positiveInteger(values.repeat, '--repeat'),
   };
 }
 

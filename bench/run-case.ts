@@ -30,6 +30,8 @@ export interface BenchResult {
   command: string | null;
   /** The child's own JSON summary (Sluice --json, or the baselines' inner timing). */
   reported: Record<string, unknown> | null;
+  /** Wall time of every timed run, when the case ran more than once (this result is the median run). */
+  wallMsRuns: number[] | null;
 }
 
 function emptyResult(benchCase: BenchCase, input: InputFile | null): BenchResult {
@@ -52,7 +54,22 @@ function emptyResult(benchCase: BenchCase, input: InputFile | null): BenchResult
     rowsInDb: null,
     command: null,
     reported: null,
+    wallMsRuns: null,
   };
+}
+
+/**
+ * The median run by wall time (the lower middle for an even count), noting
+ * the spread; a failed run stands for the case, since a result would hide it.
+ */
+export function medianRun(runs: readonly BenchResult[]): BenchResult {
+  const failedRun = runs.find((run) => run.status !== 'ok');
+  if (failedRun !== undefined || runs.length === 1) return failedRun ?? runs[0]!;
+  const sorted = [...runs].sort((a, b) => a.wallMs! - b.wallMs!);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  const seconds = (ms: number): string => (ms / 1000).toFixed(2);
+  const spread = `median of ${runs.length} runs (${seconds(sorted[0]!.wallMs!)}–${seconds(sorted[sorted.length - 1]!.wallMs!)} s)`;
+  return { ...median, wallMsRuns: runs.map((run) => run.wallMs!), note: [spread, median.note].filter(Boolean).join('; ') };
 }
 
 export function skippedResult(benchCase: BenchCase, input: InputFile | null, note: string): BenchResult {

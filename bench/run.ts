@@ -22,7 +22,9 @@
  * way (bench/measure.ts says how peak RSS is taken). Each data file is read
  * once before the first timed run so every run starts from a warm page cache;
  * the I/O floor rows then show how fast reading alone is from that cache.
- * Wall time includes each tool's start-up (Node, Python, sqlite3).
+ * Wall time includes each tool's start-up (Node, Python, sqlite3). Each
+ * case but the peers runs --repeat times (default 3) and reports its median
+ * run, with the spread in the note.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,7 +36,7 @@ import { rssMethod } from './measure.js';
 import { isSelected, parseBenchOptions, USAGE, type BenchOptions } from './options.js';
 import { formatScaling, formatTable, scalingSummary, withRatios, writeResultsFile } from './report.js';
 import { RESULTS_DIR, SLUICE_CLI } from './repo-paths.js';
-import { runCase, skippedResult, type BenchResult } from './run-case.js';
+import { medianRun, runCase, skippedResult, type BenchResult } from './run-case.js';
 import { findOnPath, versionOf } from './tools.js';
 
 const WARM_READ_BUFFER_BYTES = 1024 * 1024;
@@ -142,8 +144,16 @@ async function runAll(options: BenchOptions, cases: readonly BenchCase[], tools:
         log(`${progress}: skipped (${plan.skip})`);
         continue;
       }
-      log(`${progress} on ${path.basename(input.path)} ...`);
-      const result = await runCase(benchCase, plan, context);
+      // Peers take minutes and only need to be in the right order of magnitude; they run once.
+      const repeat = benchCase.kind === 'peer' ? 1 : options.repeat;
+      const runs: BenchResult[] = [];
+      for (let run = 1; run <= repeat; run++) {
+        log(`${progress} on ${path.basename(input.path)}${repeat > 1 ? ` (run ${run}/${repeat})` : ''} ...`);
+        const outcome = await runCase(benchCase, plan, context);
+        runs.push(outcome);
+        if (outcome.status !== 'ok') break;
+      }
+      const result = medianRun(runs);
       results.push(result);
       const wall = result.wallMs === null ? '' : ` in ${(result.wallMs / 1000).toFixed(2)} s`;
       log(`${progress}: ${result.status}${wall}${result.note === '' ? '' : ` (${result.note})`}`);

@@ -61,12 +61,17 @@ export async function* readChunks(
   for (;;) {
     options.signal?.throwIfAborted();
     // Growing the read with the pending record keeps a long record from being copied quadratically.
-    const block = new Uint8Array(Math.max(options.chunkBytes, pending.length));
-    const { bytesRead } = await handle.read(block, 0, block.length, filePosition);
+    const readSize = Math.max(options.chunkBytes, pending.length);
+    // The pending partial record goes in front of the read, so the chunk is handed on without another copy.
+    // Uninitialised memory: only bytes that were read or copied in are ever looked at.
+    const block = new Uint8Array(Buffer.allocUnsafeSlow(pending.length + readSize).buffer, 0, pending.length + readSize);
+    block.set(pending, 0);
+    const { bytesRead } = await handle.read(block, pending.length, readSize, filePosition);
     if (bytesRead === 0) break;
     filePosition += bytesRead;
-    const fresh = block.subarray(0, bytesRead - (bytesRead % unitBytes === 0 ? 0 : bytesRead % unitBytes));
-    if (fresh.length < bytesRead) filePosition -= bytesRead - fresh.length;
+    const usable = bytesRead - (bytesRead % unitBytes === 0 ? 0 : bytesRead % unitBytes);
+    const fresh = block.subarray(pending.length, pending.length + usable);
+    if (usable < bytesRead) filePosition -= bytesRead - usable;
 
     if (skipping) {
       let end = -1;
@@ -94,12 +99,14 @@ export async function* readChunks(
       continue;
     }
 
-    const combined = concat(pending, fresh);
+    const combined = block.subarray(0, pending.length + usable);
     const lastBoundary = findLastBoundary(combined, pending.length, combined.length);
     if (lastBoundary > 0) {
-      yield { kind: 'records', seq: seq++, startOffset: pendingStart, bytes: combined.slice(0, lastBoundary) };
+      const chunk: SourceChunk = { kind: 'records', seq: seq++, startOffset: pendingStart, bytes: combined.subarray(0, lastBoundary) };
+      // Copied out before the yield: the consumer transfers the block's memory to a worker.
       pending = combined.slice(lastBoundary);
       pendingStart += lastBoundary;
+      yield chunk;
     } else if (combined.length > options.maxRecordBytes) {
       skipping = {
         startOffset: pendingStart,
@@ -123,14 +130,6 @@ export async function* readChunks(
   } else if (pending.length > 0) {
     yield { kind: 'records', seq: seq++, startOffset: pendingStart, bytes: pending };
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a, 0);
-  joined.set(b, a.length);
-  return joined;
 }
 
 function countByte(bytes: Uint8Array, byte: number): number {

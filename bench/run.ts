@@ -22,15 +22,15 @@
  * way (bench/measure.ts says how peak RSS is taken). Each data file is read
  * once before the first timed run so every run starts from a warm page cache;
  * the I/O floor rows then show how fast reading alone is from that cache.
- * Wall time includes each tool's start-up (Node, Python, sqlite3). Each
- * case but the peers runs --repeat times (default 3) and reports its median
- * run, with the spread in the note.
+ * Wall time includes each tool's start-up (Node, Python, sqlite3). The
+ * cases run in --repeat rounds (default 3; peers only in the first) and each
+ * reports its median run, with the spread in the note.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { BENCH_CASES, inputFor, type BenchCase, type InputFile, type Tools } from './cases.js';
+import { BENCH_CASES, inputFor, type BenchCase, type CaseContext, type CasePlan, type InputFile, type Tools } from './cases.js';
 import { ensureDataset, type Dataset } from './generate-data.js';
 import { rssMethod } from './measure.js';
 import { isSelected, parseBenchOptions, USAGE, type BenchOptions } from './options.js';
@@ -118,50 +118,53 @@ async function runAll(options: BenchOptions, cases: readonly BenchCase[], tools:
     warmPageCache(input);
   }
 
-  const results: BenchResult[] = [];
+  // Planned cases run in rounds, every case once per round, so a drift in the machine's speed during
+  // the bench (seen here: ±15% within minutes) touches every case alike instead of the last ones.
+  const outcomes = new Map<BenchCase, BenchResult[]>();
+  const planned: { index: number; benchCase: BenchCase; plan: CasePlan; context: CaseContext }[] = [];
   try {
     for (const [index, benchCase] of cases.entries()) {
       const input = inputs.get(benchCase);
       const progress = `[${index + 1}/${cases.length}] ${benchCase.name}`;
       if (input === undefined || input instanceof Error) {
         const note = input instanceof Error ? input.message : 'no input';
-        results.push({ ...skippedResult(benchCase, null, note), status: 'failed' });
+        outcomes.set(benchCase, [{ ...skippedResult(benchCase, null, note), status: 'failed' }]);
         log(`${progress}: failed (${note})`);
         continue;
       }
-      const context = { options, tools, workDir, input };
-      let plan;
+      const context: CaseContext = { options, tools, workDir, input };
       try {
-        plan = benchCase.plan(context);
+        const plan = benchCase.plan(context);
+        if ('skip' in plan) {
+          outcomes.set(benchCase, [skippedResult(benchCase, input, plan.skip)]);
+          log(`${progress}: skipped (${plan.skip})`);
+        } else {
+          planned.push({ index, benchCase, plan, context });
+          outcomes.set(benchCase, []);
+        }
       } catch (error) {
         const note = error instanceof Error ? error.message : String(error);
-        results.push({ ...skippedResult(benchCase, input, note), status: 'failed' });
+        outcomes.set(benchCase, [{ ...skippedResult(benchCase, input, note), status: 'failed' }]);
         log(`${progress}: failed (${note})`);
-        continue;
       }
-      if ('skip' in plan) {
-        results.push(skippedResult(benchCase, input, plan.skip));
-        log(`${progress}: skipped (${plan.skip})`);
-        continue;
+    }
+    for (let round = 1; round <= options.repeat; round++) {
+      for (const { index, benchCase, plan, context } of planned) {
+        const runs = outcomes.get(benchCase)!;
+        // Peers take minutes and only need to be in the right order of magnitude: one round. A failure is not retried.
+        if (round > 1 && (benchCase.kind === 'peer' || runs.some((run) => run.status !== 'ok'))) continue;
+        const progress = `[${index + 1}/${cases.length}] ${benchCase.name}${options.repeat > 1 ? ` (round ${round}/${options.repeat})` : ''}`;
+        log(`${progress} on ${path.basename(context.input.path)} ...`);
+        const result = await runCase(benchCase, plan, context);
+        runs.push(result);
+        const wall = result.wallMs === null ? '' : ` in ${(result.wallMs / 1000).toFixed(2)} s`;
+        log(`${progress}: ${result.status}${wall}${result.note === '' ? '' : ` (${result.note})`}`);
       }
-      // Peers take minutes and only need to be in the right order of magnitude; they run once.
-      const repeat = benchCase.kind === 'peer' ? 1 : options.repeat;
-      const runs: BenchResult[] = [];
-      for (let run = 1; run <= repeat; run++) {
-        log(`${progress} on ${path.basename(input.path)}${repeat > 1 ? ` (run ${run}/${repeat})` : ''} ...`);
-        const outcome = await runCase(benchCase, plan, context);
-        runs.push(outcome);
-        if (outcome.status !== 'ok') break;
-      }
-      const result = medianRun(runs);
-      results.push(result);
-      const wall = result.wallMs === null ? '' : ` in ${(result.wallMs / 1000).toFixed(2)} s`;
-      log(`${progress}: ${result.status}${wall}${result.note === '' ? '' : ` (${result.note})`}`);
     }
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }
-  return results;
+  return cases.map((benchCase) => medianRun(outcomes.get(benchCase)!));
 }
 
 function describeDataset(dataset: Dataset): Record<string, unknown> {

@@ -94,7 +94,7 @@ export class ChunkProcessor {
 
   /**
    * Record boundaries come from the byte scanner (which follows papaparse's
-   * quoting rules). Records in regular shapes are split by the fast splitter;
+   * quoting rules). Records in regular shapes are read by the fast reader (csv-fields.ts);
    * a chunk with any other record goes to papaparse whole.
    */
   private processCsv(text: string, job: ChunkJob, builder: ChunkResultBuilder): void {

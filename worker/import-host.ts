@@ -9,14 +9,14 @@ import { nodeEndpoint } from '../main/engine/pool/comlink-node.js';
 import { WorkerPool } from '../main/engine/pool/worker-pool.js';
 import { serializeError } from '../main/engine/errors.js';
 import { ImportControl } from '../main/engine/pipeline/import-control.js';
-import { poolOptionsFor, type ImportOptions } from '../main/engine/pipeline/import-options.js';
-import type { ImportHostApi } from '../main/engine/pipeline/import-host-api.js';
+import { poolOptionsFor } from '../main/engine/pipeline/import-options.js';
+import type { ImportHostApi, ImportHostData } from '../main/engine/pipeline/import-host-api.js';
 
 if (!parentPort) throw new Error('import-host must run in a worker thread');
 
 // The chunk workers boot while this thread loads the rest of the pipeline (loaded below, not statically).
-const { options: launchOptions } = workerData as { options: ImportOptions };
-let launchedPool: WorkerPool | null = WorkerPool.launch(poolOptionsFor(launchOptions));
+const { options: launchOptions, chunkWorkerUrl } = workerData as ImportHostData;
+let launchedPool: WorkerPool | null = WorkerPool.launch({ ...poolOptionsFor(launchOptions), workerUrl: new URL(chunkWorkerUrl) });
 const { runImport } = await import('../main/engine/pipeline/run-import.js');
 
 const control = new ImportControl();

@@ -4,6 +4,8 @@ import type { AppError, ImportProgress, ImportSummary, StartedImport } from './c
 /** Messages between the app service and the thread that hosts one import (import-thread.ts). */
 export interface ImportThreadData {
   options: ImportOptions;
+  /** The chunk workers' entry file (a bundle or the compiled module, chosen by the spawning thread). */
+  chunkWorkerUrl: string;
 }
 
 export type ToImportThread = { type: 'pause' } | { type: 'resume' } | { type: 'cancel' };

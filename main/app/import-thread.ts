@@ -7,9 +7,9 @@ import type { FromImportThread, ImportThreadData, ToImportThread } from './impor
 
 // Hosts one runImport off the serving thread, so HTTP/IPC handling never waits on parsing or SQLite.
 const port = parentPort!;
-const { options } = workerData as ImportThreadData;
+const { options, chunkWorkerUrl } = workerData as ImportThreadData;
 // The chunk workers boot while this thread loads the rest of the pipeline (loaded below, not statically).
-const pool = WorkerPool.launch(poolOptionsFor(options));
+const pool = WorkerPool.launch({ ...poolOptionsFor(options), workerUrl: new URL(chunkWorkerUrl) });
 const { runImport } = await import('../engine/pipeline/run-import.js');
 const control = new ImportControl();
 const post = (message: FromImportThread): void => port.postMessage(message);

@@ -2,6 +2,13 @@ import type { SerializedError } from '../errors.js';
 import type { ImportProgress, ImportSummary } from '../types.js';
 import type { ImportOptions } from './import-options.js';
 
+/** What the import host is started with (its workerData). */
+export interface ImportHostData {
+  options: ImportOptions;
+  /** The chunk workers' entry file (a bundle or the compiled module, chosen by the spawning thread). */
+  chunkWorkerUrl: string;
+}
+
 /** The main ⇄ import-host contract (the host runs one import in its own thread). */
 export interface ImportHostApi {
   run(options: ImportOptions, events: ImportHostEvents): Promise<{ ok: true; summary: ImportSummary } | { ok: false; error: SerializedError }>;

@@ -3,10 +3,12 @@ import * as Comlink from 'comlink';
 import { nodeEndpoint } from '../pool/comlink-node.js';
 import { SluiceError, reviveError } from '../errors.js';
 import type { ImportSummary } from '../types.js';
-import type { ImportHostApi } from './import-host-api.js';
+import type { ImportHostApi, ImportHostData } from './import-host-api.js';
+import { threadEntry } from '../thread-entry.js';
 import type { ImportHooks, ImportOptions } from './import-options.js';
 
-const HOST_URL = new URL('../../../worker/import-host.js', import.meta.url);
+const COMPILED_HOST = new URL('../../../worker/import-host.js', import.meta.url);
+const COMPILED_CHUNK_WORKER = new URL('../../../worker/chunk-worker.js', import.meta.url);
 
 /**
  * Heap caps for the import host: its garbage (rows on their way into SQLite)
@@ -22,9 +24,9 @@ const HOST_MAX_YOUNG_GENERATION_MB = 24;
  * runImport. Pause/resume/cancel on `hooks.control` are relayed to the host.
  */
 export async function importInWorker(options: ImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
-  const worker = new Worker(HOST_URL, {
+  const worker = new Worker(threadEntry('import-host', COMPILED_HOST), {
     // The host launches its worker pool from these before anything else.
-    workerData: { options },
+    workerData: { options, chunkWorkerUrl: threadEntry('chunk-worker', COMPILED_CHUNK_WORKER).href } satisfies ImportHostData,
     resourceLimits: { maxOldGenerationSizeMb: HOST_MAX_OLD_GENERATION_MB, maxYoungGenerationSizeMb: HOST_MAX_YOUNG_GENERATION_MB },
   });
   const host = Comlink.wrap<ImportHostApi>(nodeEndpoint(worker));

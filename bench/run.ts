@@ -22,10 +22,13 @@
  * way (bench/measure.ts says how peak RSS is taken). Each data file is read
  * once before the first timed run so every run starts from a warm page cache;
  * the I/O floor rows then show how fast reading alone is from that cache.
+ * Before every timed run, earlier writes are flushed and the input is read
+ * again (both untimed), so no run pays for the one before it.
  * Wall time includes each tool's start-up (Node, Python, sqlite3). The
  * cases run in --repeat rounds (default 3; peers only in the first) and each
  * reports its median run, with the spread in the note.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -104,6 +107,17 @@ function warmPageCache(filePath: string): void {
   fs.closeSync(fd);
 }
 
+/**
+ * Every timed run starts from the same state: the previous run's writes flushed (`sync`, untimed) and
+ * its input read once, so it comes from the page cache. Without this, a run placed after one that wrote
+ * or read a lot (the 5x import, the JSONL file) was measured here up to 30% slower than the same
+ * command elsewhere in the round.
+ */
+function settleBeforeRun(inputPath: string): void {
+  if (process.platform !== 'win32') spawnSync('sync', { stdio: 'ignore' });
+  warmPageCache(inputPath);
+}
+
 async function runAll(options: BenchOptions, cases: readonly BenchCase[], tools: Tools, datasets: Datasets): Promise<BenchResult[]> {
   const workDir = fs.mkdtempSync(path.join(options.tmpDir, 'sluice-bench-'));
   const inputs = new Map<BenchCase, InputFile | Error>();
@@ -155,6 +169,7 @@ async function runAll(options: BenchOptions, cases: readonly BenchCase[], tools:
         if (round > 1 && (benchCase.kind === 'peer' || runs.some((run) => run.status !== 'ok'))) continue;
         const progress = `[${index + 1}/${cases.length}] ${benchCase.name}${options.repeat > 1 ? ` (round ${round}/${options.repeat})` : ''}`;
         log(`${progress} on ${path.basename(context.input.path)} ...`);
+        settleBeforeRun(context.input.path);
         const result = await runCase(benchCase, plan, context);
         runs.push(result);
         const wall = result.wallMs === null ? '' : ` in ${(result.wallMs / 1000).toFixed(2)} s`;

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { ImportOptions } from '../engine/pipeline/import-options.js';
-import { threadEntry } from '../engine/thread-entry.js';
+import { chunkWorkerEntry, threadEntry } from '../engine/thread-entry.js';
 import { AppFailure } from './app-failure.js';
 import type { ImportProgress, ImportSummary, SluiceEvents, StartedImport } from './contract.js';
 import type { FromImportThread, ImportThreadData, ToImportThread } from './import-thread-protocol.js';
@@ -17,7 +17,6 @@ export interface LiveImport {
 type Emit = <E extends keyof SluiceEvents>(event: E, data: SluiceEvents[E]) => void;
 
 const COMPILED_THREAD = new URL('./import-thread.js', import.meta.url);
-const COMPILED_CHUNK_WORKER = new URL('../../worker/chunk-worker.js', import.meta.url);
 
 /**
  * Starts imports in worker threads and keeps their latest progress, so a UI
@@ -44,7 +43,7 @@ export class ImportRunner {
   /** Resolves once the import has an id (or rejects when it cannot start); it then runs on its own. */
   start(options: ImportOptions): Promise<StartedImport> {
     const worker = new Worker(threadEntry('import-thread', COMPILED_THREAD), {
-      workerData: { options, chunkWorkerUrl: threadEntry('chunk-worker', COMPILED_CHUNK_WORKER).href } satisfies ImportThreadData,
+      workerData: { options, chunkWorkerUrl: chunkWorkerEntry().href } satisfies ImportThreadData,
     });
     return new Promise((resolve, reject) => {
       let entry: LiveImport | null = null;

@@ -1,5 +1,8 @@
 import fs from 'node:fs';
 
+/** The chunk workers' compiled entry (dist/worker/chunk-worker.js). */
+const COMPILED_CHUNK_WORKER = new URL('../../worker/chunk-worker.js', import.meta.url);
+
 /** Where `npm run build` puts the one-file bundles of the thread entries (see rolldown.config.js). */
 const BUNDLE_DIR = new URL('../../threads/', import.meta.url);
 
@@ -16,4 +19,9 @@ export function threadEntry(name: 'chunk-worker' | 'import-host' | 'import-threa
   } catch {
     return compiled;
   }
+}
+
+/** The chunk workers' entry, as every thread that launches a pool is told it. */
+export function chunkWorkerEntry(): URL {
+  return threadEntry('chunk-worker', COMPILED_CHUNK_WORKER);
 }

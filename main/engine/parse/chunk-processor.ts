@@ -3,6 +3,7 @@ import Papa from 'papaparse';
 import type { CompiledRules, SqlValue } from '../rules/contract.js';
 import { compileRules, parseRuleFile } from '../rules/index.js';
 import { type Decoder, createDecoder, unitBytesOf } from '../source/encoding.js';
+import { bufferView } from '../source/buffer-view.js';
 import { CsvBoundaryScanner } from '../source/record-boundary.js';
 import {
   LineCounter,
@@ -47,15 +48,7 @@ export class ChunkProcessor {
     this.rawDecoder = createDecoder(config.dialect.encoding);
     this.reader = new CsvRecordReader(config.dialect.delimiter, config.dialect.quoteChar, config.dialect.newline);
     this.scanner =
-      config.dialect.format === 'csv' && unitBytesOf(config.dialect.encoding) === 1
-        ? new CsvBoundaryScanner({
-            delimiter: config.dialect.delimiter,
-            quoteChar: config.dialect.quoteChar,
-            newline: config.dialect.newline,
-            unitBytes: 1,
-            bigEndian: false,
-          })
-        : null;
+      config.dialect.format === 'csv' && unitBytesOf(config.dialect.encoding) === 1 ? CsvBoundaryScanner.forDialect(config.dialect) : null;
   }
 
   /**
@@ -65,7 +58,7 @@ export class ChunkProcessor {
    */
   private decode(bytes: Uint8Array): string | null {
     if (this.config.dialect.encoding !== 'utf-8') return this.decoder.decode(bytes);
-    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const buffer = bufferView(bytes);
     if (isAscii(buffer)) return buffer.toString('latin1');
     if (!isUtf8(buffer)) return null;
     return buffer.toString('utf8');

@@ -1,7 +1,7 @@
 /** Small text and byte helpers for the chunk processor: positions, blank records, terminators. */
 import type Papa from 'papaparse';
 import type { Dialect, RowFailure } from '../types.js';
-import { unitBytesOf } from '../source/encoding.js';
+import { bufferView } from '../source/buffer-view.js';
 import { CsvBoundaryScanner, scanLineBoundaries } from '../source/record-boundary.js';
 
 /**
@@ -17,13 +17,7 @@ export function splitRecordBytes(bytes: Uint8Array, dialect: Dialect): { start: 
   };
   if (dialect.format === 'jsonl') scanLineBoundaries(bytes, 0, bytes.length, push);
   else {
-    new CsvBoundaryScanner({
-      delimiter: dialect.delimiter,
-      quoteChar: dialect.quoteChar,
-      newline: dialect.newline,
-      unitBytes: unitBytesOf(dialect.encoding),
-      bigEndian: dialect.encoding === 'utf-16be',
-    }).scan(bytes, 0, bytes.length, push);
+    CsvBoundaryScanner.forDialect(dialect).scan(bytes, 0, bytes.length, push);
   }
   if (start < bytes.length) records.push({ start, end: bytes.length });
   return records;
@@ -38,8 +32,7 @@ export class LineCounter<T extends string | Uint8Array> {
   private readonly positions: number[] = [];
   private next = 0;
   constructor(haystack: T, mark: T extends string ? string : number) {
-    // Bytes are searched through a Buffer view: its indexOf is memchr, a Uint8Array's a per-element loop.
-    const searchable = typeof haystack === 'string' ? haystack : Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength);
+    const searchable = typeof haystack === 'string' ? haystack : bufferView(haystack);
     const find = (from: number) => (searchable as { indexOf(m: unknown, from: number): number }).indexOf(mark, from);
     for (let i = find(0); i !== -1; i = find(i + 1)) this.positions.push(i);
   }

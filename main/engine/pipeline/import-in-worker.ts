@@ -4,11 +4,10 @@ import { nodeEndpoint } from '../pool/comlink-node.js';
 import { SluiceError, reviveError } from '../errors.js';
 import type { ImportSummary } from '../types.js';
 import type { ImportHostApi, ImportHostData } from './import-host-api.js';
-import { threadEntry } from '../thread-entry.js';
+import { chunkWorkerEntry, threadEntry } from '../thread-entry.js';
 import type { ImportHooks, ImportOptions } from './import-options.js';
 
 const COMPILED_HOST = new URL('../../../worker/import-host.js', import.meta.url);
-const COMPILED_CHUNK_WORKER = new URL('../../../worker/chunk-worker.js', import.meta.url);
 
 /**
  * Heap caps for the import host: its garbage (rows on their way into SQLite)
@@ -26,7 +25,7 @@ const HOST_MAX_YOUNG_GENERATION_MB = 24;
 export async function importInWorker(options: ImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
   const worker = new Worker(threadEntry('import-host', COMPILED_HOST), {
     // The host launches its worker pool from these before anything else.
-    workerData: { options, chunkWorkerUrl: threadEntry('chunk-worker', COMPILED_CHUNK_WORKER).href } satisfies ImportHostData,
+    workerData: { options, chunkWorkerUrl: chunkWorkerEntry().href } satisfies ImportHostData,
     resourceLimits: { maxOldGenerationSizeMb: HOST_MAX_OLD_GENERATION_MB, maxYoungGenerationSizeMb: HOST_MAX_YOUNG_GENERATION_MB },
   });
   const host = Comlink.wrap<ImportHostApi>(nodeEndpoint(worker));

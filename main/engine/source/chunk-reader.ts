@@ -1,6 +1,7 @@
 import type fs from 'node:fs/promises';
 import type { Dialect } from '../types.js';
 import { unitBytesOf } from './encoding.js';
+import { bufferView } from './buffer-view.js';
 import { CsvBoundaryScanner, scanLineBoundaries } from './record-boundary.js';
 
 /** A run of whole records, or one record too large to process (reported, never buffered). */
@@ -30,20 +31,11 @@ export async function* readChunks(
   options: ChunkReaderOptions,
 ): AsyncGenerator<SourceChunk> {
   const unitBytes = unitBytesOf(dialect.encoding);
-  const scanner =
-    dialect.format === 'csv'
-      ? new CsvBoundaryScanner({
-          delimiter: dialect.delimiter,
-          quoteChar: dialect.quoteChar,
-          newline: dialect.newline,
-          unitBytes,
-          bigEndian: dialect.encoding === 'utf-16be',
-        })
-      : null;
+  const scanner = dialect.format === 'csv' ? CsvBoundaryScanner.forDialect(dialect) : null;
   const lineMark = dialect.newline === '\r' ? 0x0d : 0x0a;
   const findLastBoundary = (bytes: Uint8Array, from: number, to: number): number => {
     if (scanner) return scanner.scanForLast(bytes, from, to);
-    const at = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).lastIndexOf(0x0a, to - 1);
+    const at = bufferView(bytes).lastIndexOf(0x0a, to - 1);
     return at >= from ? at + 1 : -1;
   };
   const findBoundaries = (bytes: Uint8Array, from: number, to: number, onBoundary: (offset: number) => void) => {

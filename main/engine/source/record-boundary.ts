@@ -10,6 +10,9 @@
  * ASCII, so in UTF-8 and windows-1252 they never occur inside a multi-byte
  * character; UTF-16 input is scanned in 2-byte code units.
  */
+import type { Dialect } from '../types.js';
+import { bufferView } from './buffer-view.js';
+import { unitBytesOf } from './encoding.js';
 
 function noneAsLength(found: number, length: number): number {
   return found === -1 ? length : found;
@@ -49,6 +52,17 @@ export class CsvBoundaryScanner {
   private readonly delimiter: number;
   private readonly quote: number;
 
+  /** The scanner for a CSV dialect: its delimiter, quote, terminator and encoding's unit size. */
+  static forDialect(dialect: Pick<Dialect, 'delimiter' | 'quoteChar' | 'newline' | 'encoding'>): CsvBoundaryScanner {
+    return new CsvBoundaryScanner({
+      delimiter: dialect.delimiter,
+      quoteChar: dialect.quoteChar,
+      newline: dialect.newline,
+      unitBytes: unitBytesOf(dialect.encoding),
+      bigEndian: dialect.encoding === 'utf-16be',
+    });
+  }
+
   constructor(private readonly options: ScanOptions) {
     this.delimiter = options.delimiter.charCodeAt(0);
     this.quote = options.quoteChar.charCodeAt(0);
@@ -78,14 +92,10 @@ export class CsvBoundaryScanner {
    */
   scanFast(bytes: Uint8Array, from: number, to: number, onBoundary: ((offset: number) => void) | null): number {
     let last = -1;
-    const report = onBoundary
-      ? (offset: number) => {
-          last = offset;
-          onBoundary(offset);
-        }
-      : (offset: number) => {
-          last = offset;
-        };
+    const report = (offset: number) => {
+      last = offset;
+      onBoundary?.(offset);
+    };
     if (this.options.unitBytes !== 1) {
       this.scan(bytes, from, to, report);
       return last;
@@ -94,8 +104,7 @@ export class CsvBoundaryScanner {
     const quote = this.quote;
     const delimiter = this.delimiter;
     const mark = this.options.newline === '\r' ? CR : LF;
-    // A Buffer view: its indexOf is memchr, where a plain Uint8Array's steps element by element.
-    const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const view = bufferView(bytes);
     // The next quote and mark at or after the last search. Searches only move forward,
     // so each byte is searched at most once per kind and a huge record stays linear.
     let nextQuote = -1;
@@ -219,7 +228,7 @@ export function scanLineBoundaries(
   to: number,
   onBoundary: (offset: number) => void,
 ): void {
-  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = bufferView(bytes);
   let i = view.indexOf(LF, from);
   while (i !== -1 && i < to) {
     onBoundary(i + 1);

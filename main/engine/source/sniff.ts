@@ -159,13 +159,7 @@ function layoutFromHead(
   const dialect: Dialect = { ...dialectBase, delimiter, quoteChar, hasHeader };
 
   // Find where the first record ends, in bytes, with the same scanner the reader uses.
-  const scanner = new CsvBoundaryScanner({
-    delimiter,
-    quoteChar,
-    newline,
-    unitBytes,
-    bigEndian: guess.encoding === 'utf-16be',
-  });
+  const scanner = CsvBoundaryScanner.forDialect(dialect);
   let firstBoundary = -1;
   scanner.scan(head, guess.bomBytes, head.length, (offset) => {
     if (firstBoundary === -1) firstBoundary = offset;

@@ -11,11 +11,15 @@ import type { FailurePolicy, ImportCounters, ImportProgress, ImportStatus, Impor
 import type { FailureGroup, PreviewResult } from '../engine/rules/preview.js';
 import type { RuleProblem } from '../engine/rules/model.js';
 import type { TablePage, TablePageQuery } from '../engine/store/table-browser.js';
+import type { ColumnFilter, GridColumn, GridColumnType, GridQuery } from '../engine/store/table-filter.js';
+import type { GridCount, GridPage } from '../engine/store/table-query.js';
+import type { ColumnProfile } from '../engine/store/column-profile.js';
 
 // The engine's shapes, re-exported type-only: the UI sees exactly what the engine produces, declared once.
 export type { FailureGroup, ImportCounters, ImportProgress, ImportStatus, RowFailure, RuleProblem, TablePage };
 export type FailureMode = FailurePolicy;
 export type TablePageRequest = TablePageQuery;
+export type { ColumnFilter, ColumnProfile, GridColumn, GridColumnType, GridCount, GridPage, GridQuery };
 
 /** The engine's codes plus the app layer's own (a malformed request, a file never opened, an import already running). */
 export type ErrorCode = SluiceErrorCode | 'BAD_REQUEST' | 'NOT_OPENED' | 'IMPORT_RUNNING' | 'NOT_AVAILABLE';
@@ -197,6 +201,13 @@ export interface SluiceApi {
   'tables/list': (req: Record<string, never>) => Promise<Result<TableInfo[]>>;
   'tables/page': (req: TablePageRequest) => Promise<Result<TablePage>>;
   'export/start': (req: ExportRequest) => Promise<Result<ExportResult>>;
+  /** Rows [offset, offset+limit) of a sorted/filtered table view, read on the reader thread without OFFSET scans. */
+  'grid/page': (req: { query: GridQuery; offset: number; limit: number }) => Promise<Result<GridPage>>;
+  /** How many rows a view has (or has found so far, while a filter's scan runs). */
+  'grid/count': (req: { query: GridQuery }) => Promise<Result<GridCount>>;
+  /** Stops a view's scan (the user changed the filter or left). */
+  'grid/cancel': (req: { query: GridQuery }) => Promise<Result<null>>;
+  'grid/profile': (req: { query: GridQuery; column: string }) => Promise<Result<ColumnProfile>>;
 }
 
 export type Channel = keyof SluiceApi;
@@ -223,6 +234,10 @@ export const API_CHANNELS = [
   'tables/list',
   'tables/page',
   'export/start',
+  'grid/page',
+  'grid/count',
+  'grid/cancel',
+  'grid/profile',
 ] as const satisfies readonly Channel[];
 
 // Fails to compile when a channel is missing from API_CHANNELS.

@@ -6,10 +6,12 @@ import { isChannel, type AppInfo, type Channel, type EventMessage, type Result, 
 import { dataHandlers } from './data-handlers.js';
 import { FileAccess } from './file-access.js';
 import { fileHandlers } from './file-handlers.js';
+import { gridHandlers } from './grid-handlers.js';
 import type { Handlers } from './handlers.js';
 import { importHandlers } from './import-handlers.js';
 import { ImportRunner } from './import-runner.js';
 import { Settings, defaultAppHome } from './settings.js';
+import { TableReader } from './table-reader.js';
 import { validateRequest } from './validate.js';
 
 export interface ServiceOptions {
@@ -35,6 +37,7 @@ export class AppService {
   readonly dbPath: string;
   private readonly store: Store;
   private readonly runner: ImportRunner;
+  private readonly reader: TableReader;
   private readonly handlers: Handlers;
   private readonly listeners = new Set<EventListener>();
 
@@ -47,12 +50,14 @@ export class AppService {
     this.files = new FileAccess(this.settings, [this.dbPath, `${this.dbPath}-wal`, `${this.dbPath}-shm`, this.settings.file]);
     const emit = <E extends keyof SluiceEvents>(event: E, data: SluiceEvents[E]) => this.emit(event, data);
     this.runner = new ImportRunner(emit);
+    this.reader = new TableReader(this.dbPath);
     const info: AppInfo = { mode: options.mode, version: options.version ?? '0.0.0', dbPath: this.dbPath, nativeDialogs: options.mode === 'electron' };
     this.handlers = {
       'app/info': () => info,
       ...fileHandlers(this.files, this.settings),
       ...importHandlers(this.store, this.dbPath, this.files, this.runner),
       ...dataHandlers(this.store, this.dbPath, this.files, emit, (id) => this.runner.isLive(id)),
+      ...gridHandlers(this.reader),
     };
   }
 
@@ -85,6 +90,7 @@ export class AppService {
   /** Cancels running imports (they stay resumable) and closes the store. */
   async close(): Promise<void> {
     this.runner.cancelAll();
+    await this.reader.close();
     this.store.close();
   }
 }

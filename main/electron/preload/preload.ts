@@ -30,6 +30,10 @@ const api = {
   'tables/list': channel('tables/list'),
   'tables/page': channel('tables/page'),
   'export/start': channel('export/start'),
+  'grid/page': channel('grid/page'),
+  'grid/count': channel('grid/count'),
+  'grid/cancel': channel('grid/cancel'),
+  'grid/profile': channel('grid/profile'),
 } satisfies SluiceBridge['api'];
 
 const bridge: SluiceBridge = {

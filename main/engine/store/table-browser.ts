@@ -55,7 +55,7 @@ export function tableRowCount(store: Store, table: string): number {
 }
 
 /** Values as JSON and structured clone carry them to a UI: big integers and blobs become text. */
-function plainValue(value: unknown): unknown {
+export function plainValue(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`;
   return value;

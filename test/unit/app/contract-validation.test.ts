@@ -25,6 +25,14 @@ describe('contract argument validation', () => {
       'tables/list': {},
       'tables/page': { table: 'a', offset: 0, limit: 50, orderBy: 'id', descending: true, filter: '' },
       'export/start': { kind: 'table', table: 'a', path: '/tmp/a.csv', format: 'csv' },
+      'grid/page': {
+        query: { table: 'a', sort: { column: 'id', descending: true }, filter: 'x', columnFilters: [{ column: 'age', op: 'range', min: '18' }, { column: 'email', op: 'null' }] },
+        offset: 900_000,
+        limit: 200,
+      },
+      'grid/count': { query: { table: 'a', columnFilters: [{ column: 'plan', op: 'equals', value: 'pro' }] } },
+      'grid/cancel': { query: { table: 'a', filter: 'zebra' } },
+      'grid/profile': { query: { table: 'a' }, column: 'age' },
     };
     for (const channel of API_CHANNELS) assert.doesNotThrow(() => validateRequest(channel, examples[channel]), channel);
   });
@@ -38,6 +46,8 @@ describe('contract argument validation', () => {
     refuse('files/open', { path: '/a', extra: true }, /^extra must be absent/);
     refuse('files/open', [], /request must be an object/);
     refuse('import/control', { importId: 1, action: 'explode' }, /action must be one of pause, resume, cancel/);
+    refuse('grid/page', { query: { table: 'a', columnFilters: [{ column: 'x', op: 'like', value: '%' }] }, offset: 0, limit: 10 }, /columnFilters\[0\]\.op must be one of null, not-null/);
+    refuse('grid/page', { query: { table: 'a', columnFilters: [{ column: 'x', op: 'range', min: 1 }] }, offset: 0, limit: 10 }, /columnFilters\[0\]\.min must be a string/);
     refuse('import/resume', { importId: 1.5 }, /importId must be an integer/);
     refuse('quarantine/page', { importId: 1, offset: 0, limit: 1_000_000 }, /limit must be an integer from 0 to 5000/);
     refuse('import/start', { path: '/a', failure: { mode: 'soft', maxErrors: -1 } }, /failure.maxErrors/);

@@ -46,7 +46,7 @@ describe('contract argument validation', () => {
     refuse('files/open', { path: '/a', extra: true }, /^extra must be absent/);
     refuse('files/open', [], /request must be an object/);
     refuse('import/control', { importId: 1, action: 'explode' }, /action must be one of pause, resume, cancel/);
-    refuse('grid/page', { query: { table: 'a', columnFilters: [{ column: 'x', op: 'like', value: '%' }] }, offset: 0, limit: 10 }, /columnFilters\[0\]\.op must be one of null, not-null/);
+    refuse('grid/page', { query: { table: 'a', columnFilters: [{ column: 'x', op: 'like', value: '%' }] }, offset: 0, limit: 10 }, /columnFilters\[0\]\.op must be one of contains, equals, range, null, not-null/);
     refuse('grid/page', { query: { table: 'a', columnFilters: [{ column: 'x', op: 'range', min: 1 }] }, offset: 0, limit: 10 }, /columnFilters\[0\]\.min must be a string/);
     refuse('import/resume', { importId: 1.5 }, /importId must be an integer/);
     refuse('quarantine/page', { importId: 1, offset: 0, limit: 1_000_000 }, /limit must be an integer from 0 to 5000/);

@@ -46,8 +46,13 @@ export class TableViewSource implements RowSource {
   private closed = false;
   readonly key: string;
 
-  constructor(readonly query: GridQuery) {
+  /** `columns`: the previous view's of the same table, shown until this one's first page arrives. */
+  constructor(
+    readonly query: GridQuery,
+    columns: GridColumn[] = [],
+  ) {
     this.key = JSON.stringify(query);
+    this.columns = columns;
     void this.fetch(0);
   }
 
@@ -79,7 +84,7 @@ export class TableViewSource implements RowSource {
     try {
       const result = await api.call('grid/page', { query: this.query, offset: page * VIEW_PAGE_ROWS, limit: VIEW_PAGE_ROWS });
       if (this.closed) return;
-      if (this.columns.length === 0) this.columns = result.columns;
+      if (JSON.stringify(this.columns) !== JSON.stringify(result.columns)) this.columns = result.columns;
       const next = new Map(this.pages);
       next.set(page, result.rows);
       this.pages = next;

@@ -51,7 +51,11 @@ const EDGE_WINDOW_ROWS = 2000;
 /** A filter is scanned this many row ids at a time: about 50 ms on 1M rows of ten columns, so a cancel or a page request waits no longer. */
 const SCAN_CHUNK_ROWIDS = 50_000;
 const MAX_CACHED_QUERIES = 6;
+/** How long a page request may scan a filter before it answers with the rows found so far. */
+const PAGE_SCAN_BUDGET_MS = 100;
 export const MAX_GRID_PAGE_ROWS = 1000;
+/** Temp table names are unique per process, so two TableQueries may share a connection. */
+let nextTempTable = 1;
 
 /**
  * Paging any sorted and filtered view of a table without OFFSET scans: the first time a query needs a
@@ -65,9 +69,11 @@ export class TableQueries {
   private readonly states = new Map<string, QueryState>();
   private active: QueryState | null = null;
   private dataVersion: number;
-  private nextTemp = 1;
 
-  constructor(private readonly store: Store) {
+  constructor(
+    private readonly store: Store,
+    private readonly tuning: { scanChunkRowids: number; pageScanBudgetMs: number } = { scanChunkRowids: SCAN_CHUNK_ROWIDS, pageScanBudgetMs: PAGE_SCAN_BUDGET_MS },
+  ) {
     this.dataVersion = this.readDataVersion();
   }
 
@@ -86,6 +92,7 @@ export class TableQueries {
     const start = Math.max(0, Math.floor(offset));
     const count = Math.max(0, Math.min(MAX_GRID_PAGE_ROWS, Math.floor(limit)));
     let rows: unknown[][];
+    if (state.mode === 'stream') this.scanFor(state, start + count);
     if (state.complete || start + count <= state.positions || state.mode === 'stream') {
       rows = this.fromList(state, start, count);
     } else if (state.total !== null && start < EDGE_WINDOW_ROWS) {
@@ -164,7 +171,7 @@ export class TableQueries {
     const mode: Mode = query.sort ? 'sorted' : where.sql ? 'stream' : 'all';
     const total = where.sql ? null : (this.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number);
     const bounds = this.db.prepare(`SELECT min(${rowid}) AS lo, max(${rowid}) AS hi FROM ${table}`).get() as { lo: number | null; hi: number | null };
-    const temp = `grid_q${this.nextTemp++}`;
+    const temp = `grid_q${nextTempTable++}`;
     this.db.exec(`CREATE TEMP TABLE ${temp} (pos INTEGER PRIMARY KEY, rid INTEGER NOT NULL)`);
     return {
       key, query, columns, rowid, where, mode, temp, total,
@@ -186,9 +193,18 @@ export class TableQueries {
     state.scannedUpTo = state.maxRowid;
   }
 
+  /**
+   * Scans on until a page's rows are found or the budget is spent: a common match fills the first page from
+   * the first chunk; a rare one answers with what it has and keeps scanning between requests.
+   */
+  private scanFor(state: QueryState, positionsWanted: number): void {
+    const startedMs = performance.now();
+    while (!state.complete && state.positions < positionsWanted && performance.now() - startedMs < this.tuning.pageScanBudgetMs) this.scanChunk(state);
+  }
+
   private scanChunk(state: QueryState): void {
     const from = state.scannedUpTo;
-    const to = Math.min(state.maxRowid, from + SCAN_CHUNK_ROWIDS);
+    const to = Math.min(state.maxRowid, from + this.tuning.scanChunkRowids);
     const r = state.rowid;
     const sql = `INSERT INTO temp.${state.temp} (rid) SELECT ${r} FROM ${quoteIdentifier(state.query.table)} WHERE ${r} > ? AND ${r} <= ? AND (${state.where.sql}) ORDER BY ${r}`;
     state.positions += this.db.prepare(sql).run(from, to, ...state.where.params).changes;

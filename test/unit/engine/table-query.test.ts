@@ -76,13 +76,28 @@ describe('table queries: seek paging for the data grid', () => {
     assert.deepEqual(page.rows.map((row) => row[3]), ['r1', 'r10', 'r100']);
   });
 
+  test('a common filter fills its first page from the first chunk of its scan', () => {
+    const page = queries.page({ table: TABLE, filter: 'plain' }, 0, 100);
+    assert.equal(page.rows.length, 100);
+    assert.equal(page.count.complete, false);
+    assert.deepEqual(page.rows, oracle(check, `WHERE note LIKE '%plain%'`, [], 'ORDER BY _rowid_', 0, 100));
+  });
+
   test('a rare filter streams: partial counts while it scans, then the exact count and the same rows as SQL', () => {
     const rare: GridQuery = { table: TABLE, filter: '100% zebra' };
-    const first = queries.page(rare, 0, 20);
-    assert.equal(first.count.complete, false);
-    assert.ok(first.count.scannedFraction < 1);
-    drain(queries);
-    const done = queries.page(rare, 0, 20);
+    // Small chunks and no scan budget: the page answers at once with what is known, as a slow scan on a big table would.
+    const slow = new TableQueries(store, { scanChunkRowids: 10_000, pageScanBudgetMs: 0 });
+    const first = slow.page(rare, 0, 20);
+    assert.deepEqual([first.rows.length, first.count], [0, { rows: null, matchedSoFar: 0, complete: false, scannedFraction: 0 }]);
+    slow.step();
+    slow.step();
+    const partial = slow.count(rare);
+    assert.equal(partial.complete, false);
+    assert.ok(partial.scannedFraction > 0.1 && partial.scannedFraction < 0.3, String(partial.scannedFraction));
+    assert.equal(slow.page(rare, 0, 20).rows.length, partial.matchedSoFar);
+    drain(slow);
+    const done = slow.page(rare, 0, 20);
+    slow.close();
     const expected = oracle(check, `WHERE note LIKE '%100\\% zebra%' ESCAPE '\\'`, [], 'ORDER BY _rowid_', 0, 20);
     assert.equal(expected.length, 3);
     assert.deepEqual(done.rows, expected);
@@ -90,14 +105,17 @@ describe('table queries: seek paging for the data grid', () => {
   });
 
   test('cancel stops a scan; asking again starts over and still finds every match', () => {
+    const slow = new TableQueries(store, { scanChunkRowids: 10_000, pageScanBudgetMs: 0 });
     const query: GridQuery = { table: TABLE, filter: 'zebra' };
-    queries.page(query, 0, 10);
-    queries.step();
-    queries.cancel(query);
-    assert.equal(queries.nextStep(), null);
-    queries.page(query, 0, 10);
-    drain(queries);
-    assert.equal(queries.count(query).rows, 3);
+    slow.page(query, 0, 10);
+    slow.step();
+    assert.equal(slow.nextStep(), 'scan');
+    slow.cancel(query);
+    assert.equal(slow.nextStep(), null);
+    slow.page(query, 0, 10);
+    drain(slow);
+    assert.equal(slow.count(query).rows, 3);
+    slow.close();
   });
 
   test('column filters bind their values: equals on numbers, ranges, is null, contains with wildcards, and SQL in a value is just text', () => {

@@ -48,8 +48,11 @@ interface QueryState {
 
 /** First and last pages of an unfiltered query come straight from the table (LIMIT with a small OFFSET is cheap there). */
 const EDGE_WINDOW_ROWS = 2000;
-/** A filter is scanned this many row ids at a time: about 50 ms on 1M rows of ten columns, so a cancel or a page request waits no longer. */
-const SCAN_CHUNK_ROWIDS = 50_000;
+/**
+ * A filter is scanned this many row ids at a time: about 20 ms for ten columns on a quiet machine (80 ms on a
+ * loaded one), so a cancel or another page request waits no longer than that.
+ */
+const SCAN_CHUNK_ROWIDS = 20_000;
 const MAX_CACHED_QUERIES = 6;
 /** How long a page request may scan a filter before it answers with the rows found so far. */
 const PAGE_SCAN_BUDGET_MS = 100;
@@ -170,7 +173,11 @@ export class TableQueries {
     const table = quoteIdentifier(query.table);
     const mode: Mode = query.sort ? 'sorted' : where.sql ? 'stream' : 'all';
     const total = where.sql ? null : (this.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number);
-    const bounds = this.db.prepare(`SELECT min(${rowid}) AS lo, max(${rowid}) AS hi FROM ${table}`).get() as { lo: number | null; hi: number | null };
+    // Two statements: SQLite answers a lone min() or max() of the row id from the B-tree's ends, but both in one query by a full scan.
+    const bounds = {
+      lo: this.db.prepare(`SELECT min(${rowid}) FROM ${table}`).pluck().get() as number | null,
+      hi: this.db.prepare(`SELECT max(${rowid}) FROM ${table}`).pluck().get() as number | null,
+    };
     const temp = `grid_q${nextTempTable++}`;
     this.db.exec(`CREATE TEMP TABLE ${temp} (pos INTEGER PRIMARY KEY, rid INTEGER NOT NULL)`);
     return {

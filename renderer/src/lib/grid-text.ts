@@ -46,18 +46,18 @@ export function toTsv(header: readonly string[] | null, rows: readonly (readonly
 export const MIN_COLUMN_PX = 56;
 export const MAX_AUTO_COLUMN_PX = 420;
 const CELL_PADDING_PX = 22;
-/** Room in a header for the sort arrow, the type badge and the resize handle. */
-const HEADER_EXTRA_PX = 54;
+/** Room in a header for the sort arrow, a profile button and the resize handle. */
+const HEADER_EXTRA_PX = 60;
 
 let canvas: HTMLCanvasElement | null = null;
 
 /** Text widths with the grid's own font: a sample of values decides a column's width, not its header alone. */
-export function measureColumn(font: string, header: string, values: Iterable<unknown>, maxPx = MAX_AUTO_COLUMN_PX): number {
+export function measureColumn(font: string, header: string, values: Iterable<unknown>, maxPx = MAX_AUTO_COLUMN_PX, headerExtraPx = 0): number {
   canvas ??= document.createElement('canvas');
   const context = canvas.getContext('2d');
   if (!context) return 120;
   context.font = font;
-  let widest = context.measureText(header).width + HEADER_EXTRA_PX;
+  let widest = context.measureText(header).width + HEADER_EXTRA_PX + headerExtraPx;
   for (const value of values) {
     const text = value === null || value === undefined ? NULL_TEXT : cellText(value).slice(0, 200);
     widest = Math.max(widest, context.measureText(text).width + CELL_PADDING_PX);

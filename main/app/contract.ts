@@ -208,6 +208,10 @@ export interface SluiceApi {
   /** Stops a view's scan (the user changed the filter or left). */
   'grid/cancel': (req: { query: GridQuery }) => Promise<Result<null>>;
   'grid/profile': (req: { query: GridQuery; column: string }) => Promise<Result<ColumnProfile>>;
+  /** Removes a file from the recent list (the file itself is untouched). */
+  'files/forget': (req: { path: string }) => Promise<Result<null>>;
+  /** Removes an import from the Home history; its rows, records and quarantine stay in the store. */
+  'imports/forget': (req: { importId: number }) => Promise<Result<null>>;
 }
 
 export type Channel = keyof SluiceApi;
@@ -238,6 +242,8 @@ export const API_CHANNELS = [
   'grid/count',
   'grid/cancel',
   'grid/profile',
+  'files/forget',
+  'imports/forget',
 ] as const satisfies readonly Channel[];
 
 // Fails to compile when a channel is missing from API_CHANNELS.

@@ -7,6 +7,7 @@ import { dataHandlers } from './data-handlers.js';
 import { FileAccess } from './file-access.js';
 import { fileHandlers } from './file-handlers.js';
 import { gridHandlers } from './grid-handlers.js';
+import { historyHandlers } from './history-handlers.js';
 import type { Handlers } from './handlers.js';
 import { importHandlers } from './import-handlers.js';
 import { ImportRunner } from './import-runner.js';
@@ -52,12 +53,14 @@ export class AppService {
     this.runner = new ImportRunner(emit);
     this.reader = new TableReader(this.dbPath);
     const info: AppInfo = { mode: options.mode, version: options.version ?? '0.0.0', dbPath: this.dbPath, nativeDialogs: options.mode === 'electron' };
+    const imports = importHandlers(this.store, this.dbPath, this.files, this.runner);
     this.handlers = {
       'app/info': () => info,
       ...fileHandlers(this.files, this.settings),
-      ...importHandlers(this.store, this.dbPath, this.files, this.runner),
+      ...imports,
       ...dataHandlers(this.store, this.dbPath, this.files, emit, (id) => this.runner.isLive(id)),
       ...gridHandlers(this.reader),
+      ...historyHandlers(this.settings, imports['imports/list'], (id) => this.runner.isLive(id)),
     };
   }
 

@@ -11,6 +11,8 @@ import type { RecentFile } from './contract.js';
 export interface SettingsData {
   recentFiles: RecentFile[];
   openedPaths: string[];
+  /** Imports the user removed from the Home history (their rows and records stay in the store). */
+  hiddenImports?: number[];
   window?: { x?: number; y?: number; width: number; height: number; maximized: boolean };
 }
 
@@ -42,6 +44,7 @@ export class Settings {
       return {
         recentFiles: Array.isArray(parsed.recentFiles) ? parsed.recentFiles.filter((f) => typeof f?.path === 'string') : [],
         openedPaths: Array.isArray(parsed.openedPaths) ? parsed.openedPaths.filter((p) => typeof p === 'string') : [],
+        ...(Array.isArray(parsed.hiddenImports) ? { hiddenImports: parsed.hiddenImports.filter((id) => Number.isInteger(id)) } : {}),
         ...(parsed.window ? { window: parsed.window } : {}),
       };
     } catch {
@@ -69,6 +72,22 @@ export class Settings {
       const entry: RecentFile = { path: filePath, name: path.basename(filePath), openedAt: new Date().toISOString() };
       this.data.recentFiles = [entry, ...this.data.recentFiles.filter((f) => f.path !== filePath)].slice(0, MAX_RECENT_FILES);
     }
+    this.save();
+  }
+
+  /** Takes a file off the recent list; it stays readable (other screens may still show it). */
+  forgetRecent(filePath: string): void {
+    this.data.recentFiles = this.data.recentFiles.filter((f) => f.path !== filePath);
+    this.save();
+  }
+
+  isImportHidden(importId: number): boolean {
+    return this.data.hiddenImports?.includes(importId) ?? false;
+  }
+
+  /** Takes an import off the Home history; nothing in the store changes. */
+  hideImport(importId: number): void {
+    if (!this.isImportHidden(importId)) this.data.hiddenImports = [...(this.data.hiddenImports ?? []), importId];
     this.save();
   }
 

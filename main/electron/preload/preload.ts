@@ -34,6 +34,8 @@ const api = {
   'grid/count': channel('grid/count'),
   'grid/cancel': channel('grid/cancel'),
   'grid/profile': channel('grid/profile'),
+  'files/forget': channel('files/forget'),
+  'imports/forget': channel('imports/forget'),
 } satisfies SluiceBridge['api'];
 
 const bridge: SluiceBridge = {

@@ -33,6 +33,8 @@ describe('contract argument validation', () => {
       'grid/count': { query: { table: 'a', columnFilters: [{ column: 'plan', op: 'equals', value: 'pro' }] } },
       'grid/cancel': { query: { table: 'a', filter: 'zebra' } },
       'grid/profile': { query: { table: 'a' }, column: 'age' },
+      'files/forget': { path: '/data/a.csv' },
+      'imports/forget': { importId: 2 },
     };
     for (const channel of API_CHANNELS) assert.doesNotThrow(() => validateRequest(channel, examples[channel]), channel);
   });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { REPO_ROOT, SAMPLES, tempDir } from '../helpers/paths.js';
+import { CLI, REPO_ROOT, SAMPLES, tempDir } from '../helpers/paths.js';
 import { startAppServer, stopAllServers, type AppServer } from './app-server.js';
 import { TEARDOWN_TIMEOUT_MS, chromiumAvailable, closeBrowser, launchChromium, screenshot, UI_TIMEOUT_MS, watchPageErrors } from './browser.js';
 
@@ -44,6 +45,10 @@ describe('preview and home screens (browser mode)', { skip: !chromiumAvailable()
   before(async () => {
     makeLongSample(longCsv);
     fs.copyFileSync(path.join(SAMPLES, 'customers.csv'), path.join(dir, 'customers.csv'));
+    // History entries with long file names: the Home defect was a history card past the window's edge.
+    for (const table of ['people', 'people_again']) {
+      execFileSync(process.execPath, [CLI, 'import', longCsv, '--db', path.join(dir, 'store.sqlite'), '--table', table], { stdio: 'ignore' });
+    }
     server = await startAppServer({ home: path.join(dir, 'home'), db: path.join(dir, 'store.sqlite') });
     browser = await launchChromium();
   }, { timeout: 120_000 });
@@ -112,8 +117,22 @@ describe('preview and home screens (browser mode)', { skip: !chromiumAvailable()
       await page.getByRole('heading', { name: 'Open a file' }).waitFor();
       const overflow = await page.evaluate(`[...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((e) => e.tagName + '.' + e.className).slice(0, 5)`);
       assert.deepEqual(overflow, []);
+      const history = page.getByRole('table', { name: 'Import history' });
+      await history.getByText('people', { exact: true }).waitFor();
+      // The file name is cut with an ellipsis (full path on hover), never broken inside a word.
+      const name = history.locator('.name').first();
+      assert.equal(await name.evaluate((element) => element.getClientRects().length === 1 && element.getBoundingClientRect().height < 24), true);
       await screenshot(page, `screens-${tag}-02-home`);
       assert.deepEqual(await axeViolations(page), [], `Home at ${tag}`);
+      if (size.width === 1280) {
+        // Forgetting takes entries off the lists, and nothing else: the table keeps its rows.
+        await page.getByRole('button', { name: /^Remove import \d+ from the history$/ }).first().click();
+        await history.getByRole('row').nth(2).waitFor({ state: 'detached' });
+        await page.getByRole('button', { name: /^Remove .* from recent files$/ }).click();
+        await page.getByText('Files you open appear here.').waitFor();
+        await page.getByRole('button', { name: 'Data', exact: true }).click();
+        await page.getByTestId('row-count').getByText('1,000 rows').waitFor();
+      }
       await page.close();
     });
   }

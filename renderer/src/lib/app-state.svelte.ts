@@ -15,6 +15,8 @@ export type Screen = 'home' | 'preview' | 'rules' | 'import' | 'quarantine' | 'd
 export interface Notice {
   kind: 'error' | 'info';
   text: string;
+  /** The screen that raised it: the notice shows there only, not on every screen until dismissed. */
+  screen: Screen;
 }
 
 /** What the screens share: the open file, its preview and rule draft, and the running import. */
@@ -71,7 +73,7 @@ export class AppState {
   notify(kind: Notice['kind'], text: string): void {
     // While the backend is unreachable every call fails the same way; the connection banner already says so.
     if (kind === 'error' && this.connection !== 'online') return;
-    this.notice = { kind, text };
+    this.notice = { kind, text, screen: this.screen };
   }
 
   /** Opens a data file the user chose, previews it and drafts rules (from a sibling rule file when there is one). */

@@ -29,6 +29,8 @@ export class AppState {
   previewError = $state<string | null>(null);
   ruleDraft = $state<RuleFileDraft>({ fields: [] });
   rulesPath = $state<string | null>(null);
+  /** The draft as last loaded from or saved to `rulesPath` (JSON), to tell the user about unsaved edits. */
+  rulesSavedJson = $state<string | null>(null);
   /** What the last rules check found wrong with the draft; an import is not started while there are any. */
   ruleProblems = $state.raw<RuleProblem[]>([]);
   /** The draft (as JSON) that `ruleProblems` were found in: problems of an older draft say nothing about this one. */
@@ -91,6 +93,7 @@ export class AppState {
         const loaded = await api.call('rules/load', { path: file.siblingRulesPath });
         this.ruleDraft = asRuleFileDraft(loaded.ruleFile);
         this.rulesPath = loaded.path;
+        this.rulesSavedJson = JSON.stringify(this.ruleDraft);
       } else {
         // loadPreview replaced this.preview; read it afresh (TypeScript still sees the null set above).
         const preview = this.preview as FilePreview | null;
@@ -115,6 +118,11 @@ export class AppState {
     } catch (error) {
       this.previewError = errorMessage(error);
     }
+  }
+
+  /** The draft differs from the rule file it came from (or was saved to). */
+  get rulesUnsaved(): boolean {
+    return this.rulesPath !== null && this.rulesSavedJson !== JSON.stringify(this.ruleDraft);
   }
 
   /** True when the current draft is known to be invalid. */

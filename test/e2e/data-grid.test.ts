@@ -139,12 +139,17 @@ describe('data grid (browser mode)', { skip: !chromiumAvailable() && 'Chromium n
       await screenshot(page, `grid-${tag}-03-filters-profile`);
     });
 
-    test(`${tag}: the table's sort and filters are still there after visiting another screen`, { timeout: STEP_TIMEOUT_MS }, async () => {
+    test(`${tag}: the table's sort, filters and scroll position are still there after visiting another screen`, { timeout: STEP_TIMEOUT_MS }, async () => {
+      const matches = Number((await rowCount().textContent())!.replace(/[^0-9]/g, ''));
+      await grid().focus();
+      await page.keyboard.press('Control+End');
+      await rowHeader(matches).waitFor();
       await page.getByRole('button', { name: 'Home', exact: true }).click();
       await page.getByRole('heading', { name: 'Open a file' }).waitFor();
       await page.getByRole('button', { name: 'Data', exact: true }).click();
       await page.getByRole('list', { name: 'Active column filters' }).getByText('plan = “pro”').waitFor();
       await grid().getByRole('button', { name: 'email ▼', exact: true }).waitFor();
+      await rowHeader(matches).waitFor();
       // Clean slate for the next window size.
       await page.getByRole('button', { name: 'Clear all' }).click();
       await grid().getByRole('button', { name: 'email ▼', exact: true }).click();

@@ -95,8 +95,13 @@ describe('preview and home screens (browser mode)', { skip: !chromiumAvailable()
       const profile = page.getByRole('complementary', { name: 'Profile of plan' });
       await profile.getByText('Distinct').waitFor();
       await profile.getByRole('button', { name: /^pro\b/ }).click();
-      await page.getByText(/Showing the 334 sample rows where/).waitFor();
+      await page.getByText('Showing the 334 sample rows where plan = “pro”').waitFor();
       await screenshot(page, `screens-${tag}-01-preview`);
+      await page.getByRole('button', { name: 'Show all' }).click();
+      // A histogram bar filters the sample to its range.
+      await grid.getByRole('button', { name: 'Profile of age' }).click();
+      await page.getByRole('complementary', { name: 'Profile of age' }).getByRole('button', { name: /^20 to / }).click();
+      await page.getByText(/^\s*Showing the \d+ sample rows where age ≥ 20 and age ≤ /).waitFor();
       await page.getByRole('button', { name: 'Show all' }).click();
 
       // Inputs show their value like text, not like their label's caption.

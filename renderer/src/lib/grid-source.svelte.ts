@@ -40,6 +40,8 @@ export class TableViewSource implements RowSource {
   columns = $state.raw<GridColumn[]>([]);
   countInfo = $state.raw<GridCount | null>(null);
   error = $state<string | null>(null);
+  /** The user stopped a filter's scan: the rows found so far stay, the count is a lower bound. */
+  stopped = $state(false);
   private pages = $state.raw<ReadonlyMap<number, readonly (readonly unknown[])[]>>(new Map());
   private pending = new Set<number>();
   private pollTimer: ReturnType<typeof setTimeout> | null = null;
@@ -70,6 +72,13 @@ export class TableViewSource implements RowSource {
     for (let page = Math.floor(start / VIEW_PAGE_ROWS); page <= Math.floor(Math.max(start, end - 1) / VIEW_PAGE_ROWS); page += 1) {
       if (!this.pages.has(page) && !this.pending.has(page) && page * VIEW_PAGE_ROWS < Math.max(this.count, 1)) void this.fetch(page);
     }
+  }
+
+  /** The user's Stop: the scan ends, what it found stays on screen. */
+  stop(): void {
+    if (this.countInfo?.complete) return;
+    this.stopped = true;
+    this.close();
   }
 
   /** Stops polling and asks the reader to stop scanning for this query (a newer one replaced it). */

@@ -5,6 +5,8 @@ export type SampleProfile = Omit<ColumnProfile, 'type'> & { type: string };
 
 const TOP_VALUES = 8;
 const HISTOGRAM_BUCKETS = 12;
+/** Share of a column's values that must parse for it to get a histogram. */
+const MOSTLY = 0.9;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 const MS_PER_DAY = 86_400_000;
 /** Julian day of the Unix epoch: the table profiles bin dates in Julian days, so both panels read the same. */
@@ -56,19 +58,23 @@ export function profileSample(column: string, type: string, values: readonly unk
   const asDays = present.map(julianDay);
   let histogram: SampleProfile['histogram'] = null;
   let histogramKind: SampleProfile['histogramKind'] = null;
-  if (present.length > 0 && asNumbers.every((n) => n !== null)) {
-    histogram = bins(asNumbers as number[]);
+  // Mostly numbers (or dates) with a few bad cells is still a numeric column: bin the values that parse.
+  const numbers = asNumbers.filter((n): n is number => n !== null);
+  const days = asDays.filter((d): d is number => d !== null);
+  if (numbers.length > 0 && numbers.length >= MOSTLY * present.length) {
+    histogram = bins(numbers);
     histogramKind = 'number';
-  } else if (present.length > 0 && asDays.every((d) => d !== null)) {
-    histogram = bins(asDays as number[]);
+  } else if (days.length > 0 && days.length >= MOSTLY * present.length) {
+    histogram = bins(days);
     histogramKind = 'date';
   }
   return { column, type, rows: values.length, sampled: false, nulls, distinct: counts.size, min, max, top, histogram, histogramKind };
 }
 
 function bins(values: readonly number[]): NonNullable<SampleProfile['histogram']> {
-  const from = Math.min(...values);
-  const to = Math.max(...values);
+  // reduce, not Math.min(...values): spreading 10,000 arguments can overflow the stack.
+  const from = values.reduce((a, b) => Math.min(a, b));
+  const to = values.reduce((a, b) => Math.max(a, b));
   const count = to === from ? 1 : HISTOGRAM_BUCKETS;
   const width = (to - from) / HISTOGRAM_BUCKETS || 1;
   const buckets = Array.from({ length: count }, (_, i) => ({ from: from + i * width, to: from + (i + 1) * width, count: 0 }));

@@ -211,7 +211,7 @@ export interface SluiceApi {
   /** Removes a file from the recent list (the file itself is untouched). */
   'files/forget': (req: { path: string }) => Promise<Result<null>>;
   /** Removes an import from the Home history; its rows, records and quarantine stay in the store. */
-  'imports/forget': (req: { importId: number }) => Promise<Result<null>>;
+  'imports/hide': (req: { importId: number }) => Promise<Result<null>>;
 }
 
 export type Channel = keyof SluiceApi;
@@ -243,7 +243,7 @@ export const API_CHANNELS = [
   'grid/cancel',
   'grid/profile',
   'files/forget',
-  'imports/forget',
+  'imports/hide',
 ] as const satisfies readonly Channel[];
 
 // Fails to compile when a channel is missing from API_CHANNELS.

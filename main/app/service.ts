@@ -7,7 +7,7 @@ import { dataHandlers } from './data-handlers.js';
 import { FileAccess } from './file-access.js';
 import { fileHandlers } from './file-handlers.js';
 import { gridHandlers } from './grid-handlers.js';
-import { historyHandlers } from './history-handlers.js';
+import { homeListHandlers } from './home-list-handlers.js';
 import type { Handlers } from './handlers.js';
 import { importHandlers } from './import-handlers.js';
 import { ImportRunner } from './import-runner.js';
@@ -60,7 +60,7 @@ export class AppService {
       ...imports,
       ...dataHandlers(this.store, this.dbPath, this.files, emit, (id) => this.runner.isLive(id)),
       ...gridHandlers(this.reader),
-      ...historyHandlers(this.settings, imports['imports/list'], (id) => this.runner.isLive(id)),
+      ...homeListHandlers(this.settings, imports['imports/list'], (id) => this.runner.isLive(id)),
     };
   }
 

@@ -149,7 +149,7 @@ const CHECKS: { [C in Channel]: Check } = {
   'grid/cancel': object({ query: gridQuery }),
   'grid/profile': object({ query: gridQuery, column: string(1024) }),
   'files/forget': object({ path }),
-  'imports/forget': object({ importId: integer(1) }),
+  'imports/hide': object({ importId: integer(1) }),
   'export/start': (value, at) => {
     object({ kind: oneOf('table', 'quarantine'), table: string(256), importId: integer(1), path, format: oneOf('csv', 'jsonl') }, ['table', 'importId'])(value, at);
     const request = value as { kind: string; table?: string; importId?: number };

@@ -35,7 +35,7 @@ const api = {
   'grid/cancel': channel('grid/cancel'),
   'grid/profile': channel('grid/profile'),
   'files/forget': channel('files/forget'),
-  'imports/forget': channel('imports/forget'),
+  'imports/hide': channel('imports/hide'),
 } satisfies SluiceBridge['api'];
 
 const bridge: SluiceBridge = {

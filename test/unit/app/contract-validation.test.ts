@@ -34,7 +34,7 @@ describe('contract argument validation', () => {
       'grid/cancel': { query: { table: 'a', filter: 'zebra' } },
       'grid/profile': { query: { table: 'a' }, column: 'age' },
       'files/forget': { path: '/data/a.csv' },
-      'imports/forget': { importId: 2 },
+      'imports/hide': { importId: 2 },
     };
     for (const channel of API_CHANNELS) assert.doesNotThrow(() => validateRequest(channel, examples[channel]), channel);
   });

@@ -38,7 +38,7 @@ describe('forgetting recent files and history entries', () => {
     };
     const before = await rows();
     assert.ok(before !== null && before > 0);
-    assert.ok((await service.invoke('imports/forget', { importId })).ok);
+    assert.ok((await service.invoke('imports/hide', { importId })).ok);
     const list = await service.invoke('imports/list', {});
     assert.deepEqual(list.ok && list.value.map((item) => item.id), []);
     assert.equal(await rows(), before);

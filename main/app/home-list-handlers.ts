@@ -6,17 +6,17 @@ import type { Settings } from './settings.js';
  * Tidying the Home screen: forgetting a recent file or an import's history entry. Forgetting is all it does:
  * no file, row, import record or quarantined row is deleted, so nothing here can lose data.
  */
-export function historyHandlers(
+export function homeListHandlers(
   settings: Settings,
   listImports: Handlers['imports/list'],
   isImportLive: (importId: number) => boolean,
-): Pick<Handlers, 'files/forget' | 'imports/forget' | 'imports/list'> {
+): Pick<Handlers, 'files/forget' | 'imports/hide' | 'imports/list'> {
   return {
     'files/forget': (request) => {
       settings.forgetRecent(request.path);
       return null;
     },
-    'imports/forget': (request) => {
+    'imports/hide': (request) => {
       if (isImportLive(request.importId)) throw new AppFailure('IMPORT_RUNNING', 'This import is running; it can be removed from the history once it stops.');
       settings.hideImport(request.importId);
       return null;

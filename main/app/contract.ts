@@ -136,12 +136,12 @@ export interface QuarantinedRow {
   byteOffset: number;
   raw: string;
   errors: RowFailure[];
-  status: 'open' | 'fixed' | 'discarded';
+  status: 'open' | 'fixed' | 'dismissed' | 'undone';
 }
 
 export interface QuarantinePageRequest {
   importId: number;
-  status?: 'open' | 'fixed' | 'discarded';
+  status?: 'open' | 'fixed' | 'dismissed' | 'undone';
   rule?: string;
   field?: string;
   offset: number;

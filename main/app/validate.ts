@@ -104,7 +104,7 @@ const CHECKS: { [C in Channel]: Check } = {
   'quarantine/page': object(
     {
       importId: integer(1),
-      status: oneOf('open', 'fixed', 'discarded'),
+      status: oneOf('open', 'fixed', 'dismissed', 'undone'),
       rule: string(256),
       field: string(256),
       offset: integer(0),

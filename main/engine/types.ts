@@ -102,15 +102,17 @@ export interface ImportSummary {
   rowsRead: number;
   rowsInserted: number;
   rowsUpdated: number;
-  rowsUnchanged: number;
-  duplicateKeys: number;
-  duplicateKeyRows: number[];
+  /** Upserts: rows whose key matched a row that already held the same values. Always set by runImport. */
+  rowsUnchanged?: number;
+  /** Keys repeated within the import, and the first few of their row numbers. */
+  duplicateKeys?: number;
+  duplicateKeyRows?: number[];
   rowsQuarantined: number;
   bytesRead: number;
   durationMs: number;
   /** The upsert key and where it came from; null for plain inserts. */
-  upsertKey: string[] | null;
-  keySource: '--key' | 'rule file' | null;
+  upsertKey?: string[] | null;
+  keySource?: '--key' | 'rule file' | null;
   /** What the import did to its table (from its plan). */
   plan?: string;
   error?: { code: string; message: string };

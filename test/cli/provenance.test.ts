@@ -237,3 +237,20 @@ test('undo: restores an upsert exactly, refuses over later changes unless --casc
   assert.equal(sluice(['undo', '--db', db2, '--import', 'latest', '--drop-table']).status, 0);
   assert.deepEqual(queryAll(db2, `SELECT name FROM sqlite_schema WHERE name = 'x'`), []);
 });
+
+test('the failure policy is part of the import: --resume keeps --fail-fast unless told otherwise', () => {
+  const db = path.join(dir, 'policy.sqlite');
+  const file = path.join(dir, 'policy.csv');
+  fs.writeFileSync(file, 'id,age\n1,30\n2,x\n3,40\n4,y\n');
+  const rules = path.join(dir, 'policy.rules.json');
+  fs.writeFileSync(rules, JSON.stringify({ fields: [{ name: 'id', type: 'integer' }, { name: 'age', type: 'integer' }] }));
+  assert.equal(sluice(['import', file, '--db', db, '--schema', rules, '--fail-fast']).status, 1);
+  const resumed = sluice(['import', file, '--db', db, '--schema', rules, '--resume']);
+  assert.equal(resumed.status, 1, 'still fail-fast: stops again at the same bad row');
+  assert.match(resumed.stderr, /--fail-fast\): line 3/);
+  const soft = sluice(['import', file, '--db', db, '--schema', rules, '--resume', '--max-errors', '10', '--json']);
+  assert.equal(soft.status, 0, soft.stderr);
+  const summary = lastJson(soft);
+  assert.equal(summary.rowsRead, Number(summary.rowsInserted) + Number(summary.rowsUpdated) + Number(summary.rowsUnchanged) + Number(summary.rowsQuarantined));
+  assert.equal(count(db, 'policy'), 2);
+});

@@ -254,3 +254,24 @@ test('the failure policy is part of the import: --resume keeps --fail-fast unles
   assert.equal(summary.rowsRead, Number(summary.rowsInserted) + Number(summary.rowsUpdated) + Number(summary.rowsUnchanged) + Number(summary.rowsQuarantined));
   assert.equal(count(db, 'policy'), 2);
 });
+
+test('key values take the table\'s key type: "1" and 1 are one key; a value that would stay text is quarantined', () => {
+  const db = path.join(dir, 'cast.sqlite');
+  const typed = path.join(dir, 'typed.csv');
+  fs.writeFileSync(typed, 'id,name\n1,ann\n2,bob\n');
+  const rules = path.join(dir, 'typed.rules.json');
+  fs.writeFileSync(rules, JSON.stringify({ primaryKey: 'id', fields: [{ name: 'id', type: 'integer' }, { name: 'name', type: 'string' }] }));
+  assert.equal(sluice(['import', typed, '--db', db, '--table', 'c', '--schema', rules]).status, 0);
+  const loose = path.join(dir, 'loose.csv');
+  fs.writeFileSync(loose, 'id,name\n1,ANN\nabc,zed\n3,cy\n');
+  const run = sluice(['import', loose, '--db', db, '--table', 'c', '--key', 'id', '--json']);
+  assert.equal(run.status, 0, run.stderr);
+  const summary = lastJson(run);
+  assert.deepEqual([summary.rowsUpdated, summary.rowsInserted, summary.rowsQuarantined], [1, 1, 1]);
+  assert.deepEqual(queryAll(db, 'SELECT id, typeof(id) AS t, name FROM c ORDER BY id'), [
+    { id: 1, t: 'integer', name: 'ANN' },
+    { id: 2, t: 'integer', name: 'bob' },
+    { id: 3, t: 'integer', name: 'cy' },
+  ]);
+  assert.match(String(queryAll(db, 'SELECT errors FROM _sluice_quarantine')[0]!.errors), /"rule":"type"/);
+});

@@ -14,6 +14,8 @@ import type { TablePage, TablePageQuery } from '../engine/store/table-browser.js
 import type { ColumnFilter, GridColumn, GridColumnType, GridQuery } from '../engine/store/table-filter.js';
 import type { GridCount, GridPage } from '../engine/store/table-query.js';
 import type { ColumnProfile } from '../engine/store/column-profile.js';
+import type { ImportPlanSummary } from '../engine/pipeline/import-plan.js';
+import type { UndoResult } from '../engine/history/undo.js';
 
 // The engine's shapes, re-exported type-only: the UI sees exactly what the engine produces, declared once.
 export type { FailureGroup, ImportCounters, ImportProgress, ImportStatus, RowFailure, RuleProblem, TablePage };
@@ -140,12 +142,12 @@ export interface QuarantinedRow {
   byteOffset: number;
   raw: string;
   errors: RowFailure[];
-  status: 'open' | 'fixed' | 'discarded';
+  status: 'open' | 'fixed' | 'dismissed' | 'undone';
 }
 
 export interface QuarantinePageRequest {
   importId: number;
-  status?: 'open' | 'fixed' | 'discarded';
+  status?: 'open' | 'fixed' | 'dismissed' | 'undone';
   rule?: string;
   field?: string;
   offset: number;
@@ -212,6 +214,13 @@ export interface SluiceApi {
   'files/forget': (req: { path: string }) => Promise<Result<null>>;
   /** Removes an import from the Home history; its rows, records and quarantine stay in the store. */
   'imports/hide': (req: { importId: number }) => Promise<Result<null>>;
+  /** What an import with these settings will do to its table, before anything is written. */
+  'import/plan': (req: StartImportRequest) => Promise<Result<ImportPlanSummary>>;
+  /** What undoing an import would do (exact counts), without doing it. */
+  'imports/undo-preview': (req: { importId: number; cascade?: boolean }) => Promise<Result<UndoResult>>;
+  'imports/undo': (req: { importId: number; cascade?: boolean; dropTable?: boolean }) => Promise<Result<UndoResult>>;
+  /** Removes an import's undo data from the history; its rows and quarantine records stay. */
+  'imports/forget': (req: { importId: number }) => Promise<Result<null>>;
 }
 
 export type Channel = keyof SluiceApi;
@@ -244,6 +253,10 @@ export const API_CHANNELS = [
   'grid/profile',
   'files/forget',
   'imports/hide',
+  'import/plan',
+  'imports/undo-preview',
+  'imports/undo',
+  'imports/forget',
 ] as const satisfies readonly Channel[];
 
 // Fails to compile when a channel is missing from API_CHANNELS.

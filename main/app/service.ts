@@ -10,6 +10,7 @@ import { gridHandlers } from './grid-handlers.js';
 import { homeListHandlers } from './home-list-handlers.js';
 import type { Handlers } from './handlers.js';
 import { importHandlers } from './import-handlers.js';
+import { historyHandlers } from './history-handlers.js';
 import { ImportRunner } from './import-runner.js';
 import { Settings, defaultAppHome } from './settings.js';
 import { TableReader } from './table-reader.js';
@@ -61,6 +62,7 @@ export class AppService {
       ...dataHandlers(this.store, this.dbPath, this.files, emit, (id) => this.runner.isLive(id)),
       ...gridHandlers(this.reader),
       ...homeListHandlers(this.settings, imports['imports/list'], (id) => this.runner.isLive(id)),
+      ...historyHandlers(this.store, this.dbPath, this.files, (id) => this.runner.isLive(id)),
     };
   }
 

@@ -36,6 +36,10 @@ const api = {
   'grid/profile': channel('grid/profile'),
   'files/forget': channel('files/forget'),
   'imports/hide': channel('imports/hide'),
+  'import/plan': channel('import/plan'),
+  'imports/undo-preview': channel('imports/undo-preview'),
+  'imports/undo': channel('imports/undo'),
+  'imports/forget': channel('imports/forget'),
 } satisfies SluiceBridge['api'];
 
 const bridge: SluiceBridge = {

@@ -35,6 +35,10 @@ describe('contract argument validation', () => {
       'grid/profile': { query: { table: 'a' }, column: 'age' },
       'files/forget': { path: '/data/a.csv' },
       'imports/hide': { importId: 2 },
+      'import/plan': { path: '/data/a.csv', table: 'a' },
+      'imports/undo-preview': { importId: 2, cascade: true },
+      'imports/undo': { importId: 2, dropTable: true },
+      'imports/forget': { importId: 2 },
     };
     for (const channel of API_CHANNELS) assert.doesNotThrow(() => validateRequest(channel, examples[channel]), channel);
   });

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { SluiceError } from '../errors.js';
 import { INTERNAL_TABLE_PREFIX, quoteIdentifier } from './identifiers.js';
+import { PROVENANCE_COLUMN } from './import-records.js';
 import type { Store } from './store.js';
 import { plainValue } from './table-browser.js';
 import { columnTypeOf, orderClause, queryKey, rowidName, whereClause, type GridColumn, type GridQuery, type WhereClause } from './table-filter.js';
@@ -87,7 +88,8 @@ export class TableQueries {
   columns(table: string): GridColumn[] {
     if (table.startsWith(INTERNAL_TABLE_PREFIX) || !this.store.tableExists(table)) throw new SluiceError('USAGE', `There is no table "${table}".`);
     const rows = this.db.prepare('SELECT name, type FROM pragma_table_info(?)').all(table) as { name: string; type: string }[];
-    return rows.map((row) => ({ name: row.name, type: columnTypeOf(row.type) }));
+    // The provenance column is Sluice's bookkeeping (which import wrote the row), not the user's data.
+    return rows.filter((row) => row.name !== PROVENANCE_COLUMN).map((row) => ({ name: row.name, type: columnTypeOf(row.type) }));
   }
 
   page(query: GridQuery, offset: number, limit: number): GridPage {
@@ -220,7 +222,8 @@ export class TableQueries {
   }
 
   private fromList(state: QueryState, start: number, count: number): unknown[][] {
-    const sql = `SELECT t.${state.rowid}, t.* FROM temp.${state.temp} AS q CROSS JOIN ${quoteIdentifier(state.query.table)} AS t ON t.${state.rowid} = q.rid WHERE q.pos > ? AND q.pos <= ? ORDER BY q.pos`;
+    const selected = state.columns.map((c) => `t.${quoteIdentifier(c.name)}`).join(', ');
+    const sql = `SELECT t.${state.rowid}, ${selected} FROM temp.${state.temp} AS q CROSS JOIN ${quoteIdentifier(state.query.table)} AS t ON t.${state.rowid} = q.rid WHERE q.pos > ? AND q.pos <= ? ORDER BY q.pos`;
     return this.db.prepare(sql).raw(true).all(start, start + count) as unknown[][];
   }
 
@@ -228,7 +231,8 @@ export class TableQueries {
   private direct(state: QueryState, start: number, count: number, fromEnd: boolean): unknown[][] {
     const total = state.total ?? 0;
     const table = quoteIdentifier(state.query.table);
-    const select = `SELECT ${state.rowid}, * FROM ${table} ${orderClause(state.query, state.columns, state.rowid, fromEnd)} LIMIT ? OFFSET ?`;
+    const selected = state.columns.map((c) => quoteIdentifier(c.name)).join(', ');
+    const select = `SELECT ${state.rowid}, ${selected} FROM ${table} ${orderClause(state.query, state.columns, state.rowid, fromEnd)} LIMIT ? OFFSET ?`;
     if (!fromEnd) return this.db.prepare(select).raw(true).all(count, start) as unknown[][];
     const end = Math.min(total, start + count);
     if (end <= start) return [];

@@ -34,6 +34,9 @@ describe('forgetting recent files and history entries', () => {
     const rows = async () => {
       const page = await service.invoke('grid/page', { query: { table: 'people' }, offset: 0, limit: 100 });
       assert.ok(page.ok);
+      // Sluice's own provenance column is not shown as data.
+      assert.deepEqual(page.value.columns.map((c) => c.name), ['id', 'name', 'email', 'country', 'signup_date', 'age', 'plan', 'monthly_spend', 'active', 'notes']);
+      assert.equal(page.value.rows[0]!.length, 10);
       return page.value.count.rows;
     };
     const before = await rows();

@@ -174,6 +174,8 @@ describe('preview and home screens (browser mode)', { skip: !chromiumAvailable()
       assert.deepEqual(overflow, []);
       const history = page.getByRole('table', { name: 'Import history' });
       await history.getByText('people', { exact: true }).waitFor();
+      // The whole history table fits its card: no column or button hidden behind a sideways scroll.
+      assert.equal(await history.evaluate((table) => table.parentElement!.scrollWidth <= table.parentElement!.clientWidth), true);
       // The file name is cut with an ellipsis (full path on hover), never broken inside a word.
       const name = history.locator('.name').first();
       assert.equal(await name.evaluate((element) => element.getClientRects().length === 1 && element.getBoundingClientRect().height < 24), true);

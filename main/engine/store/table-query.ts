@@ -38,6 +38,8 @@ interface QueryState {
   mode: Mode;
   /** temp table holding the row ids in query order; its INTEGER PRIMARY KEY `pos` is the 1-based position. */
   temp: string;
+  /** Created on first need: the first page of a view usually comes straight from the table. */
+  tempCreated: boolean;
   positions: number;
   complete: boolean;
   /** Rows of an unfiltered table (count(*)), known before any list exists. */
@@ -181,19 +183,26 @@ export class TableQueries {
       hi: this.db.prepare(`SELECT max(${rowid}) FROM ${table}`).pluck().get() as number | null,
     };
     const temp = `grid_q${nextTempTable++}`;
-    this.db.exec(`CREATE TEMP TABLE ${temp} (pos INTEGER PRIMARY KEY, rid INTEGER NOT NULL)`);
     return {
       key, query, columns, rowid, where, mode, temp, total,
       positions: 0,
       complete: false,
+      tempCreated: false,
       minRowid: bounds.lo ?? 0,
       maxRowid: bounds.hi ?? -1,
       scannedUpTo: (bounds.lo ?? 0) - 1,
     };
   }
 
+  private ensureTemp(state: QueryState): void {
+    if (state.tempCreated) return;
+    this.db.exec(`CREATE TEMP TABLE ${state.temp} (pos INTEGER PRIMARY KEY, rid INTEGER NOT NULL)`);
+    state.tempCreated = true;
+  }
+
   private materialize(state: QueryState): void {
     if (state.complete) return;
+    this.ensureTemp(state);
     this.db.exec(`DELETE FROM temp.${state.temp}`);
     const where = state.where.sql ? `WHERE ${state.where.sql}` : '';
     const sql = `INSERT INTO temp.${state.temp} (rid) SELECT ${state.rowid} FROM ${quoteIdentifier(state.query.table)} ${where} ${orderClause(state.query, state.columns, state.rowid)}`;
@@ -212,6 +221,7 @@ export class TableQueries {
   }
 
   private scanChunk(state: QueryState): void {
+    this.ensureTemp(state);
     const from = state.scannedUpTo;
     const to = Math.min(state.maxRowid, from + this.tuning.scanChunkRowids);
     const r = state.rowid;
@@ -222,6 +232,7 @@ export class TableQueries {
   }
 
   private fromList(state: QueryState, start: number, count: number): unknown[][] {
+    if (!state.tempCreated) return [];
     const selected = state.columns.map((c) => `t.${quoteIdentifier(c.name)}`).join(', ');
     const sql = `SELECT t.${state.rowid}, ${selected} FROM temp.${state.temp} AS q CROSS JOIN ${quoteIdentifier(state.query.table)} AS t ON t.${state.rowid} = q.rid WHERE q.pos > ? AND q.pos <= ? ORDER BY q.pos`;
     return this.db.prepare(sql).raw(true).all(start, start + count) as unknown[][];

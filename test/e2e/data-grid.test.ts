@@ -61,7 +61,7 @@ describe('data grid (browser mode)', { skip: !chromiumAvailable() && 'Chromium n
     const tag = `${size.width}x${size.height}`;
 
     test(`${tag}: open Data, jump to the end, filter: the filtered rows start at the top`, { timeout: STEP_TIMEOUT_MS }, async () => {
-      page = await browser!.newPage({ viewport: size, locale: 'en-US' });
+      page = await browser!.newPage({ viewport: size, locale: 'en-US', permissions: ['clipboard-read', 'clipboard-write'] });
       page.setDefaultTimeout(UI_TIMEOUT_MS);
       pageErrors = watchPageErrors(page);
       await page.goto(server.url);
@@ -92,6 +92,19 @@ describe('data grid (browser mode)', { skip: !chromiumAvailable() && 'Chromium n
       const emailCell = grid().getByText('customer.number.1@corp.example.org', { exact: true });
       assert.equal(await emailCell.evaluate((element) => element.scrollWidth <= element.clientWidth), true);
       assert.equal(await emailCell.getAttribute('title'), 'customer.number.1@corp.example.org');
+
+      // Copy: one cell as its text; a Shift+arrow selection as TSV rows under a header line.
+      await grid().getByText('Customer 2', { exact: true }).click();
+      await page.keyboard.press('Control+c');
+      assert.equal(await page.evaluate('navigator.clipboard.readText()'), 'Customer 2');
+      await page.keyboard.press('Shift+ArrowDown');
+      await page.keyboard.press('Control+c');
+      assert.equal(
+        await page.evaluate('navigator.clipboard.readText()'),
+        'id\tname\temail\tage\tplan\tmonthly_spend\tnotes\n' +
+          '2\tCustomer 2\tcustomer.number.2@corp.example.org\t20\tteam\t0.2\tnote 2\n' +
+          '3\tCustomer 3\tcustomer.number.3@corp.example.org\t21\tfree\t0.3\tnote 3',
+      );
 
       await page.getByLabel('Filter rows').fill('vip');
       await rowCount().getByText(/^\s*1 row match/).waitFor();

@@ -207,8 +207,8 @@ export interface SluiceApi {
   'grid/page': (req: { query: GridQuery; offset: number; limit: number }) => Promise<Result<GridPage>>;
   /** How many rows a view has (or has found so far, while a filter's scan runs). */
   'grid/count': (req: { query: GridQuery }) => Promise<Result<GridCount>>;
-  /** Stops a view's scan (the user changed the filter or left). */
-  'grid/cancel': (req: { query: GridQuery }) => Promise<Result<null>>;
+  /** Stops a view's scan: forgetting it (the user changed the filter or left), or keeping what it found (Stop). */
+  'grid/cancel': (req: { query: GridQuery; keepFound?: boolean }) => Promise<Result<null>>;
   'grid/profile': (req: { query: GridQuery; column: string }) => Promise<Result<ColumnProfile>>;
   /** Removes a file from the recent list (the file itself is untouched). */
   'files/forget': (req: { path: string }) => Promise<Result<null>>;

@@ -6,7 +6,7 @@ export function gridHandlers(reader: TableReader): Pick<Handlers, 'grid/page' | 
   return {
     'grid/page': (request) => reader.ask({ type: 'page', query: request.query, offset: request.offset, limit: request.limit }),
     'grid/count': (request) => reader.ask({ type: 'count', query: request.query }),
-    'grid/cancel': (request) => reader.ask({ type: 'cancel', query: request.query }),
+    'grid/cancel': (request) => reader.ask({ type: 'cancel', query: request.query, keepFound: request.keepFound ?? false }),
     'grid/profile': (request) => reader.ask({ type: 'profile', query: request.query, column: request.column }),
     // Row counts are full scans on big tables: they too belong on the reader thread.
     'tables/list': () => reader.ask({ type: 'tables' }),

@@ -7,7 +7,7 @@ import type { AppError, TableInfo } from './contract.js';
 export type ToReader =
   | { id: number; type: 'page'; query: GridQuery; offset: number; limit: number }
   | { id: number; type: 'count'; query: GridQuery }
-  | { id: number; type: 'cancel'; query: GridQuery }
+  | { id: number; type: 'cancel'; query: GridQuery; keepFound: boolean }
   | { id: number; type: 'tables' }
   | { id: number; type: 'profile'; query: GridQuery; column: string };
 

@@ -25,7 +25,7 @@ function answer(message: ToReader): unknown {
     case 'count':
       return queries.count(message.query);
     case 'cancel':
-      queries.cancel(message.query);
+      queries.cancel(message.query, message.keepFound);
       return null;
     case 'tables':
       return store.listTables().map((name) => ({ name, rowCount: store.db.prepare(`SELECT count(*) FROM ${quoteIdentifier(name)}`).pluck().get() as number }));

@@ -146,7 +146,7 @@ const CHECKS: { [C in Channel]: Check } = {
   ),
   'grid/page': object({ query: gridQuery, offset: integer(0), limit: integer(0, MAX_PAGE_ROWS) }),
   'grid/count': object({ query: gridQuery }),
-  'grid/cancel': object({ query: gridQuery }),
+  'grid/cancel': object({ query: gridQuery, keepFound: boolean }, ['keepFound']),
   'grid/profile': object({ query: gridQuery, column: string(1024) }),
   'files/forget': object({ path }),
   'imports/hide': object({ importId: integer(1) }),

@@ -40,6 +40,8 @@ interface QueryState {
   temp: string;
   /** Created on first need: the first page of a view usually comes straight from the table. */
   tempCreated: boolean;
+  /** The user stopped its scan: it keeps what it found and scans no further. */
+  stopped: boolean;
   positions: number;
   complete: boolean;
   /** Rows of an unfiltered table (count(*)), known before any list exists. */
@@ -99,8 +101,8 @@ export class TableQueries {
     const start = Math.max(0, Math.floor(offset));
     const count = Math.max(0, Math.min(MAX_GRID_PAGE_ROWS, Math.floor(limit)));
     let rows: unknown[][];
-    if (state.mode === 'stream') this.scanFor(state, start + count);
-    if (state.complete || start + count <= state.positions || state.mode === 'stream') {
+    if (state.mode === 'stream' && !state.stopped) this.scanFor(state, start + count);
+    if (state.complete || start + count <= state.positions || state.mode === 'stream' || state.stopped) {
       rows = this.fromList(state, start, count);
     } else if (state.total !== null && start < EDGE_WINDOW_ROWS) {
       rows = this.direct(state, start, count, false);
@@ -124,10 +126,15 @@ export class TableQueries {
     return this.countOf(this.stateFor(query));
   }
 
-  /** Stops a query's scan and forgets what it found (its next request starts over). */
-  cancel(query: GridQuery): void {
+  /**
+   * Stops a query's scan. By default it forgets what it found (a replaced query; asked again, it starts
+   * over); with `keepFound` its pages keep serving the rows found so far (the user's Stop).
+   */
+  cancel(query: GridQuery, keepFound = false): void {
     const state = this.states.get(queryKey(query));
-    if (state && !state.complete) this.drop(state);
+    if (!state || state.complete) return;
+    if (keepFound) state.stopped = true;
+    else this.drop(state);
   }
 
   /**
@@ -136,14 +143,14 @@ export class TableQueries {
    */
   nextStep(): 'scan' | 'build' | null {
     const state = this.active;
-    if (!state || state.complete) return null;
+    if (!state || state.complete || state.stopped) return null;
     return state.mode === 'stream' ? 'scan' : 'build';
   }
 
   /** One bounded piece of work on the latest query: a chunk of a filter's scan, or its whole sorted list. */
   step(): void {
     const state = this.active;
-    if (!state || state.complete) return;
+    if (!state || state.complete || state.stopped) return;
     if (state.mode === 'stream') this.scanChunk(state);
     else this.materialize(state);
   }
@@ -188,6 +195,7 @@ export class TableQueries {
       positions: 0,
       complete: false,
       tempCreated: false,
+      stopped: false,
       minRowid: bounds.lo ?? 0,
       maxRowid: bounds.hi ?? -1,
       scannedUpTo: (bounds.lo ?? 0) - 1,

@@ -74,14 +74,19 @@ export class TableViewSource implements RowSource {
     }
   }
 
-  /** The user's Stop: the scan ends, what it found stays on screen. */
+  /** The user's Stop: the scan ends; the rows it found stay and can still be scrolled through. */
   stop(): void {
-    if (this.countInfo?.complete) return;
+    if (this.countInfo?.complete || this.stopped) return;
     this.stopped = true;
-    this.close();
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+    void api.call('grid/cancel', { query: this.query, keepFound: true }).then(
+      () => this.poll(),
+      () => undefined,
+    );
   }
 
-  /** Stops polling and asks the reader to stop scanning for this query (a newer one replaced it). */
+  /** Stops polling and asks the reader to forget this query's scan (a newer query replaced it). */
   close(): void {
     this.closed = true;
     if (this.pollTimer) clearTimeout(this.pollTimer);
@@ -108,7 +113,7 @@ export class TableViewSource implements RowSource {
 
   private updateCount(count: GridCount): void {
     this.countInfo = count;
-    if (count.complete) return this.refetchShortPages();
+    if (count.complete || this.stopped) return this.refetchShortPages();
     if (this.pollTimer === null) this.pollTimer = setTimeout(() => void this.poll(), COUNT_POLL_MS);
   }
 
@@ -116,6 +121,7 @@ export class TableViewSource implements RowSource {
     this.pollTimer = null;
     if (this.closed) return;
     try {
+      // After a Stop, one last count: the rows found up to the moment the scan stopped.
       const count = await api.call('grid/count', { query: this.query });
       if (this.closed) return;
       const grew = count.matchedSoFar !== this.countInfo?.matchedSoFar;

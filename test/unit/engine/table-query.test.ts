@@ -118,6 +118,22 @@ describe('table queries: seek paging for the data grid', () => {
     slow.close();
   });
 
+  test("the user's Stop keeps the rows found so far and scans no further", () => {
+    const slow = new TableQueries(store, { scanChunkRowids: 50_000, pageScanBudgetMs: 0 });
+    const query: GridQuery = { table: TABLE, filter: 'zebra' };
+    slow.page(query, 0, 10);
+    slow.step();
+    const found = slow.count(query).matchedSoFar;
+    assert.ok(found >= 1, 'the first chunk holds a match');
+    slow.cancel(query, true);
+    assert.equal(slow.nextStep(), null);
+    const page = slow.page(query, 0, 10);
+    assert.equal(page.rows.length, found);
+    assert.equal(page.count.complete, false);
+    assert.equal(slow.count(query).matchedSoFar, found);
+    slow.close();
+  });
+
   test('column filters bind their values: equals on numbers, ranges, is null, contains with wildcards, and SQL in a value is just text', () => {
     const count = (query: GridQuery) => {
       queries.page(query, 0, 1);

@@ -46,6 +46,7 @@ export function toTsv(header: readonly string[] | null, rows: readonly (readonly
 export const MIN_COLUMN_PX = 56;
 export const MAX_AUTO_COLUMN_PX = 420;
 const CELL_PADDING_PX = 22;
+const SAMPLE_SLACK = 1.15;
 /** Room in a header for the sort arrow, a profile button and the resize handle. */
 const HEADER_EXTRA_PX = 60;
 
@@ -60,7 +61,8 @@ export function measureColumn(font: string, header: string, values: Iterable<unk
   let widest = context.measureText(header).width + HEADER_EXTRA_PX + headerExtraPx;
   for (const value of values) {
     const text = value === null || value === undefined ? NULL_TEXT : cellText(value).slice(0, 200);
-    widest = Math.max(widest, context.measureText(text).width + CELL_PADDING_PX);
+    // Some slack over the sample's widest: later rows run longer (ids and names grow with the row number).
+    widest = Math.max(widest, context.measureText(text).width * SAMPLE_SLACK + CELL_PADDING_PX);
   }
   return Math.round(Math.max(MIN_COLUMN_PX, Math.min(maxPx, widest)));
 }

@@ -4,7 +4,8 @@ import type { CompiledRules, SqlValue } from '../rules/contract.js';
 import { parseRecord } from '../parse/parse-record.js';
 import type { Store } from '../store/store.js';
 import type { ImportRecord } from '../store/import-records.js';
-import { TableWriter, userColumnsOf, type TableSpec } from '../store/table-writer.js';
+import { TableWriter, type TableSpec } from '../store/table-writer.js';
+import { userColumnsOf } from '../store/row-images.js';
 import { prepareTable } from '../store/table-shape.js';
 import { emptyCounters, type ImportCounters, type RowFailure } from '../types.js';
 

@@ -44,6 +44,7 @@ describe('import journey (browser mode)', { skip: !chromiumAvailable() && 'Chrom
   test('Home: the token URL opens the app and drops the token from the address bar', { timeout: STEP_TIMEOUT_MS }, async () => {
     await page.getByRole('heading', { name: 'Open a file' }).waitFor();
     assert.equal(new URL(page.url()).search, '');
+    assert.equal(new URL(page.url()).hash, '', 'the token is moved out of the address bar');
     await screenshot(page, '01-home-empty');
   });
 

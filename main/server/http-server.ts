@@ -126,7 +126,7 @@ async function handleCall(service: AppService, channel: string, request: http.In
   } catch (error) {
     return sendJson(response, 400, { ok: false, error: { code: 'BAD_REQUEST', message: (error as Error).message } });
   }
-  // service.call returns a Result and never throws; the catch in route() covers the impossible case anyway.
+  // service.call returns a Result and never throws; route() catches this promise's rejection anyway (failSafely).
   const result = await service.call(channel, body);
   if (!response.destroyed) sendJson(response, 200, result);
 }

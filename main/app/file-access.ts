@@ -117,7 +117,7 @@ export class FileAccess {
   /** The user opened this file: it must be readable; `recent` lists it on the Home screen. */
   open(input: string, options: { recent: boolean }): { path: string; size: number } {
     const real = this.authorizeRead(input);
-    if (options.recent) this.settings.rememberOpened(real, true);
+    if (options.recent) this.settings.rememberOpened(real);
     return { path: real, size: fs.statSync(real).size };
   }
 

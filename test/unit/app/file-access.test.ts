@@ -183,7 +183,7 @@ describe('file access in the desktop app: capabilities from the main process', (
   });
 
   test('the recent list is a capability in the app; browser mode hands out no capabilities', () => {
-    settings.rememberOpened(path.join(fs.realpathSync(elsewhere), 'other.csv'), true);
+    settings.rememberOpened(path.join(fs.realpathSync(elsewhere), 'other.csv'));
     assert.ok(access('electron').authorizeRead(path.join(elsewhere, 'other.csv')));
     assert.throws(() => access('browser').authorizeRead(path.join(elsewhere, 'other.csv')), /--allow/);
     assert.throws(() => access('browser').grant(path.join(elsewhere, 'other.csv')), /Only the desktop app/);

@@ -42,11 +42,6 @@ export class FileAccess {
     this.roots = [realRoot(home, false), ...options.allow.map((folder) => realRoot(folder, true))];
   }
 
-  /** The folders a typed path must lie under, for the README-style explanation in app/info and errors. */
-  get allowedRoots(): string[] {
-    return this.roots.map((root) => root.path);
-  }
-
   /** Normalises a user-typed path: `~/x` expands, the result must be absolute. */
   static normalise(input: string): string {
     const trimmed = input.trim();

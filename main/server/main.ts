@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
   const service = new AppService({ mode: 'browser', version, allow, ...(values.db ? { dbPath: path.resolve(values.db) } : {}) });
   const token = randomBytes(24).toString('base64url');
   const server = await startServer({ service, token, staticDir, port });
-  process.stdout.write(`Sluice is running at ${server.url}\nStore: ${service.dbPath}\nPress Ctrl+C to stop.\n`);
+  const folders = [`${os.homedir()} (your home folder, without hidden files)`, ...allow].join(', ');
+  process.stdout.write(`Sluice is running at ${server.url}\nStore: ${service.dbPath}\nFiles it may read and write: ${folders} (add more with --allow DIR)\nPress Ctrl+C to stop.\n`);
 
   let stopping = false;
   const stop = () => {

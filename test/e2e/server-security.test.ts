@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { SAMPLES, tempDir } from '../helpers/paths.js';
+import { REPO_ROOT, SAMPLES, tempDir } from '../helpers/paths.js';
 import { startAppServer, stopAllServers, type AppServer } from './app-server.js';
 
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -133,5 +134,16 @@ describe('browser-mode server security', { timeout: 5 * 60_000 }, () => {
     assert.equal(preview.value.columns[0], 'id');
     const traversal = await send(server, { path: '/..%2F..%2Fpackage.json' });
     assert.equal(traversal.status, 404);
+  });
+
+  test('an --allow folder that does not exist stops the server at start with a clear message', { timeout: TEST_TIMEOUT_MS }, () => {
+    const missing = path.join(dir, 'no-such-folder');
+    const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'start.js'), '--browser', '--port', '0', '--db', path.join(dir, 'x.sqlite'), '--allow', missing], {
+      env: { ...process.env, SLUICE_HOME: path.join(dir, 'home-2') },
+      encoding: 'utf8',
+      timeout: TEST_TIMEOUT_MS,
+    });
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr, `sluice: --allow ${missing}: no such folder.\n`);
   });
 });

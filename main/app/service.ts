@@ -8,6 +8,7 @@ import { FileAccess } from './file-access.js';
 import { fileHandlers } from './file-handlers.js';
 import type { Handlers } from './handlers.js';
 import { importHandlers } from './import-handlers.js';
+import { historyHandlers } from './history-handlers.js';
 import { ImportRunner } from './import-runner.js';
 import { PreviewRunner } from './preview-runner.js';
 import { Settings, defaultAppHome } from './settings.js';
@@ -55,7 +56,7 @@ export class AppService {
       allow: options.allow ?? [],
       ...(options.userHome ? { home: options.userHome } : {}),
       storePath: this.dbPath,
-      importedSources: () => this.store.imports.list().map((record) => record.sourcePath),
+      importedSources: () => this.store.imports.sourcePaths(),
     });
     const emit = <E extends keyof SluiceEvents>(event: E, data: SluiceEvents[E]) => this.emit(event, data);
     this.runner = new ImportRunner(emit);
@@ -65,6 +66,7 @@ export class AppService {
       ...fileHandlers(this.files, this.settings, this.previews),
       ...importHandlers(this.store, this.dbPath, this.files, this.runner),
       ...dataHandlers(this.store, this.dbPath, this.files, emit, (id) => this.runner.isLive(id)),
+      ...historyHandlers(this.store, this.dbPath, this.files, (id) => this.runner.isLive(id)),
     };
   }
 

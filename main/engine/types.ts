@@ -1,4 +1,5 @@
 /** Types shared by the engine's stages, the worker contract, the CLI and the app. */
+import type { ColumnType } from './rules/lossless-columns.js';
 
 export type SourceFormat = 'csv' | 'jsonl';
 export type SupportedEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -26,8 +27,10 @@ export interface SourceLayout {
   dataStartOffset: number;
   /** 1-based line number of the first data record. */
   dataStartLine: number;
-  /** Raw header names as they appear in the file, before de-duplication. */
+  /** Raw header names (CSV) or keys (JSONL) as they appear in the file, before de-duplication and renames. */
   rawHeader: string[] | null;
+  /** Without rules: each column's logical type, typed without loss (rules/lossless-columns.ts). */
+  columnTypes?: (ColumnType | null)[];
 }
 
 export interface ImportCounters {

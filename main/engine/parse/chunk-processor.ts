@@ -33,6 +33,8 @@ export class ChunkProcessor {
   private readonly scanner: CsvBoundaryScanner | null;
   private readonly rawDecoder: Decoder;
   private readonly reader: CsvRecordReader;
+  /** Rules see plain JS numbers; without rules values keep their exact JSON form (json-lossless.ts). */
+  private readonly plainJson: boolean;
 
   constructor(private readonly config: WorkerConfig) {
     const ruleFile = config.ruleFile === null ? null : parseRuleFile(config.ruleFile);
@@ -41,9 +43,11 @@ export class ChunkProcessor {
       redact: config.redact,
       sourceKind: config.dialect.format,
       ...(config.keyOverride ? { keyOverride: config.keyOverride } : {}),
+      ...(config.columnTypes ? { columnTypes: config.columnTypes } : {}),
     });
+    this.plainJson = ruleFile !== null;
     this.decoder = createDecoder(config.dialect.encoding, config.dialect.encoding === 'utf-8');
-    this.columnIndex = new Map(config.sourceColumns.map((name, i) => [name, i]));
+    this.columnIndex = new Map((config.sourceKeys ?? config.sourceColumns).map((name, i) => [name, i]));
     this.lineMark = config.dialect.newline === '\r' ? '\r' : '\n';
     this.rawDecoder = createDecoder(config.dialect.encoding);
     this.reader = new CsvRecordReader(config.dialect.delimiter, config.dialect.quoteChar, config.dialect.newline);
@@ -276,7 +280,7 @@ export class ChunkProcessor {
     start: number,
     end: number,
   ): void {
-    const failures = readJsonRecord(line, this.columnIndex, values);
+    const failures = readJsonRecord(line, this.columnIndex, values, this.plainJson);
     if (failures) {
       builder.reject(lineOffset, byteOffset, line, failures);
       return;

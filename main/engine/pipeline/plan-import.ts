@@ -10,6 +10,10 @@ import type { Store } from '../store/store.js';
 import type { ImportRecord, StoredImportOptions } from '../store/import-records.js';
 import { INTERNAL_TABLE_PREFIX, quoteIdentifier, tableNameFromPath } from '../store/identifiers.js';
 import { TableWriter, type TableSpec } from '../store/table-writer.js';
+import { TableSchemas, sourceDialectOf } from '../store/table-schemas.js';
+import { uniqueColumnNames } from '../source/column-names.js';
+import type { ColumnType } from '../rules/lossless-columns.js';
+import { columnTypesFor, endsWithNewline } from './plan-types.js';
 import { emptyCounters } from '../types.js';
 import {
   DEFAULT_BATCH_ROWS,
@@ -47,7 +51,7 @@ export async function planImport(options: ImportOptions, store: Store): Promise<
         `Cannot resume import #${unfinished.id}: ${options.sourcePath} has changed since it started (${change}). Use --restart to import it again from the start.`,
       );
     }
-    const { rules, spec } = compileFor(unfinished.layout.columns, unfinished.schema, unfinished.options);
+    const { rules, spec } = compileFor(unfinished.layout.columns, unfinished.schema, unfinished.options, unfinished.layout.columnTypes ?? null);
     store.imports.setStatus(unfinished.id, 'running');
     return { record: { ...unfinished, status: 'running' }, rules, spec, resumed: true };
   }
@@ -72,14 +76,19 @@ export async function planImport(options: ImportOptions, store: Store): Promise<
     chunkBytes: await chunkBytesFor(sourcePath, layout.dataStartOffset, options.batchRows ?? DEFAULT_BATCH_ROWS),
     maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
   };
-  const columns =
-    layout.dialect.format === 'jsonl' ? jsonlSourceColumns(await jsonlKeysAcross(sourcePath, layout), schema) : layout.columns;
-  const finalLayout = { ...layout, columns };
-  const { rules, spec } = compileFor(columns, schema, storedOptions);
+  const rawKeys = layout.dialect.format === 'jsonl' ? jsonlSourceColumns(await jsonlKeysAcross(sourcePath, layout), schema) : null;
+  const columns = rawKeys ? uniqueColumnNames(rawKeys) : layout.columns;
+  const tableSchemas = new TableSchemas(store.db);
+  const keyedLayout = { ...layout, columns, ...(rawKeys ? { rawHeader: rawKeys } : {}) };
+  const columnTypes = schema === null ? await columnTypesFor(sourcePath, keyedLayout, tableSchemas.get(table)) : null;
+  const finalLayout = { ...keyedLayout, ...(columnTypes ? { columnTypes } : {}) };
+  const { rules, spec } = compileFor(columns, schema, storedOptions, columnTypes);
+  const sourceDialect = sourceDialectOf(layout.dialect, await endsWithNewline(sourcePath, layout.dialect.encoding));
 
   const importId = store.db.transaction(() => {
     if (unfinished) supersede(store, unfinished);
     // An empty file has no columns: there is nothing to create, and nothing to import.
+    if (spec.columns.length > 0) tableSchemas.reconcile(table, spec.columns, sourceDialect, store.tableExists(table));
     const createdTable = spec.columns.length > 0 && TableWriter.ensureTable(store.db, spec);
     return store.imports.create({
       sourcePath,
@@ -89,19 +98,21 @@ export async function planImport(options: ImportOptions, store: Store): Promise<
       layout: finalLayout,
       schema,
       options: storedOptions,
-      counters: emptyCounters(),
+      // bytesRead counts every byte of the file, BOM and header included, so progress can reach 100%.
+      counters: { ...emptyCounters(), bytesRead: layout.dataStartOffset },
     });
   }).immediate();
   const record = store.imports.get(importId);
   if (!record) throw new SluiceError('INTERNAL', `import #${importId} vanished after it was created`);
   return { record, rules, spec, resumed: false };
 
-  function compileFor(sourceColumns: string[], ruleFile: unknown, stored: StoredImportOptions) {
+  function compileFor(sourceColumns: string[], ruleFile: unknown, stored: StoredImportOptions, columnTypes: readonly (ColumnType | null)[] | null) {
     const compiled = compileRules(ruleFile === null ? null : parseRuleFile(ruleFile), {
       sourceColumns,
       redact: stored.redact,
       sourceKind: stored.format,
       ...(stored.key ? { keyOverride: stored.key } : {}),
+      ...(columnTypes ? { columnTypes } : {}),
     });
     const tableSpec: TableSpec = {
       table,
@@ -116,6 +127,7 @@ export async function planImport(options: ImportOptions, store: Store): Promise<
 /** A restart replaces an unfinished import: its partial table (if it made one) and quarantine go. */
 function supersede(store: Store, previous: ImportRecord): void {
   if (previous.createdTable) store.db.exec(`DROP TABLE IF EXISTS ${quoteIdentifier(previous.table)}`);
+  if (previous.createdTable) new TableSchemas(store.db).delete(previous.table);
   store.quarantine.deleteForImport(previous.id);
   store.imports.setStatus(previous.id, 'superseded');
 }

@@ -63,7 +63,8 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
   hooks.onStart?.({ importId: record.id, table: record.table, resumed: plan.resumed });
 
   const failure = options.failure ?? { mode: 'soft', maxErrors: null };
-  const totalBytes = record.fingerprint.size - record.layout.dataStartOffset;
+  // bytesRead starts at the data's offset (BOM and header count as read), so the total is the whole file.
+  const totalBytes = record.fingerprint.size;
   const meter = new ProgressMeter(record.id, totalBytes, startedAt, hooks.onProgress);
   const activeMsBefore = record.activeMs;
   const activeMs = () => activeMsBefore + (performance.now() - startedAt);
@@ -105,6 +106,8 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     const config: WorkerConfig = {
       dialect: record.layout.dialect,
       sourceColumns: record.layout.columns,
+      columnTypes: record.layout.columnTypes ?? null,
+      sourceKeys: record.layout.dialect.format === 'jsonl' ? record.layout.rawHeader : null,
       ruleFile: record.schema,
       keyOverride: record.options.key,
       redact: record.options.redact,

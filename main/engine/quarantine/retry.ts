@@ -20,6 +20,7 @@ class RowFixer {
   private readonly rules: CompiledRules;
   private readonly writer: TableWriter;
   private readonly out: SqlValue[];
+  private readonly plainJson: boolean;
 
   constructor(
     private readonly store: Store,
@@ -31,7 +32,9 @@ class RowFixer {
       redact: record.options.redact,
       sourceKind: record.options.format,
       ...(record.options.key ? { keyOverride: record.options.key } : {}),
+      ...(record.layout.columnTypes ? { columnTypes: record.layout.columnTypes } : {}),
     });
+    this.plainJson = ruleFile !== null;
     const spec = { table: record.table, columns: this.rules.columns, key: this.rules.primaryKey, uniqueKeys: this.rules.uniqueKeys };
     TableWriter.ensureTable(store.db, spec);
     this.writer = new TableWriter(store.db, spec);
@@ -40,7 +43,7 @@ class RowFixer {
 
   /** Call inside a transaction. */
   fix(quarantineId: number, raw: string): RetryOutcome {
-    const parsed = parseRecord(raw, this.record.layout);
+    const parsed = parseRecord(raw, this.record.layout, this.plainJson);
     let errors: RowFailure[] | null = 'errors' in parsed ? parsed.errors : null;
     if (!errors && 'values' in parsed) errors = this.rules.validate(parsed.values, this.out)?.errors ?? null;
     let written: 'inserted' | 'updated' = 'inserted';

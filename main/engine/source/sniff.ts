@@ -141,12 +141,13 @@ function layoutFromHead(
 
   if (format === 'jsonl') {
     const dialect: Dialect = { ...dialectBase, newline: '\n', delimiter: '\n', quoteChar: '"', hasHeader: false };
+    const keys = jsonlColumns(text, isWholeFile);
     return {
       dialect,
-      columns: jsonlColumns(text, isWholeFile),
+      columns: uniqueColumnNames(keys),
       dataStartOffset: guess.bomBytes,
       dataStartLine: 1,
-      rawHeader: null,
+      rawHeader: keys,
     };
   }
 

@@ -49,4 +49,11 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (import_id, row_number)
   );
   `,
+  /* faith: the Table Schema each table was imported with (store/table-schemas.ts) */ `
+  CREATE TABLE _sluice_tables (
+    table_name TEXT PRIMARY KEY,
+    schema TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `,
 ];

@@ -1,0 +1,136 @@
+/**
+ * Typing without rules. A column gets a logical type from the values in a
+ * sample, but each value is converted only when nothing is lost: the stored
+ * value prints back as the exact source text (CSV) or the same JSON value
+ * (JSONL). Anything else is stored as it came, so nothing is quarantined for
+ * its type without a rule. Columns are declared without affinity, so SQLite
+ * keeps exactly what is handed to it; the storage class then tells the kinds apart:
+ *   - CSV: INTEGER/REAL where the text was a canonical number, 0/1 for the
+ *     column's true/false spelling, TEXT for everything else;
+ *   - JSONL: INTEGER (int64) and REAL numbers, TEXT strings (or, in number
+ *     columns, the exact text of numbers no JS number holds, and in object/array columns
+ *     the JSON text), 0/1 booleans in boolean columns, and a BLOB holding the
+ *     JSON text of any value whose kind differs from the column's type.
+ */
+import { JsonFloat, JsonNumberText, stringifyJsonExact } from '../parse/json-lossless.js';
+import type { SqlValue } from './contract.js';
+
+export type LosslessType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'date' | 'any';
+
+export interface ColumnType {
+  type: LosslessType;
+  /** For boolean columns typed from CSV text: the spellings that become 1 and 0. */
+  trueValues?: string[];
+  falseValues?: string[];
+}
+
+const TRUE_FALSE: readonly [string, string][] = [['true', 'false'], ['True', 'False'], ['TRUE', 'FALSE']];
+const ISO_DATE = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/;
+const INT64_MAX = 9223372036854775807n;
+const INT64_MIN = -9223372036854775808n;
+
+/** Canonical integer text: what String(BigInt) would print, so "007", "+5" and "-0" stay text. */
+export function isCanonicalInteger(text: string): boolean {
+  const length = text.length;
+  let i = text.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  if (i === length) return false;
+  const first = text.charCodeAt(i);
+  if (first === 48 /* 0 */) return length === 1;
+  for (; i < length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return false;
+  }
+  return true;
+}
+
+/** SQLite INTEGER for canonical integer text within int64, else null. */
+export function integerFromText(text: string): bigint | null {
+  if (!isCanonicalInteger(text)) return null;
+  const value = BigInt(text);
+  return text.length < 19 || (value <= INT64_MAX && value >= INT64_MIN) ? value : null;
+}
+
+/** A REAL whose shortest printed form is exactly the text ("1.5" yes; "1.50", "1e3", "2.0" no). */
+export function floatFromText(text: string): number | null {
+  const value = Number(text);
+  return Number.isFinite(value) && text !== '' && String(value) === text ? value : null;
+}
+
+/** Logical type of a CSV column from sample texts (empty cells ignored). */
+export function csvColumnType(texts: readonly string[]): ColumnType {
+  const values = texts.filter((text) => text !== '');
+  if (values.length === 0) return { type: 'string' };
+  if (values.every((text) => integerFromText(text) !== null)) return { type: 'integer' };
+  if (values.every((text) => integerFromText(text) !== null || floatFromText(text) !== null)) return { type: 'number' };
+  for (const [yes, no] of TRUE_FALSE) {
+    if (values.every((text) => text === yes || text === no)) return { type: 'boolean', trueValues: [yes], falseValues: [no] };
+  }
+  if (values.every((text) => ISO_DATE.test(text))) return { type: 'date' };
+  return { type: 'string' };
+}
+
+/** The JSON kind of one value (null for null or absent). */
+export function jsonKind(value: unknown): LosslessType | null {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case 'string': return 'string';
+    case 'boolean': return 'boolean';
+    case 'number': return Number.isInteger(value) ? 'integer' : 'number';
+    case 'bigint': return 'integer';
+    default: break;
+  }
+  if (value instanceof JsonFloat) return 'number';
+  if (value instanceof JsonNumberText) return value.isInteger ? 'integer' : 'number';
+  return Array.isArray(value) ? 'array' : 'object';
+}
+
+/** Logical type of a JSONL key from sample values: one kind, integer+number as number, else any. */
+export function jsonColumnType(values: readonly unknown[]): ColumnType {
+  const kinds = new Set<LosslessType>();
+  for (const value of values) {
+    const kind = jsonKind(value);
+    if (kind !== null) kinds.add(kind);
+  }
+  if (kinds.size === 2 && kinds.has('integer') && kinds.has('number')) return { type: 'number' };
+  if (kinds.size === 1) return { type: [...kinds][0]! };
+  return { type: 'any' };
+}
+
+/** A converter from one CSV cell (never empty: empty cells are NULL) to what is stored. */
+export function csvConverter(column: ColumnType): ((text: string) => SqlValue) | null {
+  switch (column.type) {
+    case 'integer': return (text) => integerFromText(text) ?? text;
+    case 'number': return (text) => integerFromText(text) ?? floatFromText(text) ?? text;
+    case 'boolean': {
+      const yes = column.trueValues?.[0] ?? 'true';
+      const no = column.falseValues?.[0] ?? 'false';
+      return (text) => (text === yes ? 1n : text === no ? 0n : text);
+    }
+    default: return null;
+  }
+}
+
+function asJsonBlob(value: unknown): Uint8Array {
+  return Buffer.from(stringifyJsonExact(value), 'utf8');
+}
+
+/** What one JSON value is stored as in a column of this type. */
+export function jsonToStored(value: unknown, type: LosslessType): SqlValue {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case 'string':
+      return type === 'string' || type === 'any' || type === 'date' ? value : asJsonBlob(value);
+    case 'number':
+      if (type === 'integer' || type === 'number' || type === 'any') return Number.isInteger(value) ? BigInt(value) : value;
+      return asJsonBlob(value);
+    case 'bigint':
+      return type === 'integer' || type === 'number' || type === 'any' ? value : asJsonBlob(value);
+    case 'boolean':
+      return type === 'boolean' ? (value ? 1n : 0n) : asJsonBlob(value);
+    default: break;
+  }
+  if (value instanceof JsonFloat) return type === 'integer' || type === 'number' || type === 'any' ? value.value : asJsonBlob(value);
+  if (value instanceof JsonNumberText) return type === 'integer' || type === 'number' ? value.text : asJsonBlob(value);
+  const kind = Array.isArray(value) ? 'array' : 'object';
+  return type === kind ? stringifyJsonExact(value) : asJsonBlob(value);
+}

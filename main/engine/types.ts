@@ -2,7 +2,7 @@
 import type { ColumnType } from './rules/lossless-columns.js';
 
 export type SourceFormat = 'csv' | 'jsonl';
-export type SupportedEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+export type SupportedEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'iso-8859-15' | 'shift_jis' | 'gb18030';
 
 /** How a CSV/JSONL file is laid out, as sniffed or overridden by the user. */
 export interface Dialect {
@@ -88,6 +88,8 @@ export interface RowFailure {
   rule: string;
   message: string;
   value?: string;
+  /** Rule `encoding`: the record's raw bytes in base64 (its raw text can only show them in some encoding). */
+  bytes?: string;
 }
 
 export interface ImportSummary {
@@ -101,4 +103,8 @@ export interface ImportSummary {
   bytesRead: number;
   durationMs: number;
   error?: { code: string; message: string };
+  /** Columns named differently from the file (blank, duplicate or reserved names), every one. */
+  renamedColumns?: { from: string; to: string }[];
+  /** Records quarantined because their bytes are not valid in the file's encoding. */
+  rowsBadEncoding?: number;
 }

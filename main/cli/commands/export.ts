@@ -1,18 +1,20 @@
 import { SluiceError } from '../../engine/errors.js';
 import { exportFormatFromPath, exportQuarantine, exportTable } from '../../engine/export/export-table.js';
 import { Store } from '../../engine/store/store.js';
+import { parseDelimiterOverride } from '../../engine/source/sniff.js';
 import { oneOf, parseCommandArgs, requireString } from '../args.js';
 import { formatCount, printError, printLine } from '../output.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
 import { resolveImportId } from './resolve-import.js';
 
-export const EXPORT_USAGE = `Usage: sluice export --db <store> --table <name> --out <file> [--format csv|jsonl]
+export const EXPORT_USAGE = `Usage: sluice export --db <store> --table <name> --out <file> [--format csv|jsonl] [--delimiter C] [--newline lf|crlf]
        sluice export --db <store> --quarantine <importId|latest> --out <file> [--format csv|jsonl]`;
 
 export async function exportCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(
     argv,
-    { db: { type: 'string' }, table: { type: 'string' }, quarantine: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' } },
+    { db: { type: 'string' }, table: { type: 'string' }, quarantine: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' },
+      delimiter: { type: 'string' }, newline: { type: 'string' } },
     EXPORT_USAGE,
   );
   if (values.help) {
@@ -30,11 +32,20 @@ export async function exportCommand(argv: string[]): Promise<CommandResult> {
   try {
     const summary =
       values.table !== undefined
-        ? await exportTable(store, String(values.table), out, { format })
+        ? await exportTable(store, String(values.table), out, { format, ...csvLayoutOptions(values.delimiter, values.newline) })
         : await exportQuarantine(store, resolveImportId(store, String(values.quarantine)), out, { format });
     printError(`wrote ${formatCount(summary.rowsWritten)} rows to ${summary.path}`);
     return { exitCode: EXIT.OK };
   } finally {
     store.close();
   }
+}
+
+/** --delimiter and --newline override the table's source file's own (the default). */
+function csvLayoutOptions(delimiter: unknown, newline: unknown): { delimiter?: string; newline?: '\n' | '\r\n' } {
+  const chosen = oneOf(newline as string | undefined, ['lf', 'crlf'] as const, '--newline');
+  return {
+    ...(typeof delimiter === 'string' ? { delimiter: parseDelimiterOverride(delimiter) } : {}),
+    ...(chosen ? { newline: chosen === 'lf' ? '\n' : '\r\n' } : {}),
+  };
 }

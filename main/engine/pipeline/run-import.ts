@@ -22,6 +22,7 @@ import {
 } from './import-options.js';
 import { planImport } from './plan-import.js';
 import { ProgressMeter } from './progress.js';
+import { faithfulnessNotes } from './faithfulness-notes.js';
 
 interface InFlight {
   place: ChunkPlace;
@@ -183,8 +184,10 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
       // The store itself failed (disk full, corruption); the summary still reports the error.
     }
     meter.update(status, counters, 0, true);
+    const faithful = faithfulnessNotes(store, record);
     store.close();
     return {
+      ...faithful,
       importId: record.id,
       status,
       table: record.table,

@@ -102,10 +102,7 @@ export function sourceDialectOf(dialect: Dialect, finalNewline: boolean): Stored
   return { format: dialect.format, delimiter: dialect.delimiter, newline: dialect.newline, finalNewline };
 }
 
-/** The stored schema as a Frictionless Table Schema (what `sluice schema` prints). */
-export function asFrictionlessSchema(schema: StoredTableSchema): Record<string, unknown> {
-  return {
-    fields: schema.fields.map((field) => ({ ...field })),
-    ...(schema['sluice:source'] ? { 'sluice:source': schema['sluice:source'] } : {}),
-  };
+/** The stored schema as a Frictionless Table Schema (what `sluice schema` prints; loadable again as a rule file). */
+export function asFrictionlessSchema(schema: StoredTableSchema): { fields: StoredField[] } {
+  return { fields: schema.fields.map((field) => ({ ...field })) };
 }

@@ -56,16 +56,23 @@ export function floatFromText(text: string): number | null {
   return Number.isFinite(value) && text !== '' && String(value) === text ? value : null;
 }
 
-/** Logical type of a CSV column from sample texts (empty cells ignored). */
+/** Share of a column's sample values that must fit a type for the column to take it; the rest are stored as they came. */
+const TYPE_SHARE = 0.5;
+
+/** Logical type of a CSV column from sample texts (empty cells ignored): the first type most values fit. */
 export function csvColumnType(texts: readonly string[]): ColumnType {
   const values = texts.filter((text) => text !== '');
   if (values.length === 0) return { type: 'string' };
-  if (values.every((text) => integerFromText(text) !== null)) return { type: 'integer' };
-  if (values.every((text) => integerFromText(text) !== null || floatFromText(text) !== null)) return { type: 'number' };
+  const share = (fits: (text: string) => boolean) => values.filter(fits).length / values.length;
+  const integers = share((text) => integerFromText(text) !== null);
+  if (integers >= TYPE_SHARE && integers === 1) return { type: 'integer' };
+  const numbers = share((text) => integerFromText(text) !== null || floatFromText(text) !== null);
+  if (numbers >= TYPE_SHARE) return { type: integers === numbers ? 'integer' : 'number' };
   for (const [yes, no] of TRUE_FALSE) {
-    if (values.every((text) => text === yes || text === no)) return { type: 'boolean', trueValues: [yes], falseValues: [no] };
+    if (share((text) => text === yes || text === no) >= TYPE_SHARE) return { type: 'boolean', trueValues: [yes], falseValues: [no] };
   }
-  if (values.every((text) => ISO_DATE.test(text))) return { type: 'date' };
+  // Dates stay text (ISO text is what export writes); the type only says what they are, so every value must be one.
+  if (values.every((text) => ISO_DATE.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text))) return { type: 'date' };
   return { type: 'string' };
 }
 

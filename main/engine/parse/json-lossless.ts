@@ -191,6 +191,30 @@ export function stringifyJsonExact(value: unknown): string {
   return `{${parts.join(',')}}`;
 }
 
+/**
+ * A JSONL record for rules: plain JS values at the top level (what casters
+ * take), bigints for integers beyond 2^53, nested values exact. JSON.parse
+ * alone when the record has neither an unsafe integer nor a nested value, so
+ * the common record pays for no second look at its text.
+ */
+export function parseJsonForRules(text: string): unknown {
+  const value: unknown = JSON.parse(text);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const record = value as Record<string, unknown>;
+  let exact = false;
+  for (const key in record) {
+    const v = record[key];
+    if ((typeof v === 'number' && !Number.isSafeInteger(v) && Number.isInteger(v)) || (typeof v === 'object' && v !== null)) {
+      exact = true;
+      break;
+    }
+  }
+  if (!exact) return value;
+  const precise = parseJsonExact(text) as Record<string, unknown>;
+  for (const key of Object.keys(precise)) precise[key] = plainJsonValue(precise[key]);
+  return precise;
+}
+
 /** What a rule's caster sees: plain JS numbers where nothing is lost, bigints for integers beyond them. */
 export function plainJsonValue(value: unknown): unknown {
   if (value instanceof JsonFloat) return value.value;

@@ -1,5 +1,5 @@
 import type { RowFailure } from '../types.js';
-import { parseJsonExact, plainJsonValue } from './json-lossless.js';
+import { parseJsonExact, parseJsonForRules } from './json-lossless.js';
 
 /**
  * JSON.parse's own messages quote the input ("… is not valid JSON"), and row
@@ -36,7 +36,7 @@ export function readJsonRecord(
 ): RowFailure[] | null {
   let parsed: unknown;
   try {
-    parsed = parseJsonExact(line);
+    parsed = plain ? parseJsonForRules(line) : parseJsonExact(line);
   } catch (error) {
     return [{ field: null, rule: 'json-syntax', message: describeJsonError(error, line) }];
   }
@@ -49,7 +49,7 @@ export function readJsonRecord(
   for (const key in record) {
     const index = columnIndex.get(key);
     if (index === undefined) (unknownKeys ??= []).push(key);
-    else values[index] = plain ? plainJsonValue(record[key]) : record[key];
+    else values[index] = record[key];
   }
   if (!unknownKeys) return null;
   return unknownKeys.map((key) => ({

@@ -29,29 +29,50 @@ const ISO_DATE = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/;
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
 
-/** Canonical integer text: what String(BigInt) would print, so "007", "+5" and "-0" stay text. */
-export function isCanonicalInteger(text: string): boolean {
-  const length = text.length;
-  let i = text.charCodeAt(0) === 45 /* - */ ? 1 : 0;
-  if (i === length) return false;
-  const first = text.charCodeAt(i);
-  if (first === 48 /* 0 */) return length === 1;
-  for (; i < length; i++) {
-    const digit = text.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) return false;
-  }
-  return true;
-}
-
-/** SQLite INTEGER for canonical integer text within int64, else null. */
+/**
+ * SQLite INTEGER for canonical integer text within int64, else null. Short
+ * integers go through a JS number: BigInt(number) costs a fraction of BigInt(string).
+ */
 export function integerFromText(text: string): bigint | null {
-  if (!isCanonicalInteger(text)) return null;
-  const value = BigInt(text);
-  return text.length < 19 || (value <= INT64_MAX && value >= INT64_MIN) ? value : null;
+  const length = text.length;
+  const negative = text.charCodeAt(0) === 45; /* - */
+  const start = negative ? 1 : 0;
+  if (start === length) return null;
+  if (text.charCodeAt(start) === 48 /* 0 */) return length === 1 ? 0n : null;
+  let value = 0;
+  for (let i = start; i < length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return null;
+    value = value * 10 + digit;
+  }
+  if (length - start <= 15) return BigInt(negative ? -value : value);
+  const big = BigInt(text);
+  return big <= INT64_MAX && big >= INT64_MIN ? big : null;
 }
 
-/** A REAL whose shortest printed form is exactly the text ("1.5" yes; "1.50", "1e3", "2.0" no). */
+/**
+ * A REAL whose shortest printed form is exactly the text ("1.5" yes; "1.50",
+ * "1e3", "2.0" no). Plain decimals of at most 15 significant digits (no
+ * trailing zero, not below 1e-6) are exactly that without printing them back:
+ * no other decimal that short lies as close to the same double.
+ */
 export function floatFromText(text: string): number | null {
+  const length = text.length;
+  const start = text.charCodeAt(0) === 45 ? 1 : 0;
+  let digits = 0;
+  let point = -1;
+  let i = start;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */ && point === -1) point = i;
+    else if (c >= 48 && c <= 57) digits++;
+    else break;
+  }
+  if (i === length && point > start && point < length - 1 && digits <= 15 && text.charCodeAt(length - 1) !== 48
+    && (text.charCodeAt(start) !== 48 || point === start + 1) && !(point === start + 1 && text.startsWith('000000', point + 1) && text.charCodeAt(start) === 48)) {
+    // A leading "0." counts as no significant digit; "0.0000001" prints as 1e-7, so it takes the slow path above.
+    return Number(text);
+  }
   const value = Number(text);
   return Number.isFinite(value) && text !== '' && String(value) === text ? value : null;
 }

@@ -9,7 +9,7 @@
  *     else GB18030 when that decodes cleanly.
  * Anything else falls back to windows-1252, said so, to be overridden with --encoding.
  */
-import iconv from 'iconv-lite';
+import { iconv } from './iconv.js';
 import type { SupportedEncoding } from '../types.js';
 
 export interface LegacyGuess {
@@ -74,8 +74,8 @@ export function legacyEncodingOf(sample: Uint8Array): LegacyGuess {
   }
   if (high > 0 && isolated / high <= 0.5) {
     const buffer = Buffer.from(sample.buffer, sample.byteOffset, sample.byteLength);
-    const sjis = iconv.decode(buffer, 'shift_jis');
-    const gb = iconv.decode(buffer, 'gb18030');
+    const sjis = iconv().decode(buffer, 'shift_jis');
+    const gb = iconv().decode(buffer, 'gb18030');
     const sjisShare = plausibleShare(sjis, JAPANESE_OR_CJK);
     const gbShare = plausibleShare(gb, CHINESE);
     if (sjisShare >= 0.8 && KANA.test(sjis) && sjisShare >= gbShare - 0.05) {

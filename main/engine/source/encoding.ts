@@ -1,4 +1,4 @@
-import iconv from 'iconv-lite';
+import { iconv } from './iconv.js';
 import type { SupportedEncoding } from '../types.js';
 import { SluiceError } from '../errors.js';
 import { legacyEncodingOf } from './encoding-sniff.js';
@@ -120,19 +120,24 @@ export function unitBytesOf(encoding: SupportedEncoding): 1 | 2 {
 }
 
 /** Characters of windows-1252's 0x80–0x9F (iconv-lite's table); the five bytes it leaves undefined keep their C1 code point, as WHATWG decodes them, so no byte is lost. */
-const CP1252_HIGH: string[] = Array.from({ length: 32 }, (_, i) => {
-  const char = iconv.decode(Buffer.from([0x80 + i]), 'windows-1252');
-  return char === '\ufffd' ? String.fromCharCode(0x80 + i) : char;
-});
+let cp1252High: string[] | null = null;
+function cp1252HighChars(): string[] {
+  cp1252High ??= Array.from({ length: 32 }, (_, i) => {
+    const char = iconv().decode(Buffer.from([0x80 + i]), 'windows-1252');
+    return char === '\ufffd' ? String.fromCharCode(0x80 + i) : char;
+  });
+  return cp1252High;
+}
 const C1_RANGE = /[\x80-\x9f]/g;
 
 /** UTF-8 and UTF-16 use the native TextDecoder; legacy encodings iconv-lite (Node's TextDecoder decodes windows-1252 as latin-1). */
 export function createDecoder(encoding: SupportedEncoding, fatal = false): Decoder {
   if (encoding === 'utf-8' || encoding === 'utf-16le' || encoding === 'utf-16be') return new TextDecoder(encoding, { fatal, ignoreBOM: true });
   if (encoding === 'windows-1252') {
-    return { decode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1').replace(C1_RANGE, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!) };
+    const high = cp1252HighChars();
+    return { decode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1').replace(C1_RANGE, (c) => high[c.charCodeAt(0) - 0x80]!) };
   }
-  return { decode: (bytes) => iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding) };
+  return { decode: (bytes) => iconv().decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding) };
 }
 
 /** Bytes of text in a legacy encoding (for positions in multi-byte ones such as Shift_JIS). */
@@ -140,5 +145,5 @@ export function encodedLength(text: string, encoding: SupportedEncoding): number
   if (encoding === 'windows-1252' || encoding === 'iso-8859-15') return text.length;
   if (encoding === 'utf-16le' || encoding === 'utf-16be') return text.length * 2;
   if (encoding === 'utf-8') return Buffer.byteLength(text, 'utf8');
-  return iconv.encode(text, encoding).length;
+  return iconv().encode(text, encoding).length;
 }

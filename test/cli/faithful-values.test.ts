@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { lastJson, sluice } from '../helpers/cli.js';
-import { FIXTURES, tempDir } from '../helpers/paths.js';
+import { FIXTURES, SAMPLES, tempDir } from '../helpers/paths.js';
 
 const dir = tempDir();
 let counter = 0;
@@ -188,4 +188,8 @@ test('a format-1 store migrates: its tables stay readable and exportable, new im
   assert.match(legacy.stderr, /imported before Sluice stored schemas/);
   importInto(db, write('fresh.jsonl', '{"a":1}\n'));
   assert.deepEqual(typed(db, 'SELECT table_name FROM _sluice_tables'), [{ table_name: 'fresh' }]);
+  // An upsert into an old table keys its rows as before: every existing id is updated, none duplicated.
+  const again = importInto(db, path.join(SAMPLES, 'customers.csv'), ['--table', 'customers', '--key', 'id']);
+  assert.deepEqual([again.rowsUpdated, again.rowsInserted, again.rowsQuarantined], [17, 7, 1]); // one ragged row
+  assert.deepEqual(typed(db, 'SELECT count(*) AS n, count(DISTINCT id) AS ids FROM customers'), [{ n: 24n, ids: 24n }]);
 });

@@ -80,7 +80,8 @@ export async function planImport(options: ImportOptions, store: Store): Promise<
   const columns = rawKeys ? uniqueColumnNames(rawKeys) : layout.columns;
   const tableSchemas = new TableSchemas(store.db);
   const keyedLayout = { ...layout, columns, ...(rawKeys ? { rawHeader: rawKeys } : {}) };
-  const columnTypes = schema === null ? await columnTypesFor(sourcePath, keyedLayout, tableSchemas.get(table)) : null;
+  const storedSchema = tableSchemas.get(table);
+  const columnTypes = schema === null ? await columnTypesFor(sourcePath, keyedLayout, storedSchema, storedSchema === null && store.tableExists(table)) : null;
   const finalLayout = { ...keyedLayout, ...(columnTypes ? { columnTypes } : {}) };
   const { rules, spec } = compileFor(columns, schema, storedOptions, columnTypes);
   const sourceDialect = sourceDialectOf(layout.dialect, await endsWithNewline(sourcePath, layout.dialect.encoding));

@@ -11,7 +11,15 @@ const TYPE_SAMPLE_ROWS = 1000;
  * Column types from the table's stored schema where it has the column (so a
  * later import agrees with the first), else from a sample spread across the file.
  */
-export async function columnTypesFor(sourcePath: string, layout: SourceLayout, stored: StoredTableSchema | null): Promise<ColumnType[]> {
+export async function columnTypesFor(
+  sourcePath: string,
+  layout: SourceLayout,
+  stored: StoredTableSchema | null,
+  legacyTable: boolean,
+): Promise<ColumnType[]> {
+  // A table from before stored schemas holds CSV values as text: typing them now would make
+  // the same key a different value (1 is not '1' in a column without affinity) and break upserts.
+  if (legacyTable) return layout.columns.map(() => ({ type: layout.dialect.format === 'csv' ? 'string' : 'any' }));
   const known = new Map((stored?.fields ?? []).map((field) => [field.name, field]));
   const needSample = layout.columns.some((name) => !known.has(name));
   const rows = needSample ? (await sampleWithLayout(sourcePath, layout, TYPE_SAMPLE_ROWS, true)).rows : [];

@@ -142,23 +142,27 @@ function asJsonBlob(value: unknown): Uint8Array {
   return Buffer.from(stringifyJsonExact(value), 'utf8');
 }
 
-/** What one JSON value is stored as in a column of this type. */
-export function jsonToStored(value: unknown, type: LosslessType): SqlValue {
+const NUMERIC_TYPES = new Set<string>(['integer', 'number', 'year', 'any']);
+/** Types whose values are JSON strings (text types a rule file may have given the table). */
+const NOT_TEXT_TYPES = new Set<string>(['integer', 'number', 'year', 'boolean', 'object', 'array', 'geojson']);
+
+/** What one JSON value is stored as in a column of this (stored or sampled) type. */
+export function jsonToStored(value: unknown, type: string): SqlValue {
   if (value === null || value === undefined) return null;
   switch (typeof value) {
     case 'string':
-      return type === 'string' || type === 'any' || type === 'date' ? value : asJsonBlob(value);
+      return NOT_TEXT_TYPES.has(type) ? asJsonBlob(value) : value;
     case 'number':
-      if (type === 'integer' || type === 'number' || type === 'any') return Number.isInteger(value) ? BigInt(value) : value;
+      if (NUMERIC_TYPES.has(type)) return Number.isInteger(value) ? BigInt(value) : value;
       return asJsonBlob(value);
     case 'bigint':
-      return type === 'integer' || type === 'number' || type === 'any' ? value : asJsonBlob(value);
+      return NUMERIC_TYPES.has(type) ? value : asJsonBlob(value);
     case 'boolean':
       return type === 'boolean' ? (value ? 1n : 0n) : asJsonBlob(value);
     default: break;
   }
-  if (value instanceof JsonFloat) return type === 'integer' || type === 'number' || type === 'any' ? value.value : asJsonBlob(value);
-  if (value instanceof JsonNumberText) return type === 'integer' || type === 'number' ? value.text : asJsonBlob(value);
+  if (value instanceof JsonFloat) return NUMERIC_TYPES.has(type) ? value.value : asJsonBlob(value);
+  if (value instanceof JsonNumberText) return NUMERIC_TYPES.has(type) && type !== 'any' ? value.text : asJsonBlob(value);
   const kind = Array.isArray(value) ? 'array' : 'object';
-  return type === kind ? stringifyJsonExact(value) : asJsonBlob(value);
+  return type === kind || (kind === 'object' && type === 'geojson') ? stringifyJsonExact(value) : asJsonBlob(value);
 }

@@ -8,6 +8,7 @@ import { quoteIdentifier } from '../store/identifiers.js';
 import { mapSqliteError } from '../store/sqlite-errors.js';
 import { TableSchemas } from '../store/table-schemas.js';
 import { csvFormatter, jsonFormatter, quoteCsv } from './cell-format.js';
+import { checkWritePermission } from './write-permission.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
 
@@ -23,6 +24,8 @@ export interface ExportOptions {
   newline?: '\n' | '\r\n';
   signal?: AbortSignal;
   onProgress?: (progress: ExportProgress) => void;
+  /** Replace an existing file (CLI --force; the app after the user confirmed). The store and imported sources are never replaced. */
+  overwrite?: boolean;
 }
 
 export interface ExportSummary {
@@ -41,11 +44,13 @@ export function exportFormatFromPath(filePath: string): ExportFormat {
 
 /** Streams a whole table to a file, written as it was imported (see cell-format.ts). */
 export async function exportTable(store: Store, table: string, outPath: string, options: ExportOptions): Promise<ExportSummary> {
+  checkExportTarget(store, outPath, options);
   if (!store.tableExists(table)) throw new SluiceError('USAGE', `There is no table "${table}" in ${store.path}.`);
   const columns = store.tableColumns(table);
   const schema = storedSchemaOf(store, table);
   const fields = new Map((schema?.fields ?? []).map((field) => [field.name, field]));
   const total = (store.db.prepare(`SELECT count(*) AS n FROM ${quoteIdentifier(table)}`).get() as { n: number }).n;
+  // The user's columns only: provenance bookkeeping never leaves the store.
   const select = store.db.prepare(`SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(table)} ORDER BY rowid`);
   // Integers come back as bigint, so those beyond 2^53 stay exact.
   const rows = select.raw(true).safeIntegers(true).iterate() as IterableIterator<unknown[]>;
@@ -98,6 +103,7 @@ async function writeLines(
 
 /** Streams an import's quarantined rows (position, reasons and original text) to a file. */
 export async function exportQuarantine(store: Store, importId: number, outPath: string, options: ExportOptions): Promise<ExportSummary> {
+  checkExportTarget(store, outPath, options);
   if (!store.imports.get(importId)) throw new SluiceError('IMPORT_NOT_FOUND', `There is no import #${importId} in ${store.path}.`);
   const columns = ['row_number', 'line', 'byte_offset', 'status', 'errors', 'raw'];
   const total = store.quarantine.page({ importId, limit: 0 }).total;
@@ -107,6 +113,11 @@ export async function exportQuarantine(store: Store, importId: number, outPath: 
     }
   }
   return writeRows(outPath, columns, rows(), total, options);
+}
+
+/** Never the store, its companions or an imported source; an existing file only with overwrite. */
+function checkExportTarget(store: Store, outPath: string, options: ExportOptions): void {
+  checkWritePermission(outPath, { storePath: store.path, protectedSources: store.imports.sourcePaths(), overwrite: options.overwrite === true });
 }
 
 /** The quarantine export: positions, reasons and raw text, quoted by papaparse / JSON.stringify. */

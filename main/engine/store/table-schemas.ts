@@ -8,7 +8,6 @@ import type Database from 'better-sqlite3';
 import type { OutputColumn } from '../rules/contract.js';
 import { SluiceError } from '../errors.js';
 import type { Dialect } from '../types.js';
-import { quoteIdentifier } from './identifiers.js';
 
 export interface StoredField {
   name: string;
@@ -58,17 +57,17 @@ export class TableSchemas {
   }
 
   /**
-   * Call in the transaction that creates or checks the table, before
-   * TableWriter.ensureTable. A new table records the columns' schema. An existing one must agree
-   * with it: same name, same type; columns it lacks are added (nullable) and
-   * recorded. Tables from before stored schemas are left to ensureTable's own check.
+   * Call in the transaction that creates or checks the table, before the
+   * table is prepared. A new table records the columns' schema. An existing one must agree
+   * with it: same name, same type; columns it lacks are recorded (the table
+   * preparation adds them, nullable). Tables from before stored schemas are left to its own checks.
    */
   reconcile(table: string, columns: readonly OutputColumn[], source: StoredSourceDialect | null, tableExists: boolean): void {
-    const stored = this.get(table);
+    // A schema left by a table since dropped (undo, restart) says nothing about the new one.
+    const stored = tableExists ? this.get(table) : null;
     if (tableExists && stored === null) return;
     const fields = stored ? [...stored.fields] : [];
     const byName = new Map(fields.map((field) => [field.name, field]));
-    const added: OutputColumn[] = [];
     for (const column of columns) {
       const type = column.type ?? 'any';
       const known = byName.get(column.name);
@@ -86,12 +85,6 @@ export class TableSchemas {
       if (column.falseValues) field.falseValues = column.falseValues;
       fields.push(field);
       byName.set(column.name, field);
-      added.push(column);
-    }
-    if (tableExists) {
-      for (const column of added) {
-        this.db.exec(`ALTER TABLE ${quoteIdentifier(table)} ADD COLUMN ${quoteIdentifier(column.name)}${column.sqlType ? ` ${column.sqlType}` : ''}`);
-      }
     }
     const keepSource = source === null || source.format !== 'csv' ? stored?.['sluice:source'] : source;
     this.put(table, { fields, ...(keepSource ? { 'sluice:source': keepSource } : {}) });

@@ -26,6 +26,7 @@ class RowFixer {
   private readonly rules: CompiledRules;
   private readonly spec: TableSpec;
   private readonly out: SqlValue[];
+  private readonly plainJson: boolean;
   private child: { id: number; writer: TableWriter; counters: ImportCounters } | null = null;
 
   constructor(
@@ -38,7 +39,9 @@ class RowFixer {
       redact: record.options.redact,
       sourceKind: record.options.format,
       ...(record.options.key ? { keyOverride: record.options.key } : {}),
+      ...(record.layout.columnTypes ? { columnTypes: record.layout.columnTypes } : {}),
     });
+    this.plainJson = ruleFile !== null;
     const table = store.canonicalTableName(record.table) ?? record.table;
     this.spec = { table, columns: this.rules.columns, key: this.rules.primaryKey, uniqueKeys: this.rules.uniqueKeys };
     this.out = new Array<SqlValue>(this.rules.columns.length);
@@ -46,7 +49,7 @@ class RowFixer {
 
   /** Call inside a transaction. */
   fix(quarantineId: number, raw: string): RetryOutcome {
-    const parsed = parseRecord(raw, this.record.layout);
+    const parsed = parseRecord(raw, this.record.layout, this.plainJson);
     let errors: RowFailure[] | null = 'errors' in parsed ? parsed.errors : null;
     if (!errors && 'values' in parsed) errors = this.rules.validate(parsed.values, this.out)?.errors ?? null;
     let written: 'inserted' | 'updated' | 'unchanged' = 'inserted';

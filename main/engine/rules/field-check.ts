@@ -93,7 +93,8 @@ function buildConstraintChecks(field: FieldModel, caster: Caster, redact: boolea
     const { fails } = BOUNDS[rule];
     const text = BOUNDS[rule].text(String(written));
     checks.push((typed, _text, raw, sink) => {
-      if (fails(compare(typed, bound))) fail(sink, rule, text, raw);
+      // NaN compares false with everything and ±INF is no bound's neighbour: neither is within a range.
+      if ((typeof typed === 'number' && !Number.isFinite(typed)) || fails(compare(typed, bound))) fail(sink, rule, text, raw);
     });
   }
   const length = caster.length;

@@ -12,6 +12,7 @@ import type { Handlers } from './handlers.js';
 import { importHandlers } from './import-handlers.js';
 import { historyHandlers } from './history-handlers.js';
 import { ImportRunner } from './import-runner.js';
+import { PreviewRunner } from './preview-runner.js';
 import { Settings, defaultAppHome } from './settings.js';
 import { TableReader } from './table-reader.js';
 import { validateRequest } from './validate.js';
@@ -23,6 +24,10 @@ export interface ServiceOptions {
   /** Default: <home>/sluice.sqlite. */
   dbPath?: string;
   version?: string;
+  /** Folders besides the home folder that paths may lie under (`--allow DIR`). */
+  allow?: readonly string[];
+  /** The home folder that bounds typed paths; default `os.homedir()`. */
+  userHome?: string;
 }
 
 export type EventListener = (message: EventMessage) => void;
@@ -40,6 +45,7 @@ export class AppService {
   private readonly store: Store;
   private readonly runner: ImportRunner;
   private readonly reader: TableReader;
+  private readonly previews = new PreviewRunner();
   private readonly handlers: Handlers;
   private readonly listeners = new Set<EventListener>();
 
@@ -49,7 +55,13 @@ export class AppService {
     this.dbPath = path.resolve(options.dbPath ?? path.join(home, 'sluice.sqlite'));
     fs.mkdirSync(path.dirname(this.dbPath), { recursive: true });
     this.store = Store.open(this.dbPath);
-    this.files = new FileAccess(this.settings, [this.dbPath, `${this.dbPath}-wal`, `${this.dbPath}-shm`, this.settings.file]);
+    this.files = new FileAccess(this.settings, {
+      mode: options.mode,
+      allow: options.allow ?? [],
+      ...(options.userHome ? { home: options.userHome } : {}),
+      storePath: this.dbPath,
+      importedSources: () => this.store.imports.sourcePaths(),
+    });
     const emit = <E extends keyof SluiceEvents>(event: E, data: SluiceEvents[E]) => this.emit(event, data);
     this.runner = new ImportRunner(emit);
     this.reader = new TableReader(this.dbPath);
@@ -57,7 +69,7 @@ export class AppService {
     const imports = importHandlers(this.store, this.dbPath, this.files, this.runner);
     this.handlers = {
       'app/info': () => info,
-      ...fileHandlers(this.files, this.settings),
+      ...fileHandlers(this.files, this.settings, this.previews),
       ...imports,
       ...dataHandlers(this.store, this.dbPath, this.files, emit, (id) => this.runner.isLive(id)),
       ...gridHandlers(this.reader),
@@ -96,6 +108,7 @@ export class AppService {
   async close(): Promise<void> {
     this.runner.cancelAll();
     await this.reader.close();
+    this.previews.close();
     this.store.close();
   }
 }

@@ -9,7 +9,7 @@ describe('forgetting recent files and history entries', () => {
   const dir = tempDir('sluice-home-history-');
   const csv = path.join(dir, 'customers.csv');
   fs.copyFileSync(path.join(SAMPLES, 'customers.csv'), csv);
-  const service = new AppService({ mode: 'browser', home: path.join(dir, 'home') });
+  const service = new AppService({ mode: 'browser', home: path.join(dir, 'home'), allow: [dir] });
   after(() => service.close());
 
   test('a forgotten recent file leaves the list but stays on disk and readable', async () => {
@@ -46,7 +46,7 @@ describe('forgetting recent files and history entries', () => {
     assert.deepEqual(list.ok && list.value.map((item) => item.id), []);
     assert.equal(await rows(), before);
 
-    const again = new AppService({ mode: 'browser', home: path.join(dir, 'home') });
+    const again = new AppService({ mode: 'browser', home: path.join(dir, 'home'), allow: [dir] });
     try {
       const listed = await again.invoke('imports/list', {});
       assert.deepEqual(listed.ok && listed.value.length, 0);

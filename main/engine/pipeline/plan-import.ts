@@ -5,6 +5,7 @@ import type { CompiledRules } from '../rules/contract.js';
 import { sniffSource } from '../source/sniff.js';
 import { jsonlKeysAcross } from '../source/sample.js';
 import { openSource } from '../source/open-source.js';
+import { assertTextFile } from '../source/not-text.js';
 import { describeFingerprintChange, fingerprintSource } from '../source/fingerprint.js';
 import type { Store } from '../store/store.js';
 import type { ImportRecord, StoredImportOptions } from '../store/import-records.js';
@@ -29,11 +30,13 @@ export interface ImportPlan {
 const SAMPLE_BYTES = 256 * 1024;
 
 /** Decides what this run does (new import, resume, restart) and prepares the table and the import record. */
-export async function planImport(options: ImportOptions, store: Store): Promise<ImportPlan> {
-  const sourcePath = path.resolve(options.sourcePath);
+export async function planImport(options: ImportOptions, store: Store, readFrom?: string): Promise<ImportPlan> {
+  // A spooled source (stdin, URL, compressed file) is named by options.sourcePath and read from its spool.
+  const sourcePath = readFrom ? options.sourcePath : path.resolve(options.sourcePath);
+  const readPath = readFrom ?? sourcePath;
   const table = options.table ?? tableNameFromPath(sourcePath);
   checkTableName(table);
-  const fingerprint = await fingerprintSource(sourcePath);
+  const fingerprint = await fingerprintSource(readPath);
   const unfinished = store.imports.latestUnfinished(sourcePath, table);
 
   if (options.resume) {
@@ -58,7 +61,8 @@ export async function planImport(options: ImportOptions, store: Store): Promise<
     );
   }
 
-  const layout = await sniffSource(sourcePath, {
+  await assertTextFile(readPath, { displayName: options.sourcePath });
+  const layout = await sniffSource(readPath, {
     ...(options.format ? { format: options.format } : {}),
     ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     ...(options.hasHeader !== undefined ? { hasHeader: options.hasHeader } : {}),
@@ -69,11 +73,11 @@ export async function planImport(options: ImportOptions, store: Store): Promise<
     format: layout.dialect.format,
     key: options.key && options.key.length > 0 ? options.key : null,
     redact: options.redact ?? false,
-    chunkBytes: await chunkBytesFor(sourcePath, layout.dataStartOffset, options.batchRows ?? DEFAULT_BATCH_ROWS),
+    chunkBytes: await chunkBytesFor(readPath, layout.dataStartOffset, options.batchRows ?? DEFAULT_BATCH_ROWS),
     maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
   };
   const columns =
-    layout.dialect.format === 'jsonl' ? jsonlSourceColumns(await jsonlKeysAcross(sourcePath, layout), schema) : layout.columns;
+    layout.dialect.format === 'jsonl' ? jsonlSourceColumns(await jsonlKeysAcross(readPath, layout), schema) : layout.columns;
   const finalLayout = { ...layout, columns };
   const { rules, spec } = compileFor(columns, schema, storedOptions);
 

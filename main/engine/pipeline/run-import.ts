@@ -21,6 +21,9 @@ import {
   poolOptionsFor,
 } from './import-options.js';
 import { planImport } from './plan-import.js';
+import { prepareSource, type PreparedSource } from '../source/prepare-source.js';
+import { removeSpool } from '../source/spool.js';
+import { StoreRetry } from './store-retry.js';
 import { ProgressMeter } from './progress.js';
 
 interface InFlight {
@@ -46,25 +49,56 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
   const workers = pool.size;
   let store: Store;
   let plan;
+  let source: PreparedSource | null = null;
+  const storeRetry = new StoreRetry(options.resilience);
   try {
-    store = Store.open(options.dbPath);
+    store = await storeRetry.open(options.dbPath);
   } catch (error) {
     await pool.close();
     throw error;
   }
   try {
-    plan = await planImport(options, store);
+    // Sources that cannot seek (stdin, URLs, APIs, compressed files) are spooled first, then read like a file.
+    source = await prepareSource(options, {
+      signal: control.signal,
+      ...(hooks.stdin ? { stdin: hooks.stdin } : {}),
+      hasUnfinished: (identity, table) => store.imports.latestUnfinished(identity, table) !== null,
+      ...(hooks.onSource ? { onProgress: hooks.onSource } : {}),
+    });
+    const prepared = source;
+    const format = options.format ?? prepared.format;
+    plan = await planImport(
+      {
+        ...options,
+        sourcePath: prepared.identity,
+        table: prepared.table,
+        ...(format ? { format } : {}),
+        // A spool whose import never got a record (stopped while downloading) starts its import now.
+        resume: options.resume === true && (!prepared.spool || store.imports.latestUnfinished(prepared.identity, prepared.table) !== null),
+      },
+      store,
+      prepared.readPath,
+    );
   } catch (error) {
     store.close();
     await pool.close();
+    if (source?.spool && error instanceof SluiceError && error.code === 'NOT_TEXT') removeSpool(source.spool);
     throw error instanceof SluiceError ? error : mapSqliteError(error, options.dbPath);
   }
+  const readPath = source.readPath;
+  const sourceProgress = source.progress;
   const { record, spec } = plan;
   hooks.onStart?.({ importId: record.id, table: record.table, resumed: plan.resumed });
 
   const failure = options.failure ?? { mode: 'soft', maxErrors: null };
   const totalBytes = record.fingerprint.size - record.layout.dataStartOffset;
-  const meter = new ProgressMeter(record.id, totalBytes, startedAt, hooks.onProgress);
+  const onProgress = hooks.onProgress;
+  const meter = new ProgressMeter(
+    record.id,
+    totalBytes,
+    startedAt,
+    onProgress && sourceProgress ? (progress) => onProgress({ ...progress, source: sourceProgress }) : onProgress,
+  );
   const activeMsBefore = record.activeMs;
   const activeMs = () => activeMsBefore + (performance.now() - startedAt);
 
@@ -79,7 +113,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
       status = 'completed';
       return finish();
     }
-    handle = await openSource(record.sourcePath);
+    handle = await openSource(readPath);
     const fd = handle.fd;
     const decoder = createDecoder(record.layout.dialect.encoding);
     const writer = new TableWriter(store.db, spec);
@@ -122,7 +156,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
         const next = inFlight.shift()!;
         batches.push({ result: next.ready!, startOffset: next.place.startOffset });
       }
-      stopError = activeCommitter.commit(batches, activeMs());
+      stopError = await storeRetry.whileBusy(() => activeCommitter.commit(batches, activeMs()));
       meter.update(status, activeCommitter.counters, inFlight.length);
     };
 
@@ -157,7 +191,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     } else if (control.signal.aborted) {
       status = 'cancelled';
     } else {
-      stopError = await checkFinished(record.sourcePath, record.fingerprint, committer);
+      stopError = await checkFinished(readPath, record.fingerprint, committer);
       status = stopError ? 'failed' : 'completed';
     }
   } catch (error) {
@@ -181,6 +215,8 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     }
     meter.update(status, counters, 0, true);
     store.close();
+    // The spool has served its purpose once the import is complete; until then it is what --resume reads.
+    if (status === 'completed' && source?.spool) removeSpool(source.spool);
     return {
       importId: record.id,
       status,

@@ -5,6 +5,7 @@
 import { isSluiceError, serializeError } from '../engine/errors.js';
 import { EXIT, type CommandResult } from './exit-codes.js';
 import { printError, printLine } from './output.js';
+import { endQuietlyOnClosedPipe } from './closed-pipe.js';
 
 type Command = (argv: string[]) => Promise<CommandResult>;
 
@@ -29,6 +30,7 @@ Commands:
   status --db <store>             list imports, their counters and whether they can resume`;
 
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyOnClosedPipe();
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     printLine(USAGE);

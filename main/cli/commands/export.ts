@@ -7,7 +7,8 @@ import { EXIT, type CommandResult } from '../exit-codes.js';
 import { resolveImportId } from './resolve-import.js';
 
 export const EXPORT_USAGE = `Usage: sluice export --db <store> --table <name> --out <file> [--format csv|jsonl]
-       sluice export --db <store> --quarantine <importId|latest> --out <file> [--format csv|jsonl]`;
+       sluice export --db <store> --quarantine <importId|latest> --out <file> [--format csv|jsonl]
+  --out - writes standard output; a name ending in .gz is gzip-compressed (data.csv.gz).`;
 
 export async function exportCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(
@@ -32,7 +33,7 @@ export async function exportCommand(argv: string[]): Promise<CommandResult> {
       values.table !== undefined
         ? await exportTable(store, String(values.table), out, { format })
         : await exportQuarantine(store, resolveImportId(store, String(values.quarantine)), out, { format });
-    printError(`wrote ${formatCount(summary.rowsWritten)} rows to ${summary.path}`);
+    printError(`wrote ${formatCount(summary.rowsWritten)} rows to ${summary.path === '-' ? 'standard output' : summary.path}`);
     return { exitCode: EXIT.OK };
   } finally {
     store.close();

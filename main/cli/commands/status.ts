@@ -4,6 +4,7 @@ import { isResumable } from '../../engine/store/import-records.js';
 import { parseCommandArgs, requireString } from '../args.js';
 import { formatCount, formatTable, printLine } from '../output.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
+import { describeSpool, pendingSpools, resumableWithSpool, spoolOf } from './status-sources.js';
 
 export const STATUS_USAGE = `Usage: sluice status --db <store> [--json]`;
 
@@ -25,7 +26,8 @@ export async function statusCommand(argv: string[]): Promise<CommandResult> {
             source: record.sourcePath,
             table: record.table,
             status: record.status,
-            resumable: isResumable(record),
+            resumable: resumableWithSpool(store, record),
+            spool: spoolOf(store, record),
             ...record.counters,
             nextByteOffset: record.nextByteOffset,
             totalBytes: record.fingerprint.size,
@@ -53,12 +55,20 @@ export async function statusCommand(argv: string[]): Promise<CommandResult> {
           formatCount(record.counters.rowsUpdated),
           formatCount(record.counters.rowsQuarantined),
           `${record.fingerprint.size > 0 ? Math.floor((100 * record.nextByteOffset) / record.fingerprint.size) : 100}%`,
-          isResumable(record) ? 'yes' : 'no',
+          resumableWithSpool(store, record) ? 'yes' : 'no',
           record.sourcePath,
         ]),
       ),
     );
     for (const record of imports.filter((r) => r.errorMessage)) printLine(`#${record.id}: ${record.errorMessage}`);
+    for (const record of imports.filter((r) => isResumable(r))) {
+      const spool = spoolOf(store, record);
+      if (spool) printLine(`#${record.id}: source ${describeSpool(spool)}`);
+      else if (record.sourcePath === '-') printLine(`#${record.id}: its standard input is no longer spooled; it cannot be resumed (import it again with --restart)`);
+    }
+    for (const pending of pendingSpools(store, imports)) {
+      printLine(`not started yet: ${pending.source} ${describeSpool(pending.spool)}; continue with sluice import ${pending.source} --resume`);
+    }
     return { exitCode: EXIT.OK };
   } finally {
     store.close();

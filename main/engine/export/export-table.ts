@@ -1,11 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import Papa from 'papaparse';
 import { SluiceError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { quoteIdentifier } from '../store/identifiers.js';
 import { mapSqliteError } from '../store/sqlite-errors.js';
+import { namedExtension, openExportSink } from './export-sink.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
 
@@ -30,7 +30,7 @@ export interface ExportSummary {
 const ROWS_PER_WRITE = 2000;
 
 export function exportFormatFromPath(filePath: string): ExportFormat {
-  const ext = path.extname(filePath).toLowerCase();
+  const ext = namedExtension(filePath);
   return ext === '.jsonl' || ext === '.ndjson' || ext === '.json' ? 'jsonl' : 'csv';
 }
 
@@ -56,7 +56,11 @@ export async function exportQuarantine(store: Store, importId: number, outPath: 
   return writeRows(outPath, columns, rows(), total, options);
 }
 
-/** Writes to a temporary file beside the target and renames it at the end: never a half-written export. */
+/**
+ * Writes to a temporary file beside the target and renames it at the end:
+ * never a half-written export. "-" writes standard output; a .gz target is
+ * gzip-compressed.
+ */
 async function writeRows(
   outPath: string,
   columns: string[],
@@ -64,15 +68,8 @@ async function writeRows(
   total: number,
   options: ExportOptions,
 ): Promise<ExportSummary> {
-  const target = path.resolve(outPath);
-  const temporary = `${target}.sluice-partial-${process.pid}`;
-  let out: fs.WriteStream;
-  try {
-    out = fs.createWriteStream(temporary, { flags: 'wx' });
-    await once(out, 'open');
-  } catch (error) {
-    throw new SluiceError('FILE_UNREADABLE', `Cannot write ${outPath}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`, { cause: error });
-  }
+  const sink = await openExportSink(outPath);
+  const out = sink.stream;
   let written = 0;
   try {
     if (options.format === 'csv') await write(out, `${Papa.unparse([columns])}\r\n`);
@@ -96,13 +93,10 @@ async function writeRows(
       }
     }
     await flush();
-    out.end();
-    await once(out, 'finish');
-    fs.renameSync(temporary, target);
-    return { path: target, rowsWritten: written, bytesWritten: fs.statSync(target).size };
+    const done = await sink.commit();
+    return { path: done.path, rowsWritten: written, bytesWritten: done.bytesWritten };
   } catch (error) {
-    out.destroy();
-    fs.rmSync(temporary, { force: true });
+    sink.abort();
     if (options.signal?.aborted) throw new SluiceError('CANCELLED', 'Export cancelled; no file was written.');
     if ((error as { code?: string }).code?.startsWith('SQLITE')) throw mapSqliteError(error, outPath);
     throw error instanceof SluiceError
@@ -111,7 +105,7 @@ async function writeRows(
   }
 }
 
-async function write(out: fs.WriteStream, text: string): Promise<void> {
+async function write(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }
 

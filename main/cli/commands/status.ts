@@ -41,6 +41,7 @@ export async function statusCommand(argv: string[]): Promise<CommandResult> {
     }
     if (imports.length === 0) {
       printLine('No imports yet.');
+      printPendingSpools(store, imports);
       return { exitCode: EXIT.OK };
     }
     printLine(
@@ -66,11 +67,15 @@ export async function statusCommand(argv: string[]): Promise<CommandResult> {
       if (spool) printLine(`#${record.id}: source ${describeSpool(spool)}`);
       else if (record.sourcePath === '-') printLine(`#${record.id}: its standard input is no longer spooled; it cannot be resumed (import it again with --restart)`);
     }
-    for (const pending of pendingSpools(store, imports)) {
-      printLine(`not started yet: ${pending.source} ${describeSpool(pending.spool)}; continue with sluice import ${pending.source} --resume`);
-    }
+    printPendingSpools(store, imports);
     return { exitCode: EXIT.OK };
   } finally {
     store.close();
+  }
+}
+
+function printPendingSpools(store: Store, imports: ReturnType<Store['imports']['list']>): void {
+  for (const pending of pendingSpools(store, imports)) {
+    printLine(`not started yet: ${pending.source} ${describeSpool(pending.spool)}; continue with sluice import ${pending.source} --resume`);
   }
 }

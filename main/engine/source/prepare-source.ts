@@ -120,7 +120,9 @@ export async function prepareSource(request: SourceRequest, context: SourceConte
       await fill(location, request, context, paths, current, policy, save, progress, report);
     } catch (error) {
       current.stats = { retries: retriesBefore + policy.stats.retries, breaker: policy.stats.breaker };
-      if (fs.existsSync(paths.state)) save();
+      // Nothing taken from the source: there is nothing to resume either, and the next run should just start.
+      if (current.transferredBytes === 0 && !current.pages?.fetched) removeSpool(paths);
+      else if (fs.existsSync(paths.state)) save();
       throw error;
     }
     current.complete = true;

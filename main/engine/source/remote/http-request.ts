@@ -62,6 +62,7 @@ export async function openRequest(url: URL, options: RequestOptions): Promise<Op
   const onParentAbort = () => controller.abort();
   if (options.signal.aborted) controller.abort();
   else options.signal.addEventListener('abort', onParentAbort, { once: true });
+  // cockatiel's signal covers the wait for the response; `controller` (cancellation, the body's idle timeout) covers the body too.
   const headerTimeout = timeout(options.timeoutMs, { strategy: TimeoutStrategy.Cooperative, abortOnReturn: false });
   let current = url;
   const origin = url.origin;
@@ -70,7 +71,7 @@ export async function openRequest(url: URL, options: RequestOptions): Promise<Op
       const headers = current.origin === origin ? options.headers : stripUserHeaders(options.headers);
       let response: Response;
       try {
-        response = await headerTimeout.execute(({ signal }) => fetch(current, { headers, redirect: 'manual', signal }), controller.signal);
+        response = await headerTimeout.execute(({ signal }) => fetch(current, { headers, redirect: 'manual', signal: AbortSignal.any([signal, controller.signal]) }), controller.signal);
       } catch (error) {
         if (options.signal.aborted) throw error;
         if (controller.signal.aborted || (error as Error).name === 'AbortError') {

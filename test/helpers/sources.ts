@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import zlib from 'node:zlib';
-import { queryAll } from '../helpers/cli.js';
-import { CLI, REPO_ROOT } from '../helpers/paths.js';
+import { queryAll } from './cli.js';
+import { CLI, REPO_ROOT } from './paths.js';
 
 /** A CSV with a few bad rows (an age that is not a number), so quarantine is part of what must match. */
 export function sampleCsv(rows: number): Buffer {

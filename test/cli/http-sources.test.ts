@@ -6,7 +6,7 @@ import { tempDir } from '../helpers/paths.js';
 import { lastJson, sluice } from '../helpers/cli.js';
 import { cutBody, FaultServer, serveBody, stallBody } from '../helpers/fault-server.js';
 import { runSluice, startSluice } from '../reliability/support.js';
-import { gzipped, sampleCsv, snapshot } from './support.js';
+import { gzipped, sampleCsv, snapshot } from '../helpers/sources.js';
 
 const dir = tempDir('sluice-http-');
 const body = sampleCsv(3000);

@@ -10,6 +10,7 @@ import {
   type IBackoffFactory,
   type IRetryBackoffContext,
 } from 'cockatiel';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SluiceError } from '../errors.js';
 
 /** The retry policy's settings; the defaults are documented in the README. */
@@ -60,16 +61,22 @@ export class TransientError extends Error {
   }
 }
 
-/** Full-jitter exponential backoff, except that a server's Retry-After wins. */
+/**
+ * Full-jitter exponential backoff, except that a server's Retry-After wins.
+ * cockatiel's own wait cannot be cancelled, so it is told to wait 0 ms and
+ * the chosen delay is handed to `wait`, which the next attempt sleeps through
+ * with the caller's signal.
+ */
 class RetryAfterBackoff implements IBackoff<IRetryBackoffContext<unknown>> {
+  readonly duration = 0;
+
   constructor(
     private readonly settings: ResilienceSettings,
     private readonly attempt: number,
-    readonly duration: number,
-  ) {}
-
-  static first(settings: ResilienceSettings, context: IRetryBackoffContext<unknown>): RetryAfterBackoff {
-    return new RetryAfterBackoff(settings, 0, RetryAfterBackoff.delayFor(settings, 0, context));
+    private readonly wait: (delayMs: number) => void,
+    context: IRetryBackoffContext<unknown>,
+  ) {
+    wait(RetryAfterBackoff.delayFor(settings, attempt, context));
   }
 
   static delayFor(settings: ResilienceSettings, attempt: number, context: IRetryBackoffContext<unknown>): number {
@@ -80,8 +87,7 @@ class RetryAfterBackoff implements IBackoff<IRetryBackoffContext<unknown>> {
   }
 
   next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
-    const attempt = this.attempt + 1;
-    return new RetryAfterBackoff(this.settings, attempt, RetryAfterBackoff.delayFor(this.settings, attempt, context));
+    return new RetryAfterBackoff(this.settings, this.attempt + 1, this.wait, context);
   }
 }
 
@@ -100,6 +106,9 @@ function isAbort(error: unknown): boolean {
 export class ResiliencePolicy {
   readonly settings: ResilienceSettings;
   private retryCount = 0;
+  private nextDelayMs = 0;
+  /** The last real failure: when the open breaker refuses a call, that is what the user needs to hear. */
+  private lastFailure: unknown = null;
   private readonly breakerPolicy;
   private readonly policy;
 
@@ -117,8 +126,10 @@ export class ResiliencePolicy {
     // An open breaker is final for this run: retrying into it would only wait.
     const retryPolicy = retry(handled, {
       maxAttempts: this.settings.retries,
-      backoff: { next: (context) => RetryAfterBackoff.first(this.settings, context) } satisfies IBackoffFactory<IRetryBackoffContext<unknown>>,
-    }).dangerouslyUnref();
+      backoff: {
+        next: (context) => new RetryAfterBackoff(this.settings, 0, (delayMs) => (this.nextDelayMs = delayMs), context),
+      } satisfies IBackoffFactory<IRetryBackoffContext<unknown>>,
+    });
     retryPolicy.onRetry(() => {
       this.retryCount++;
       this.onChange?.(this.stats);
@@ -147,9 +158,16 @@ export class ResiliencePolicy {
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });
     });
-    const running = this.policy.execute(({ signal: attemptSignal }) => {
+    const running = this.policy.execute(async ({ signal: attemptSignal, attempt: number }) => {
+      // The backoff wait before a retry, cut short by cancellation (an AbortError, which is never a failure).
+      if (number > 0 && this.nextDelayMs > 0) await sleep(this.nextDelayMs, undefined, { signal: attemptSignal });
       attemptSignal.throwIfAborted();
-      return attempt(attemptSignal);
+      try {
+        return await attempt(attemptSignal);
+      } catch (error) {
+        this.lastFailure = error;
+        throw error;
+      }
     }, signal);
     running.catch(() => undefined);
     cancelled.catch(() => undefined);
@@ -161,7 +179,7 @@ export class ResiliencePolicy {
         throw new SluiceError(
           'SOURCE_UNAVAILABLE',
           `Gave up ${what}: ${this.settings.breakerFailures} attempts in a row failed, so the circuit breaker is open` +
-            ` (last error: ${describe(error)}). Try again later with --resume.`,
+            ` (last error: ${describe(error instanceof BrokenCircuitError ? (this.lastFailure ?? error) : error)}). Try again later with --resume.`,
         );
       }
       throw error;

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { after, describe, test } from 'node:test';
+import { AppService } from '../../../main/app/service.js';
+import { SAMPLES, tempDir } from '../../helpers/paths.js';
+import { FaultServer, serveBody } from '../../helpers/fault-server.js';
+
+describe('opening a URL or a file that is not text in the app', async () => {
+  const dir = tempDir('sluice-app-url-');
+  const service = new AppService({ mode: 'browser', home: path.join(dir, 'home') });
+  const server = await FaultServer.start();
+  after(() => {
+    service.close();
+    server.close();
+  });
+  const csv = fs.readFileSync(path.join(SAMPLES, 'customers.csv'));
+
+  test('Home accepts a URL: it is downloaded (retried, gunzipped) and previewed like a file', async () => {
+    server.route('/customers.csv.gz', (req, res, attempt) => (attempt === 1 ? res.writeHead(503).end() : serveBody(req, res, zlib.gzipSync(csv))));
+    const opened = await service.invoke('files/open', { path: server.url('/customers.csv.gz') });
+    assert.ok(opened.ok, opened.ok ? '' : opened.error.message);
+    assert.equal(fs.readFileSync(opened.value.path, 'utf8'), csv.toString());
+    const preview = await service.invoke('files/preview', { path: opened.value.path });
+    assert.ok(preview.ok);
+    const sample = path.join(SAMPLES, 'customers.csv');
+    await service.invoke('files/open', { path: sample });
+    const direct = await service.invoke('files/preview', { path: sample });
+    assert.ok(direct.ok);
+    assert.deepEqual([preview.value.columns, preview.value.rows], [direct.value.columns, direct.value.rows]);
+  });
+
+  test('a file that is not text is refused with NOT_TEXT when it is opened', async () => {
+    const png = path.join(dir, 'photo.csv');
+    fs.writeFileSync(png, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]));
+    const refused = await service.call('files/open', { path: png });
+    assert.equal(refused.ok ? null : refused.error.code, 'NOT_TEXT');
+    assert.match(refused.ok ? '' : refused.error.message, /photo\.csv is not a text file: it looks like a PNG image/);
+  });
+});

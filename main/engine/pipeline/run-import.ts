@@ -67,7 +67,8 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     });
     const prepared = source;
     const format = options.format ?? prepared.format;
-    plan = await planImport(
+    // Planning writes the import's record in one transaction; a busy store is waited for like a commit.
+    plan = await storeRetry.whileBusy(() => planImport(
       {
         ...options,
         sourcePath: prepared.identity,
@@ -78,7 +79,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
       },
       store,
       prepared.readPath,
-    );
+    ));
   } catch (error) {
     store.close();
     await pool.close();

@@ -33,7 +33,7 @@ const api: ImportHostApi = {
           onProgress: (progress) => void events.progress(progress),
           onStart: (info) => void events.started(info),
           onSource: (progress) => void events.source(progress),
-          ...(options.sourcePath === '-' ? { stdin: process.stdin } : {}),
+          ...(options.sourcePath === '-' || options.sourcePath === '/dev/stdin' ? { stdin: process.stdin } : {}),
         },
         pool,
       );

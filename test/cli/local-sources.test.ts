@@ -31,6 +31,9 @@ test('import - reads standard input (format sniffed) and equals the file import;
   const jsonl = sluiceWithInput(['import', '-', '--db', db, '--table', 'events', '--json'], '{"a":1,"b":"x"}\n{"a":2,"b":"y"}\n');
   assert.equal(jsonl.status, 0, jsonl.stderr);
   assert.deepEqual(queryAll(db, 'SELECT a, b FROM events ORDER BY rowid'), [{ a: 1, b: 'x' }, { a: 2, b: 'y' }]);
+  const devStdin = sluiceWithInput(['import', '/dev/stdin', '--db', db, '--table', 'dev_stdin'], body);
+  assert.equal(devStdin.status, 0, devStdin.stderr);
+  assert.deepEqual(snapshot(db, 'dev_stdin').rows, reference.rows);
   const defaultName = sluiceWithInput(['import', '-', '--db', db], body);
   assert.equal(defaultName.status, 0, defaultName.stderr);
   assert.match(defaultName.stdout, /table "stdin"/);
@@ -85,6 +88,14 @@ test('a zip with two data files, a corrupt gzip, and binary files are refused be
   const binaryStdin = sluiceWithInput(['import', '-', '--db', newDb()], Buffer.from('%PDF-1.7\n...'));
   assert.equal(binaryStdin.status, 1);
   assert.match(binaryStdin.stderr, /standard input|is not a text file: it looks like a PDF document/);
+});
+
+test('a named pipe cannot seek either: it is spooled and imported like the file', () => {
+  const db = newDb();
+  const fifo = path.join(dir, 'feed.fifo');
+  const run = pipeline(`mkfifo ${fifo} && (cat ${plain} > ${fifo} &) && node ${CLI} import ${fifo} --db ${db} --table data --format csv`);
+  assert.equal(run.firstStatus, 0, run.stderr);
+  assert.deepEqual(snapshot(db, 'data'), reference);
 });
 
 test('UTF-16 text (NUL bytes in every other byte) is still text', () => {

@@ -103,7 +103,7 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
         control,
         onProgress: (progress) => bar.update(progress),
         onSource: (progress) => sourceReporter.update(progress),
-        ...(positionals[0] === '-' ? { stdin: process.stdin } : {}),
+        ...(positionals[0] === '-' || positionals[0] === '/dev/stdin' ? { stdin: process.stdin } : {}),
         onStart: ({ importId, table, resumed }) => {
           sourceReporter.clear();
           if (!values.json) printError(`${resumed ? 'resuming' : 'starting'} import #${importId} into table "${table}"`);

@@ -12,13 +12,14 @@ export type SourceLocation =
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /**
- * The one place a source argument is classified: "-" is stdin, "scheme://…"
+ * The one place a source argument is classified: "-" (or /dev/stdin) is stdin, "scheme://…"
  * is a URL (only http: and https:, without credentials, which would end up
  * stored in the import's record), anything else a file path. Throws a USAGE
  * error for URLs Sluice will not fetch.
  */
 export function parseSourceLocation(source: string): SourceLocation {
-  if (source === '-') return { kind: 'stdin' };
+  // /dev/stdin is read through the process's stdin: opening it again fails when stdin is a socket.
+  if (source === '-' || source === '/dev/stdin') return { kind: 'stdin' };
   if (!URL_LIKE.test(source)) return { kind: 'file', path: path.resolve(source) };
   let url: URL;
   try {

@@ -69,7 +69,9 @@ export async function prepareSource(request: SourceRequest, context: SourceConte
   checkFlags(request, location);
   const identity = sourceIdentity(location);
   const table = request.table ?? defaultTableFor(location);
-  if (location.kind === 'file' && !request.jsonApi) {
+  // A named pipe or a device (/dev/stdin, <(command)) cannot seek either: it is spooled like stdin.
+  const pipe = location.kind === 'file' && isStream(location.path);
+  if (location.kind === 'file' && !request.jsonApi && !pipe) {
     const compression = detectCompression(await readHead(location.path));
     if (!compression) return { identity, table, readPath: location.path, spool: null, format: undefined, progress: null };
   }
@@ -86,7 +88,7 @@ export async function prepareSource(request: SourceRequest, context: SourceConte
       `An import of ${displayName(location)} into table "${table}" did not finish. Use --resume to continue it or --restart to start over.`,
     );
   } else if (request.resume) {
-    checkResumable(location, state, request, context.hasUnfinished(identity, table), table);
+    checkResumable(pipe ? { kind: 'stdin' } : location, state, request, context.hasUnfinished(identity, table), table);
   }
 
   const kind: SpoolState['kind'] = request.jsonApi ? 'json-api' : location.kind;
@@ -117,7 +119,7 @@ export async function prepareSource(request: SourceRequest, context: SourceConte
   if (!current.complete) {
     save();
     try {
-      await fill(location, request, context, paths, current, policy, save, progress, report);
+      await fill(location, pipe, request, context, paths, current, policy, save, progress, report);
     } catch (error) {
       current.stats = { retries: retriesBefore + policy.stats.retries, breaker: policy.stats.breaker };
       // Nothing taken from the source: there is nothing to resume either, and the next run should just start.
@@ -137,6 +139,7 @@ export async function prepareSource(request: SourceRequest, context: SourceConte
 
 async function fill(
   location: SourceLocation,
+  pipe: boolean,
   request: SourceRequest,
   context: SourceContext,
   paths: SpoolPaths,
@@ -147,9 +150,10 @@ async function fill(
   report: () => void,
 ): Promise<void> {
   const name = displayName(location);
-  if (location.kind === 'stdin') {
-    if (!context.stdin) throw new SluiceError('USAGE', 'Standard input ("-") can only be imported from the command line.');
-    await spoolStream(context.stdin, paths.data, {
+  if (location.kind === 'stdin' || pipe) {
+    const input = location.kind === 'file' ? fs.createReadStream(location.path) : context.stdin;
+    if (!input) throw new SluiceError('USAGE', 'Standard input ("-") can only be imported from the command line.');
+    await spoolStream(input, paths.data, {
       displayName: name,
       signal: context.signal,
       onBytes: (bytes) => {
@@ -233,4 +237,13 @@ function displayName(location: SourceLocation): string {
 async function guessFormat(filePath: string): Promise<SourceFormat> {
   const head = Buffer.from(await readHead(filePath, 4096)).toString('utf8').replace(/^\uFEFF/, '').trimStart();
   return head.startsWith('{') ? 'jsonl' : 'csv';
+}
+
+function isStream(filePath: string): boolean {
+  try {
+    const stat = fs.statSync(filePath);
+    return !stat.isFile() && !stat.isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -152,7 +152,6 @@ export class ResiliencePolicy {
    * SluiceError('SOURCE_UNAVAILABLE') when the breaker is open, or the last error.
    */
   async execute<T>(attempt: (signal: AbortSignal) => Promise<T>, signal: AbortSignal, what: string): Promise<T> {
-    signal.throwIfAborted?.call(signal);
     const cancelled = new Promise<never>((_, reject) => {
       const onAbort = () => reject(new SluiceError('CANCELLED', `Cancelled while ${what}.`));
       if (signal.aborted) onAbort();
@@ -180,6 +179,12 @@ export class ResiliencePolicy {
           'SOURCE_UNAVAILABLE',
           `Gave up ${what}: ${this.settings.breakerFailures} attempts in a row failed, so the circuit breaker is open` +
             ` (last error: ${describe(error instanceof BrokenCircuitError ? (this.lastFailure ?? error) : error)}). Try again later with --resume.`,
+        );
+      }
+      if (error instanceof TransientError) {
+        throw new SluiceError(
+          'SOURCE_UNAVAILABLE',
+          `Gave up ${what} after ${this.settings.retries + 1} attempts (last error: ${error.message}). Try again later with --resume.`,
         );
       }
       throw error;

@@ -81,3 +81,14 @@ test('Retry-After sets the wait; cancelling during it rejects at once with CANCE
   }, never, 'testing'), /final/);
   assert.equal(policy.stats.breaker, 'closed');
 });
+
+test('retries used up (breaker still closed): SOURCE_UNAVAILABLE names the attempts and the last error', async () => {
+  const policy = new ResiliencePolicy({ ...FAST, retries: 2, breakerFailures: 10 });
+  await assert.rejects(
+    policy.execute(async () => {
+      throw new TransientError('server answered 502');
+    }, never, 'downloading x'),
+    (error: unknown) => isSluiceError(error) && error.code === 'SOURCE_UNAVAILABLE' && /Gave up downloading x after 3 attempts \(last error: server answered 502\)/.test(error.message),
+  );
+  assert.deepEqual(policy.stats, { retries: 2, breaker: 'closed' });
+});

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   infer: async () => (await import('./commands/infer.js')).inferCommand,
   quarantine: async () => (await import('./commands/quarantine.js')).quarantineCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
+  undo: async () => (await import('./commands/undo.js')).undoCommand,
 };
 
 const USAGE = `Sluice: clean, validate and query big CSV/JSONL files on your machine.
@@ -27,7 +28,8 @@ Commands:
   export --db <store> ...         write a table or an import's quarantine to CSV/JSONL
   infer <file>                    print a rule file (Table Schema) inferred from a sample
   quarantine --db <store>         list quarantined rows with their reasons
-  status --db <store>             list imports, their counters and whether they can resume`;
+  status --db <store>             list imports, their counters and whether they can resume
+  undo --db <store> --import N    take an import back: remove the rows it added, restore the rows it changed`;
 
 export async function main(argv: string[]): Promise<number> {
   endQuietlyOnClosedPipe();

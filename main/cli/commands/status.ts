@@ -29,6 +29,10 @@ export async function statusCommand(argv: string[]): Promise<CommandResult> {
             resumable: resumableWithSpool(store, record),
             spool: spoolOf(store, record),
             ...record.counters,
+            upsertKey: record.options.key ?? keyFromRules(record.schema),
+            keySource: record.options.keySource ?? null,
+            parentImportId: record.parentImportId,
+            undoable: record.provenance && record.status !== 'undone' && record.status !== 'superseded',
             nextByteOffset: record.nextByteOffset,
             totalBytes: record.fingerprint.size,
             error: record.errorMessage,
@@ -68,6 +72,10 @@ export async function statusCommand(argv: string[]): Promise<CommandResult> {
       else if (record.sourcePath === '-') printLine(`#${record.id}: its standard input is no longer spooled; it cannot be resumed (import it again with --restart)`);
     }
     printPendingSpools(store, imports);
+    for (const record of imports.filter((r) => r.options.keySource)) {
+      const key = record.options.key ?? keyFromRules(record.schema) ?? [];
+      printLine(`#${record.id}: upserts on key ${key.join(', ')} (from ${record.options.keySource === 'rule file' ? "the rule file's primaryKey" : '--key'})`);
+    }
     return { exitCode: EXIT.OK };
   } finally {
     store.close();
@@ -78,4 +86,11 @@ function printPendingSpools(store: Store, imports: ReturnType<Store['imports']['
   for (const pending of pendingSpools(store, imports)) {
     printLine(`not started yet: ${pending.source} ${describeSpool(pending.spool)}; continue with sluice import ${pending.source} --resume`);
   }
+}
+
+/** The rule file's primaryKey, as stored with the import. */
+function keyFromRules(schema: unknown): string[] | null {
+  const key = (schema as { primaryKey?: unknown } | null)?.primaryKey;
+  if (typeof key === 'string') return [key];
+  return Array.isArray(key) ? key.filter((name): name is string => typeof name === 'string') : null;
 }

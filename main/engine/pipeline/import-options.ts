@@ -4,6 +4,8 @@ import type { FailurePolicy, ImportProgress, SourceFormat, SourceProgress } from
 import type { ImportControl } from './import-control.js';
 import type { JsonApiSource } from '../source/remote/json-api.js';
 import type { ResilienceSettings } from '../source/resilience.js';
+import type { OnDuplicate } from '../store/import-records.js';
+import type { ImportPlanSummary } from './import-plan.js';
 
 export interface ImportOptions {
   sourcePath: string;
@@ -23,6 +25,13 @@ export interface ImportOptions {
   batchRows?: number;
   resume?: boolean;
   restart?: boolean;
+  /** Import a file again whose content is already in the table (the re-import guard stands aside). */
+  append?: boolean;
+  /** Undo the earlier import of the same content first, then import it again. */
+  replace?: boolean;
+  /** A key repeated within the import: the last row wins (default), the first one, or the repeat is quarantined. */
+  onDuplicate?: OnDuplicate;
+  /** Absent on a resume: the import's stored policy applies. */
   failure?: FailurePolicy;
   redact?: boolean;
   /** URL sources: request headers (values are never stored, logged or shown). */
@@ -47,7 +56,7 @@ export interface ImportHooks {
   /** What "-" reads (the CLI's standard input). */
   stdin?: AsyncIterable<Uint8Array>;
   /** Called once the import has an id (before any row is read). */
-  onStart?: (info: { importId: number; table: string; resumed: boolean }) => void;
+  onStart?: (info: { importId: number; table: string; resumed: boolean; plan?: ImportPlanSummary }) => void;
 }
 
 /**

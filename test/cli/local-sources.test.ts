@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { zipSync } from 'fflate';
 import { queryAll, sluice } from '../helpers/cli.js';
 import { CLI, tempDir } from '../helpers/paths.js';
@@ -105,7 +107,7 @@ test('UTF-16 text (NUL bytes in every other byte) is still text', () => {
   assert.equal(run.status, 0, run.stderr);
 });
 
-test('a stdin import can be resumed while its spool exists, and status says so', () => {
+test('a stdin import can be resumed while its spool exists, and status says so', async () => {
   const db = newDb();
   const bad = Buffer.from(`id,n\n${Array.from({ length: 3000 }, (_, i) => `${i},${i % 500 === 7 ? 'x' : i}`).join('\n')}\n`);
   const rules = path.join(dir, 'n.rules.json');
@@ -125,6 +127,14 @@ test('a stdin import can be resumed while its spool exists, and status says so',
   assert.equal(resumed.status, 0, resumed.stderr);
   assert.equal(Number(queryAll(db, 'SELECT count(*) AS n FROM nums')[0]!.n), 3000 - 6);
   assert.deepEqual(spoolFiles(db), []);
+
+  // A resume that needs nothing from stdin ends even while stdin stays open (a terminal, a pipe that never closes).
+  const open = newDb();
+  assert.equal(sluiceWithInput(['import', '-', '--db', open, '--table', 'nums', '--schema', rules, '--max-errors', '0'], bad).status, 1);
+  const child = spawn(process.execPath, [CLI, 'import', '-', '--db', open, '--table', 'nums', '--resume', '--max-errors', '100'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const [code] = (await once(child, 'close')) as [number];
+  child.stdin.destroy();
+  assert.equal(code, 0);
 
   // Without its spool a stdin import cannot be resumed: status and --resume both say so.
   const gone = newDb();

@@ -79,6 +79,8 @@ function relayStdin(input: AsyncIterable<Uint8Array>, output: NodeJS.WritableStr
   return {
     stop() {
       stopped = true;
+      // An input still open (a terminal, a pipe the import no longer needs) would keep the process alive.
+      (input as Partial<NodeJS.ReadableStream & { destroy(): void }>).destroy?.();
     },
   };
 }

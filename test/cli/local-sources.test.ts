@@ -87,6 +87,9 @@ test('a zip with two data files, a corrupt gzip, and binary files are refused be
     assert.deepEqual(queryAll(db, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE '\\_sluice\\_%' ESCAPE '\\'`), [], 'no table');
     assert.deepEqual(spoolFiles(db), [], 'no spool left behind');
   }
+  const infer = sluice(['infer', png]);
+  assert.equal(infer.status, 1);
+  assert.match(infer.stderr, /picture\.csv is not a text file: it looks like a PNG image/);
   const binaryStdin = sluiceWithInput(['import', '-', '--db', newDb()], Buffer.from('%PDF-1.7\n...'));
   assert.equal(binaryStdin.status, 1);
   assert.match(binaryStdin.stderr, /standard input|is not a text file: it looks like a PDF document/);

@@ -6,6 +6,7 @@ import { after, describe, test } from 'node:test';
 import { AppService } from '../../../main/app/service.js';
 import { SAMPLES, tempDir } from '../../helpers/paths.js';
 import { FaultServer, serveBody } from '../../helpers/fault-server.js';
+import { sluiceWithInput } from '../../helpers/sources.js';
 
 describe('opening a URL or a file that is not text in the app', async () => {
   const dir = tempDir('sluice-app-url-');
@@ -37,5 +38,22 @@ describe('opening a URL or a file that is not text in the app', async () => {
     const refused = await service.call('files/open', { path: png });
     assert.equal(refused.ok ? null : refused.error.code, 'NOT_TEXT');
     assert.match(refused.ok ? '' : refused.error.message, /photo\.csv is not a text file: it looks like a PNG image/);
+  });
+
+  test('the import history judges a stdin import by its spool', async () => {
+    const info = await service.invoke('app/info', {});
+    assert.ok(info.ok);
+    const rules = path.join(dir, 'n.rules.json');
+    fs.writeFileSync(rules, JSON.stringify({ fields: [{ name: 'n', type: 'integer' }] }));
+    const failed = sluiceWithInput(['import', '-', '--db', info.value.dbPath, '--table', 'piped', '--schema', rules, '--max-errors', '0'], 'n\n1\nx\n2\n');
+    assert.equal(failed.status, 1, failed.stderr);
+    const listed = async () => {
+      const list = await service.invoke('imports/list', {});
+      assert.ok(list.ok);
+      return list.value.find((item) => item.table === 'piped')!;
+    };
+    assert.deepEqual([(await listed()).resumable, (await listed()).sourceChange], [true, null]);
+    for (const name of fs.readdirSync(path.dirname(info.value.dbPath)).filter((f) => f.includes('.spool-'))) fs.rmSync(path.join(path.dirname(info.value.dbPath), name));
+    assert.equal((await listed()).sourceChange, 'its standard input is no longer spooled');
   });
 });

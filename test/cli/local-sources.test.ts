@@ -58,6 +58,9 @@ test('.gz and .zip files (and gzip on stdin) equal the plain file import; found 
   const db = newDb();
   assert.equal(sluice(['import', gz, '--db', db]).status, 0);
   assert.equal(queryAll(db, `SELECT count(*) AS n FROM data`)[0]!.n, reference.rows.length, 'the table is named without .csv.gz');
+  const nothing = sluice(['import', gz, '--db', db, '--resume']);
+  assert.equal(nothing.status, 1);
+  assert.match(nothing.stderr, /There is no unfinished import of .*data\.csv\.gz into table "data" to resume/);
   const piped = newDb();
   const run = sluiceWithInput(['import', '-', '--db', piped, '--table', 'data'], zlib.gzipSync(body));
   assert.equal(run.status, 0, run.stderr);

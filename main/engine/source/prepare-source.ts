@@ -219,6 +219,9 @@ function checkResumable(location: SourceLocation, state: SpoolState | null, requ
         : `There is no unfinished import of standard input into table "${table}" to resume.`,
     );
   }
+  if (!state && !unfinished) {
+    throw new SluiceError('NOTHING_TO_RESUME', `There is no unfinished import of ${location.kind === 'url' ? location.url.href : displayName(location)} into table "${table}" to resume.`);
+  }
   const needsHeaders = state !== null && !state.complete && state.usedHeaders;
   if (needsHeaders && Object.keys(request.headers ?? {}).length === 0) {
     throw new SluiceError(

@@ -27,6 +27,7 @@ import { StoreRetry } from './store-retry.js';
 import { planImport, type ImportPlan } from './plan-import.js';
 import { hashWholeFile } from './import-plan.js';
 import { ProgressMeter } from './progress.js';
+import { faithfulnessNotes } from './faithfulness-notes.js';
 
 interface InFlight {
   place: ChunkPlace;
@@ -94,7 +95,8 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
   hooks.onStart?.({ importId: record.id, table: record.table, resumed: plan.resumed, plan: plan.summary });
 
   const failure = options.failure ?? record.options.failure ?? { mode: 'soft', maxErrors: null };
-  const totalBytes = record.fingerprint.size - record.layout.dataStartOffset;
+  // bytesRead starts at the data's offset (BOM and header count as read), so the total is the whole file.
+  const totalBytes = record.fingerprint.size;
   const onProgress = hooks.onProgress;
   const meter = new ProgressMeter(
     record.id,
@@ -147,6 +149,8 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     const config: WorkerConfig = {
       dialect: record.layout.dialect,
       sourceColumns: record.layout.columns,
+      columnTypes: record.layout.columnTypes ?? null,
+      sourceKeys: record.layout.dialect.format === 'jsonl' ? record.layout.rawHeader : null,
       ruleFile: record.schema,
       keyOverride: record.options.key,
       redact: record.options.redact,
@@ -233,10 +237,12 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
       // The store itself failed (disk full, corruption); the summary still reports the error.
     }
     meter.update(status, counters, 0, true);
+    const faithful = faithfulnessNotes(store, record);
     store.close();
     // The spool has served its purpose once the import is complete; until then it is what --resume reads.
     if (status === 'completed' && source?.spool) removeSpool(source.spool);
     return {
+      ...faithful,
       importId: record.id,
       status,
       table: record.table,

@@ -155,8 +155,8 @@ test('a stdin import can be resumed while its spool exists, and status says so',
 test('export --out - writes standard output; --out x.csv.gz is gzip-compressed', () => {
   const out = pipeline(`node ${CLI} export --db ${referenceDb} --table data --out -`);
   assert.equal(out.firstStatus, 0, out.stderr);
-  assert.equal(out.stdout.split('\r\n')[0], 'id,name,age,city');
-  assert.equal(out.stdout.trimEnd().split('\r\n').length, reference.rows.length + 1);
+  assert.equal(out.stdout.split(/\r?\n/)[0], 'id,name,age,city');
+  assert.equal(out.stdout.trimEnd().split(/\r?\n/).length, reference.rows.length + 1);
   assert.ok(!fs.existsSync(path.join(dir, '-')));
   const gz = path.join(dir, 'export.csv.gz');
   const run = sluice(['export', '--db', referenceDb, '--table', 'data', '--out', gz]);

@@ -10,7 +10,8 @@ import { sluiceWithInput } from '../../helpers/sources.js';
 
 describe('opening a URL or a file that is not text in the app', async () => {
   const dir = tempDir('sluice-app-url-');
-  const service = new AppService({ mode: 'browser', home: path.join(dir, 'home') });
+  // The downloads folder lies in the app's home, which must be among the folders the app may use (it is by default, under the user's home).
+  const service = new AppService({ mode: 'browser', home: path.join(dir, 'home'), userHome: path.join(dir, 'user'), allow: [dir, SAMPLES] });
   const server = await FaultServer.start();
   after(() => {
     service.close();

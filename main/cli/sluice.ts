@@ -5,6 +5,7 @@
 import { isSluiceError, serializeError } from '../engine/errors.js';
 import { EXIT, type CommandResult } from './exit-codes.js';
 import { printError, printLine } from './output.js';
+import { endQuietlyOnClosedPipe } from './closed-pipe.js';
 
 type Command = (argv: string[]) => Promise<CommandResult>;
 
@@ -33,6 +34,7 @@ Commands:
   schema --db <store> --table T   print the Table Schema a table was imported with`;
 
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyOnClosedPipe();
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     printLine(USAGE);

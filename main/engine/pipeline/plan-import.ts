@@ -11,6 +11,7 @@ import type { ImportRecord, StoredImportOptions } from '../store/import-records.
 import { INTERNAL_TABLE_PREFIX, quoteIdentifier, tableNameFromPath } from '../store/identifiers.js';
 import { TableWriter, type TableSpec } from '../store/table-writer.js';
 import { emptyCounters } from '../types.js';
+import { refuseIfRunningElsewhere } from '../observe/import-owner.js';
 import {
   DEFAULT_BATCH_ROWS,
   DEFAULT_MAX_RECORD_BYTES,
@@ -35,6 +36,7 @@ export async function planImport(options: ImportOptions, store: Store): Promise<
   checkTableName(table);
   const fingerprint = await fingerprintSource(sourcePath);
   const unfinished = store.imports.latestUnfinished(sourcePath, table);
+  if (unfinished) refuseIfRunningElsewhere(store, unfinished);
 
   if (options.resume) {
     if (!unfinished) {

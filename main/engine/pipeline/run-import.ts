@@ -22,9 +22,11 @@ import {
 } from './import-options.js';
 import { planImport } from './plan-import.js';
 import { ProgressMeter } from './progress.js';
+import { ImportObserver } from '../observe/import-observer.js';
 
 interface InFlight {
   place: ChunkPlace;
+  dispatchedMs: number;
   result: Promise<ChunkResult>;
   /** Set once the worker has answered, so ready chunks can join the same commit. */
   ready: ChunkResult | null;
@@ -44,6 +46,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
   // Worker threads take a while to load their code; they do it while the store is opened and the import planned.
   const pool = launchedPool ?? WorkerPool.launch(poolOptionsFor(options));
   const workers = pool.size;
+  const observer = new ImportObserver();
   let store: Store;
   let plan;
   try {
@@ -60,6 +63,8 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     throw error instanceof SluiceError ? error : mapSqliteError(error, options.dbPath);
   }
   const { record, spec } = plan;
+  observer.attach(store, record, plan.resumed, workers, options);
+  control.signal.addEventListener('abort', () => observer.cancelRequested(), { once: true });
   hooks.onStart?.({ importId: record.id, table: record.table, resumed: plan.resumed });
 
   const failure = options.failure ?? { mode: 'soft', maxErrors: null };
@@ -83,6 +88,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     const fd = handle.fd;
     const decoder = createDecoder(record.layout.dialect.encoding);
     const writer = new TableWriter(store.db, spec);
+    observer.timeWrites(writer);
     committer = new BatchCommitter(
       store,
       record.id,
@@ -110,39 +116,50 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
       redact: record.options.redact,
     };
     await pool.configure(config);
-    const runner = new ChunkRunner(pool, record.layout.dialect, fd, spec.columns.length, () => undefined);
+    const runner = new ChunkRunner(pool, record.layout.dialect, fd, spec.columns.length, (failure) => observer.workerFailure(failure));
     const maxInFlight = workers * IN_FLIGHT_PER_WORKER;
     const activeCommitter = committer;
 
     // Commits the oldest chunk, together with the chunks right behind it that are already done.
     const commitHead = async (): Promise<void> => {
       const head = inFlight.shift()!;
-      const batches = [{ result: await head.result, startOffset: head.place.startOffset }];
+      const waitStartMs = performance.now();
+      const headResult = await head.result;
+      observer.add('wait-workers', performance.now() - waitStartMs);
+      const batches = [{ result: headResult, startOffset: head.place.startOffset }];
       while (batches.length < MAX_CHUNKS_PER_COMMIT && inFlight[0]?.ready) {
         const next = inFlight.shift()!;
         batches.push({ result: next.ready!, startOffset: next.place.startOffset });
       }
-      stopError = activeCommitter.commit(batches, activeMs());
+      stopError = observer.timedCommit(() => activeCommitter.commit(batches, activeMs()));
       meter.update(status, activeCommitter.counters, inFlight.length);
+      observer.committed(activeCommitter.counters, inFlight.length, inFlight.filter((entry) => entry.ready).length);
     };
 
-    const chunks = readChunks(handle, record.layout.dialect, {
+    const chunks = observer.timedChunks(readChunks(handle, record.layout.dialect, {
       startOffset: record.nextByteOffset,
       chunkBytes: record.options.chunkBytes,
       maxRecordBytes: record.options.maxRecordBytes,
-    });
+    }));
     meter.update(status, committer.counters, 0, true);
     for await (const chunk of chunks) {
       if (control.paused) {
         meter.update('paused', committer.counters, inFlight.length, true);
+        observer.paused(true);
+        const pausedAtMs = performance.now();
         await control.waitWhilePaused();
+        observer.add('paused', performance.now() - pausedAtMs);
+        observer.paused(false);
         meter.update(status, committer.counters, inFlight.length, true);
       }
       if (control.signal.aborted || stopError) break;
       const place = runner.place(chunk);
-      const entry: InFlight = { place, result: runner.run(chunk), ready: null };
+      const entry: InFlight = { place, dispatchedMs: performance.now(), result: runner.run(chunk), ready: null };
       entry.result.then(
-        (result) => (entry.ready = result),
+        (result) => {
+          entry.ready = result;
+          observer.batchDone(entry.dispatchedMs, result);
+        },
         () => undefined,
       );
       inFlight.push(entry);
@@ -179,6 +196,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     } catch {
       // The store itself failed (disk full, corruption); the summary still reports the error.
     }
+    observer.finish(status, counters, stopError ? serializeError(stopError) : null);
     meter.update(status, counters, 0, true);
     store.close();
     return {

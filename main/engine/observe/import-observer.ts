@@ -1,0 +1,209 @@
+import type { ChunkResult } from '../parse/chunk-types.js';
+import type { WorkerFailure } from '../pool/worker-pool.js';
+import type { ImportRecord } from '../store/import-records.js';
+import type { Store } from '../store/store.js';
+import type { TableWriter } from '../store/table-writer.js';
+import type { ImportCounters, ImportStatus } from '../types.js';
+import { ImportLog } from './import-log.js';
+import { ImportOwners } from './import-owner.js';
+import { TraceRecorder, type ThreadStage } from './import-trace.js';
+import { TraceRecords } from './trace-records.js';
+
+/** How often a running import's trace is saved, so a killed import still has one. */
+export const TRACE_SAVE_INTERVAL_MS = 2000;
+
+/** What the import was asked to do, for the log's explanation of its decisions. */
+export interface ObservedOptions {
+  format?: string | undefined;
+  delimiter?: string | undefined;
+  hasHeader?: boolean | undefined;
+  encoding?: string | undefined;
+  schemaPath?: string | undefined;
+  schema?: unknown;
+  restart?: boolean | undefined;
+  failure?: unknown;
+}
+
+/**
+ * Everything run-import reports about itself: the structured log, the trace
+ * and the owner record. One object, so the pipeline needs a line per event.
+ */
+export class ImportObserver {
+  readonly log = new ImportLog();
+  private trace: TraceRecorder | null = null;
+  private traces: TraceRecords | null = null;
+  private importId: number | null = null;
+  private lastSaveMs = performance.now();
+
+  /** Called once the import has an id: claims it for this process, starts its trace and logs the plan. */
+  attach(store: Store, record: ImportRecord, resumed: boolean, workers: number, options: ObservedOptions): void {
+    this.importId = record.id;
+    this.log.attach(store.db, record.id);
+    try {
+      new ImportOwners(store.db).claim(record.id);
+      this.traces = new TraceRecords(store.db);
+      this.trace = new TraceRecorder(this.traces.nextRun(record.id), workers, {
+        rows: record.counters.rowsRead,
+        bytes: record.counters.bytesRead,
+      });
+    } catch {
+      this.trace = new TraceRecorder(1, workers);
+    }
+    const dialect = record.layout.dialect;
+    const chosen = (given: unknown) => (resumed ? 'kept from the first run' : given !== undefined ? 'given' : 'detected');
+    this.log.info('start', 'start', `${resumed ? 'resuming' : 'starting'} import #${record.id} of ${record.sourcePath} into table "${record.table}"`, {
+      source: record.sourcePath,
+      table: record.table,
+      resumed,
+      run: this.trace.run,
+      pid: process.pid,
+    });
+    this.log.info('plan', 'dialect', describeDialect(dialect), {
+      format: dialect.format,
+      formatWas: chosen(options.format),
+      delimiter: dialect.delimiter,
+      delimiterWas: chosen(options.delimiter),
+      hasHeader: dialect.hasHeader,
+      headerWas: chosen(options.hasHeader),
+      newline: JSON.stringify(dialect.newline),
+      columns: record.layout.columns.length,
+    });
+    this.log.info('plan', 'encoding', `encoding ${dialect.encoding}: ${dialect.encodingReason}`, {
+      encoding: dialect.encoding,
+      encodingWas: chosen(options.encoding),
+      reason: dialect.encodingReason,
+      bomBytes: dialect.bomBytes,
+    });
+    const rules = record.schema as { fields?: unknown[]; 'sluice:rowRules'?: unknown[] } | null;
+    this.log.info('plan', 'plan', resumed ? `continuing at byte ${record.nextByteOffset}, row ${record.nextRowNumber}` : 'importing from the start', {
+      workers,
+      chunkBytes: record.options.chunkBytes,
+      maxRecordBytes: record.options.maxRecordBytes,
+      startOffset: record.nextByteOffset,
+      totalBytes: record.fingerprint.size,
+      key: record.options.key,
+      redact: record.options.redact,
+      createdTable: record.createdTable,
+      ruleFile: options.schemaPath ?? (rules ? 'from the app' : null),
+      ruleFields: rules?.fields?.length ?? 0,
+      rowRules: rules?.['sluice:rowRules']?.length ?? 0,
+      failurePolicy: (options.failure ?? { mode: 'soft', maxErrors: null }) as Record<string, unknown>,
+      restart: options.restart === true,
+    });
+    this.log.info('status', 'status', 'status: running', { status: 'running' });
+  }
+
+  get active(): boolean {
+    return this.importId !== null;
+  }
+
+  /** A worker crashed, hung or threw; the pool replaced it and the runner retries the batch. Its message may quote data, so only the reason is logged for a throw. */
+  workerFailure(failure: WorkerFailure): void {
+    this.log.warn('parse', 'worker-failed', `a worker ${failure.reason === 'threw' ? 'threw an error' : failure.message}; it was replaced and its batch is retried (a batch that fails twice is processed one row at a time)`, {
+      reason: failure.reason,
+    });
+  }
+
+  paused(paused: boolean): void {
+    this.log.info('status', 'status', paused ? 'status: paused' : 'status: running (resumed after a pause)', { status: paused ? 'paused' : 'running' });
+  }
+
+  cancelRequested(): void {
+    this.log.info('control', 'cancel', 'cancel requested: finishing the batches in flight');
+  }
+
+  /** Wraps the reader so the time spent waiting for the next batch of source bytes is traced. */
+  async *timedChunks<T>(chunks: AsyncIterable<T>): AsyncGenerator<T> {
+    const iterator = chunks[Symbol.asyncIterator]();
+    for (;;) {
+      const start = performance.now();
+      const next = await iterator.next();
+      this.trace?.add('read', performance.now() - start);
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+
+  /** Times every row write of the table writer (inside the commit transaction) as the 'write' stage. */
+  timeWrites(writer: TableWriter): void {
+    const write = writer.write.bind(writer);
+    let writeMs = 0;
+    writer.write = (...args: Parameters<TableWriter['write']>) => {
+      const start = performance.now();
+      try {
+        return write(...args);
+      } finally {
+        const ms = performance.now() - start;
+        writeMs += ms;
+        this.trace?.add('write', ms);
+      }
+    };
+    this.writtenMs = () => writeMs;
+  }
+
+  private writtenMs: () => number = () => 0;
+
+  add(stage: ThreadStage, ms: number): void {
+    this.trace?.add(stage, ms);
+  }
+
+  /** Times one commit; the part spent writing rows is already counted as 'write'. */
+  timedCommit<T>(commit: () => T): T {
+    const start = performance.now();
+    const writtenBefore = this.writtenMs();
+    try {
+      return commit();
+    } finally {
+      this.trace?.add('commit', performance.now() - start - (this.writtenMs() - writtenBefore));
+      this.trace?.countCommit();
+    }
+  }
+
+  batchDone(dispatchedMs: number, result: ChunkResult): void {
+    this.trace?.batchDone(dispatchedMs, result.worker, result.busyMs);
+  }
+
+  /** After each commit: a rate sample, and the trace saved every few seconds. */
+  committed(counters: ImportCounters, inFlight: number, ready: number): void {
+    if (!this.trace || this.importId === null) return;
+    this.trace.sample(counters.rowsRead, counters.bytesRead, inFlight, ready);
+    if (performance.now() - this.lastSaveMs < TRACE_SAVE_INTERVAL_MS) return;
+    this.lastSaveMs = performance.now();
+    this.saveTrace(counters);
+  }
+
+  /** The import's outcome: the final status and counters in the log, the whole run's trace saved. */
+  finish(status: ImportStatus, counters: ImportCounters, error: { code: string; message: string } | null): void {
+    if (!this.trace || this.importId === null) return;
+    this.trace.sample(counters.rowsRead, counters.bytesRead, 0, 0, true);
+    this.trace.finish();
+    this.saveTrace(counters);
+    const level = status === 'failed' ? 'error' : status === 'cancelled' ? 'warn' : 'info';
+    this.log[level]('status', 'status', `status: ${status}${error ? ` (${error.code}: ${error.message})` : ''}`, {
+      status,
+      ...(error ? { error: { code: error.code, message: error.message } } : {}),
+    });
+    const trace = this.trace.snapshot(counters.rowsRead, counters.bytesRead);
+    this.log.info('finish', 'finish', `finished (${status}) after ${trace.wallMs} ms: ${counters.rowsRead} rows read, ${counters.rowsInserted} inserted, ${counters.rowsUpdated} updated, ${counters.rowsQuarantined} quarantined, ${counters.rowsWarned} warned`, {
+      status,
+      counters: { ...counters },
+      wallMs: trace.wallMs,
+      stages: Object.fromEntries(trace.stages.map((stage) => [stage.stage, stage.busyMs])),
+    });
+    this.log.detach();
+  }
+
+  private saveTrace(counters: ImportCounters): void {
+    try {
+      this.traces?.save(this.importId!, this.trace!.snapshot(counters.rowsRead, counters.bytesRead));
+    } catch {
+      // A trace that cannot be saved (store full) must not fail the import.
+    }
+  }
+}
+
+function describeDialect(dialect: ImportRecord['layout']['dialect']): string {
+  if (dialect.format === 'jsonl') return 'JSON lines';
+  const delimiter = dialect.delimiter === '\t' ? 'tab' : JSON.stringify(dialect.delimiter);
+  return `CSV, delimiter ${delimiter}, ${dialect.hasHeader ? 'with' : 'without'} a header row, records end with ${JSON.stringify(dialect.newline)}`;
+}

@@ -5,6 +5,7 @@
 import { isSluiceError, serializeError } from '../engine/errors.js';
 import { EXIT, type CommandResult } from './exit-codes.js';
 import { printError, printLine } from './output.js';
+import { failureSummary } from './failure-summary.js';
 
 type Command = (argv: string[]) => Promise<CommandResult>;
 
@@ -15,6 +16,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   infer: async () => (await import('./commands/infer.js')).inferCommand,
   quarantine: async () => (await import('./commands/quarantine.js')).quarantineCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
+  log: async () => (await import('./commands/log.js')).logCommand,
+  warnings: async () => (await import('./commands/warnings.js')).warningsCommand,
 };
 
 const USAGE = `Sluice: clean, validate and query big CSV/JSONL files on your machine.
@@ -26,7 +29,9 @@ Commands:
   export --db <store> ...         write a table or an import's quarantine to CSV/JSONL
   infer <file>                    print a rule file (Table Schema) inferred from a sample
   quarantine --db <store>         list quarantined rows with their reasons
-  status --db <store>             list imports, their counters and whether they can resume`;
+  status --db <store>             list imports, their counters and whether they can resume
+  log --db <store> --import N     an import's log: decisions, retries, status changes
+  warnings --db <store>           rows kept despite a warn-level rule, grouped by rule`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -48,6 +53,8 @@ export async function main(argv: string[]): Promise<number> {
     return (await run(rest)).exitCode;
   } catch (error) {
     if (rest.includes('--debug') && error instanceof Error) process.stderr.write(`${error.stack ?? error.message}\n`);
+    // --json promises a summary as the last stdout line, also when the command could not even start.
+    if (rest.includes('--json')) printLine(JSON.stringify(failureSummary(command, error)));
     if (isSluiceError(error)) {
       printError(error.message);
       return error.code === 'USAGE' ? EXIT.USAGE : error.code === 'CANCELLED' ? EXIT.CANCELLED : EXIT.ERROR;

@@ -4,13 +4,16 @@ import { importInWorker } from '../../engine/pipeline/import-in-worker.js';
 import type { FailurePolicy, ImportSummary } from '../../engine/types.js';
 import { nonNegativeInteger, oneOf, parseCommandArgs, positiveInteger, requireString } from '../args.js';
 import { formatCount, formatDuration, printError, printLine } from '../output.js';
-import { ProgressBar } from '../progress-bar.js';
+import { PROGRESS_MODES, createProgress, defaultProgressMode } from '../progress-lines.js';
+import { IMPORT_HELP } from '../help/import-help.js';
+import { renderHelp } from '../help/command-help.js';
+import { describeWarnings } from './import-warnings.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
 
 export const IMPORT_USAGE = `Usage: sluice import <file> --db <store.sqlite> [--table <name>] [--schema <rules.json>]
        [--key <col>[,<col>]] [--format csv|jsonl] [--delimiter C] [--no-header] [--encoding E]
        [--workers N] [--batch-rows N] [--resume | --restart] [--fail-fast] [--max-errors N]
-       [--redact] [--json] [--debug]`;
+       [--redact] [--progress bar|plain|none] [--json] [--debug]`;
 
 export async function importCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(
@@ -32,11 +35,12 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
       'max-errors': { type: 'string' },
       redact: { type: 'boolean' },
       json: { type: 'boolean' },
+      progress: { type: 'string' },
     },
     IMPORT_USAGE,
   );
   if (values.help) {
-    printLine(IMPORT_USAGE);
+    printLine(renderHelp(IMPORT_HELP));
     return { exitCode: EXIT.OK };
   }
   if (positionals.length !== 1) throw new SluiceError('USAGE', `import takes exactly one file.\n${IMPORT_USAGE}`);
@@ -52,8 +56,9 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
   const batchRows = positiveInteger(values['batch-rows'], '--batch-rows');
   const format = oneOf(values.format, ['csv', 'jsonl'] as const, '--format');
 
+  const progressMode = oneOf(values.progress, PROGRESS_MODES, '--progress') ?? defaultProgressMode();
   const control = new ImportControl();
-  const bar = new ProgressBar();
+  const bar = createProgress(progressMode);
   let signals = 0;
   let finished = false;
   const onSignal = () => {
@@ -106,10 +111,11 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
   }
 
   if (values.json) {
-    const { error: _error, ...fields } = summary;
-    printLine(JSON.stringify(fields));
+    printLine(JSON.stringify({ ...summary, ...describeWarnings(requireString(values.db, '--db', IMPORT_USAGE), summary.importId).json }));
   } else {
     printLine(describeSummary(summary));
+    const warned = describeWarnings(requireString(values.db, '--db', IMPORT_USAGE), summary.importId).text;
+    if (warned) printLine(warned);
   }
   if (summary.status === 'cancelled') {
     printError(`import #${summary.importId} cancelled; continue it with --resume.`);

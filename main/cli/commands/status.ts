@@ -1,40 +1,42 @@
 import { SluiceError } from '../../engine/errors.js';
 import { Store } from '../../engine/store/store.js';
-import { isResumable } from '../../engine/store/import-records.js';
+import { ImportOwners } from '../../engine/observe/import-owner.js';
 import { parseCommandArgs, requireString } from '../args.js';
 import { formatCount, formatTable, printLine } from '../output.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
+import { STATUS_HELP } from '../help/status-help.js';
+import { renderHelp, renderUsage } from '../help/command-help.js';
+import { resolveImportId } from './resolve-import.js';
+import { loadImportDetail, printImportDetail } from './status-detail.js';
 
-export const STATUS_USAGE = `Usage: sluice status --db <store> [--json]`;
+export const STATUS_USAGE = renderUsage(STATUS_HELP);
 
 export async function statusCommand(argv: string[]): Promise<CommandResult> {
-  const { values, positionals } = parseCommandArgs(argv, { db: { type: 'string' }, json: { type: 'boolean' } }, STATUS_USAGE);
+  const { values, positionals } = parseCommandArgs(argv, { db: { type: 'string' }, import: { type: 'string' }, json: { type: 'boolean' } }, STATUS_USAGE);
   if (values.help) {
-    printLine(STATUS_USAGE);
+    printLine(renderHelp(STATUS_HELP));
     return { exitCode: EXIT.OK };
   }
   if (positionals.length > 0) throw new SluiceError('USAGE', `status takes no positional arguments.\n${STATUS_USAGE}`);
   const store = Store.open(requireString(values.db, '--db', STATUS_USAGE), { mustExist: true });
   try {
-    const imports = store.imports.list();
-    if (values.json) {
-      for (const record of imports) {
-        printLine(
-          JSON.stringify({
-            importId: record.id,
-            source: record.sourcePath,
-            table: record.table,
-            status: record.status,
-            resumable: isResumable(record),
-            ...record.counters,
-            nextByteOffset: record.nextByteOffset,
-            totalBytes: record.fingerprint.size,
-            error: record.errorMessage,
-            startedAt: record.startedAt,
-            updatedAt: record.updatedAt,
-          }),
-        );
+    if (values.import !== undefined) {
+      const record = store.imports.get(resolveImportId(store, String(values.import)))!;
+      const detail = loadImportDetail(store, record);
+      if (values.json) {
+        printLine(JSON.stringify({ ...summaryOf(detail.record, detail.status, detail.resumable), warningsByRule: detail.warnings, trace: detail.traces.at(-1) ?? null, runs: detail.traces }));
+      } else {
+        printImportDetail(detail);
       }
+      return { exitCode: EXIT.OK };
+    }
+    const owners = new ImportOwners(store.db);
+    const imports = store.imports.list().map((record) => {
+      const status = owners.displayStatus(record.id, record.status);
+      return { record, status, resumable: status !== 'running' && status !== 'paused' && status !== 'completed' && status !== 'superseded' };
+    });
+    if (values.json) {
+      for (const { record, status, resumable } of imports) printLine(JSON.stringify(summaryOf(record, status, resumable)));
       return { exitCode: EXIT.OK };
     }
     if (imports.length === 0) {
@@ -43,24 +45,44 @@ export async function statusCommand(argv: string[]): Promise<CommandResult> {
     }
     printLine(
       formatTable(
-        ['id', 'status', 'table', 'read', 'inserted', 'updated', 'quarantined', 'progress', 'resumable', 'source'],
-        imports.map((record) => [
+        ['id', 'status', 'table', 'read', 'inserted', 'updated', 'quarantined', 'warned', 'progress', 'resumable', 'source'],
+        imports.map(({ record, status, resumable }) => [
           String(record.id),
-          record.status,
+          status,
           record.table,
           formatCount(record.counters.rowsRead),
           formatCount(record.counters.rowsInserted),
           formatCount(record.counters.rowsUpdated),
           formatCount(record.counters.rowsQuarantined),
+          formatCount(record.counters.rowsWarned),
           `${record.fingerprint.size > 0 ? Math.floor((100 * record.nextByteOffset) / record.fingerprint.size) : 100}%`,
-          isResumable(record) ? 'yes' : 'no',
+          resumable ? 'yes' : 'no',
           record.sourcePath,
         ]),
       ),
     );
-    for (const record of imports.filter((r) => r.errorMessage)) printLine(`#${record.id}: ${record.errorMessage}`);
+    for (const { record } of imports.filter((entry) => entry.record.errorMessage)) printLine(`#${record.id}: ${record.errorMessage}`);
+    if (imports.some((entry) => entry.status === 'interrupted')) printLine('interrupted: the process running it is gone; continue with sluice import <file> --db <store> --resume');
     return { exitCode: EXIT.OK };
   } finally {
     store.close();
   }
+}
+
+function summaryOf(record: ReturnType<Store['imports']['list']>[number], status: string, resumable: boolean) {
+  return {
+    importId: record.id,
+    source: record.sourcePath,
+    table: record.table,
+    status,
+    storedStatus: record.status,
+    resumable,
+    ...record.counters,
+    nextByteOffset: record.nextByteOffset,
+    totalBytes: record.fingerprint.size,
+    error: record.errorMessage,
+    errorCode: record.errorCode,
+    startedAt: record.startedAt,
+    updatedAt: record.updatedAt,
+  };
 }

@@ -11,6 +11,11 @@ import type { FailurePolicy, ImportCounters, ImportProgress, ImportStatus, Impor
 import type { FailureGroup, PreviewResult } from '../engine/rules/preview.js';
 import type { RuleProblem } from '../engine/rules/model.js';
 import type { TablePage, TablePageQuery } from '../engine/store/table-browser.js';
+import type { LogEntry, LogLevelName } from '../engine/observe/log-records.js';
+import type { ImportTrace, StageTime, TraceSample } from '../engine/observe/import-trace.js';
+import type { WarningGroup } from '../engine/observe/warning-records.js';
+
+export type { ImportTrace, LogEntry, LogLevelName, StageTime, TraceSample, WarningGroup };
 
 // The engine's shapes, re-exported type-only: the UI sees exactly what the engine produces, declared once.
 export type { FailureGroup, ImportCounters, ImportProgress, ImportStatus, RowFailure, RuleProblem, TablePage };
@@ -197,6 +202,12 @@ export interface SluiceApi {
   'tables/list': (req: Record<string, never>) => Promise<Result<TableInfo[]>>;
   'tables/page': (req: TablePageRequest) => Promise<Result<TablePage>>;
   'export/start': (req: ExportRequest) => Promise<Result<ExportResult>>;
+  /** An import's log lines after `afterSeq`, at `minLevel` or above. */
+  'imports/log': (req: { importId: number; afterSeq?: number; minLevel?: LogLevelName }) => Promise<Result<LogEntry[]>>;
+  /** Every run's trace (where the time went), oldest first. */
+  'imports/trace': (req: { importId: number }) => Promise<Result<ImportTrace[]>>;
+  /** Warned rows grouped by rule, with counts and example row numbers. */
+  'imports/warnings': (req: { importId: number }) => Promise<Result<WarningGroup[]>>;
 }
 
 export type Channel = keyof SluiceApi;
@@ -223,6 +234,9 @@ export const API_CHANNELS = [
   'tables/list',
   'tables/page',
   'export/start',
+  'imports/log',
+  'imports/trace',
+  'imports/warnings',
 ] as const satisfies readonly Channel[];
 
 // Fails to compile when a channel is missing from API_CHANNELS.

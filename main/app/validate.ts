@@ -120,6 +120,9 @@ const CHECKS: { [C in Channel]: Check } = {
     { table: string(256), offset: integer(0), limit: integer(0, MAX_PAGE_ROWS), orderBy: string(256), descending: boolean, filter: string(1024, false) },
     ['orderBy', 'descending', 'filter'],
   ),
+  'imports/log': object({ importId: integer(1), afterSeq: integer(0), minLevel: oneOf('debug', 'info', 'warn', 'error') }, ['afterSeq', 'minLevel']),
+  'imports/trace': object({ importId: integer(1) }),
+  'imports/warnings': object({ importId: integer(1) }),
   'export/start': (value, at) => {
     object({ kind: oneOf('table', 'quarantine'), table: string(256), importId: integer(1), path, format: oneOf('csv', 'jsonl') }, ['table', 'importId'])(value, at);
     const request = value as { kind: string; table?: string; importId?: number };

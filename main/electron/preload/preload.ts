@@ -30,6 +30,9 @@ const api = {
   'tables/list': channel('tables/list'),
   'tables/page': channel('tables/page'),
   'export/start': channel('export/start'),
+  'imports/log': channel('imports/log'),
+  'imports/trace': channel('imports/trace'),
+  'imports/warnings': channel('imports/warnings'),
 } satisfies SluiceBridge['api'];
 
 const bridge: SluiceBridge = {

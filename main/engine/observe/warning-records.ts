@@ -11,7 +11,7 @@ export interface WarnedRow {
 export interface WarningGroup {
   rule: string;
   field: string | null;
-  /** An example message (rule messages name fields and rules, not values). */
+  /** The rule's own message from the rule file (a warned row's message adds its values; this one does not). */
   message: string;
   count: number;
   /** The first few row numbers that broke it, to look up. */
@@ -35,6 +35,7 @@ export class WarningRecords {
   private readonly pageStatement: Database.Statement;
   private readonly countStatement: Database.Statement;
   private readonly summaryStatement: Database.Statement;
+  private readonly schemasStatement: Database.Statement;
 
   constructor(db: Database.Database) {
     const where = `(@importId IS NULL OR import_id = @importId)
@@ -43,14 +44,17 @@ export class WarningRecords {
     this.countStatement = db.prepare(`SELECT count(*) AS n FROM _sluice_warnings WHERE ${where}`);
     this.summaryStatement = db.prepare(`
       WITH each AS (
-        SELECT w.value ->> '$.rule' AS rule, w.value ->> '$.field' AS field, w.value ->> '$.message' AS message, s.row_number,
+        SELECT w.value ->> '$.rule' AS rule, w.value ->> '$.field' AS field, s.row_number,
           row_number() OVER (PARTITION BY w.value ->> '$.rule', w.value ->> '$.field' ORDER BY s.import_id, s.row_number) AS nth
         FROM _sluice_warnings AS s, json_each(s.warnings) AS w
         WHERE (@importId IS NULL OR s.import_id = @importId)
       )
-      SELECT rule, field, min(message) AS message, count(*) AS count,
+      SELECT rule, field, count(*) AS count,
         json_group_array(row_number) FILTER (WHERE nth <= ${EXAMPLE_ROWS}) AS examples
       FROM each GROUP BY rule, field ORDER BY count DESC, rule`);
+    this.schemasStatement = db.prepare(
+      `SELECT schema FROM _sluice_imports WHERE schema IS NOT NULL AND (@importId IS NULL OR id = @importId) ORDER BY id`,
+    );
   }
 
   page(query: WarningQuery): { rows: WarnedRow[]; total: number } {
@@ -78,16 +82,29 @@ export class WarningRecords {
     const rows = this.summaryStatement.all({ importId: importId ?? null }) as {
       rule: string;
       field: string | null;
-      message: string | null;
       count: number;
       examples: string;
     }[];
+    const messages = this.ruleMessages(importId);
     return rows.map((row) => ({
       rule: row.rule,
       field: row.field,
-      message: row.message ?? '',
+      message: messages.get(row.rule) ?? '',
       count: row.count,
       exampleRows: JSON.parse(row.examples) as number[],
     }));
+  }
+
+  /** Row rules' messages as written in the rule files (later imports win), the way a failure message starts. */
+  private ruleMessages(importId?: number): Map<string, string> {
+    const messages = new Map<string, string>();
+    for (const { schema } of this.schemasStatement.all({ importId: importId ?? null }) as { schema: string }[]) {
+      const rules = (JSON.parse(schema) as { 'sluice:rowRules'?: { name?: unknown; expr?: unknown; message?: unknown }[] })['sluice:rowRules'] ?? [];
+      for (const rule of rules) {
+        if (typeof rule.name !== 'string') continue;
+        messages.set(rule.name, typeof rule.message === 'string' ? rule.message : `row rule "${rule.name}" failed: ${String(rule.expr)}`);
+      }
+    }
+    return messages;
   }
 }

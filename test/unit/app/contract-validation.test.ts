@@ -25,6 +25,9 @@ describe('contract argument validation', () => {
       'tables/list': {},
       'tables/page': { table: 'a', offset: 0, limit: 50, orderBy: 'id', descending: true, filter: '' },
       'export/start': { kind: 'table', table: 'a', path: '/tmp/a.csv', format: 'csv' },
+      'imports/log': { importId: 1, afterSeq: 10, minLevel: 'warn' },
+      'imports/trace': { importId: 1 },
+      'imports/warnings': { importId: 1 },
     };
     for (const channel of API_CHANNELS) assert.doesNotThrow(() => validateRequest(channel, examples[channel]), channel);
   });

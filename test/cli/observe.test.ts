@@ -221,3 +221,15 @@ test('every command has a real --help: each option with a description, and examp
     assert.match(run.stdout, /\nExamples:\n {2}# .+\n {2}sluice /, `${command} has an example`);
   }
 });
+
+test('log --follow prints a running import\'s lines as they come and stops when it finishes', { timeout: 180_000 }, async () => {
+  const db = path.join(dir, 'follow.sqlite');
+  const run = startSluice(['import', customers('big.csv', 300_000), '--db', db, '--workers', '1']);
+  await run.stderrMatches(/starting import/);
+  const follow = await runSluice(['log', '--db', db, '--import', '1', '--follow', '--json']);
+  assert.equal(follow.code, 0, follow.stderr);
+  assert.equal((await run.done).code, 0);
+  const lines = follow.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string });
+  assert.equal(lines[0]!.event, 'start');
+  assert.equal(lines.at(-1)!.event, 'finish', 'followed to the end');
+});

@@ -9,6 +9,18 @@ import { ImportOwners } from './import-owner.js';
 import { TraceRecorder, type ThreadStage } from './import-trace.js';
 import { TraceRecords } from './trace-records.js';
 
+/** The log of the import this thread runs (an import thread runs one import), or null. */
+let threadImportLog: ImportLog | null = null;
+
+/**
+ * For code deep in the pipeline that has no observer at hand (a source's
+ * retries and circuit breaker, say): log through the running import's log.
+ * Lines logged before the import has an id are kept and written once it has one.
+ */
+export function currentImportLog(): ImportLog | null {
+  return threadImportLog;
+}
+
 /** How often a running import's trace is saved, so a killed import still has one. */
 export const TRACE_SAVE_INTERVAL_MS = 2000;
 
@@ -30,6 +42,11 @@ export interface ObservedOptions {
  */
 export class ImportObserver {
   readonly log = new ImportLog();
+
+  constructor() {
+    threadImportLog = this.log;
+  }
+
   private trace: TraceRecorder | null = null;
   private traces: TraceRecords | null = null;
   private importId: number | null = null;
@@ -99,7 +116,8 @@ export class ImportObserver {
 
   /** A worker crashed, hung or threw; the pool replaced it and the runner retries the batch. Its message may quote data, so only the reason is logged for a throw. */
   workerFailure(failure: WorkerFailure): void {
-    this.log.warn('parse', 'worker-failed', `a worker ${failure.reason === 'threw' ? 'threw an error' : failure.message}; it was replaced and its batch is retried (a batch that fails twice is processed one row at a time)`, {
+    const what = failure.reason === 'threw' ? 'a worker threw an error' : failure.reason === 'timeout' ? 'a worker hung' : `a worker crashed (${failure.message})`;
+    this.log.warn('parse', 'worker-failed', `${what}; the pool replaced it and the work is retried (a batch that fails twice is split into single rows; a row that fails alone is quarantined)`, {
       reason: failure.reason,
     });
   }
@@ -191,6 +209,7 @@ export class ImportObserver {
       stages: Object.fromEntries(trace.stages.map((stage) => [stage.stage, stage.busyMs])),
     });
     this.log.detach();
+    if (threadImportLog === this.log) threadImportLog = null;
   }
 
   private saveTrace(counters: ImportCounters): void {

@@ -137,7 +137,8 @@ test('a cancelled import (Ctrl+C) logs the cancel and its status, and keeps its 
 test('after kill -9, status says interrupted (resumable), the log and the trace saved so far are well-formed, and a resume adds a run', { timeout: 300_000 }, async () => {
   const db = path.join(dir, 'killed.sqlite');
   const file = customers('big.csv', 300_000);
-  const run = startSluice(['import', file, '--db', db, '--workers', '1', '--batch-rows', '2000']);
+  // A worker hangs on row 200,000 (a test fault), so the import cannot finish before it is killed.
+  const run = startSluice(['import', file, '--db', db, '--workers', '1', '--batch-rows', '2000'], { SLUICE_FAULTS: 'hang:200000,', SLUICE_CHUNK_TIMEOUT_MS: '600000' });
   await run.stderrMatches(/starting import/);
   // Wait until the running import has saved a trace (every 2 s), then kill it without warning.
   const deadline = Date.now() + 120_000;

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { sluice } from '../helpers/cli.js';
+import { queryAll, sluice } from '../helpers/cli.js';
+import { startSluice } from '../reliability/support.js';
 import { writeCustomerCsv } from '../helpers/generate.js';
 import { tempDir } from '../helpers/paths.js';
 import { startAppServer, stopAllServers, type AppServer } from './app-server.js';
@@ -50,6 +51,19 @@ describe('import detail page (browser mode)', { skip: !chromiumAvailable() && 'C
     fs.writeFileSync(rules, JSON.stringify(RULES));
     const run = sluice(['import', csv, '--db', db, '--schema', rules, '--batch-rows', '2000', '--json'], { timeoutMs: 180_000 });
     assert.equal(run.status, 0, run.stderr);
+    // A second import, killed without warning once it has saved a trace: the history must say interrupted, not running.
+    // A worker hangs on row 150,000 (a test fault), so the import cannot finish before it is killed.
+    const killed = startSluice(['import', csv, '--db', db, '--table', 'killed', '--workers', '1', '--batch-rows', '500'], {
+      SLUICE_FAULTS: 'hang:150000,',
+      SLUICE_CHUNK_TIMEOUT_MS: '600000',
+    });
+    await killed.stderrMatches(/starting import/);
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline && Number(queryAll(db, 'SELECT count(*) AS n FROM _sluice_trace WHERE import_id = 2')[0]!.n) === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    killed.kill('SIGKILL');
+    await killed.done;
     server = await startAppServer({ home: path.join(dir, 'home'), db });
     browser = await launchChromium();
     page = await newAppPage(browser);
@@ -100,8 +114,21 @@ describe('import detail page (browser mode)', { skip: !chromiumAvailable() && 'C
     await page.getByText('No log lines at the chosen levels.').waitFor();
     await page.getByRole('checkbox', { name: /^info/ }).check();
     assert.equal(await log.getByRole('listitem').count(), all);
-    await page.getByRole('heading', { name: 'Log' }).scrollIntoViewIfNeeded();
+    await log.getByRole('listitem').last().scrollIntoViewIfNeeded();
     await screenshot(page, 'detail-02-log');
+  });
+
+  test('a killed import shows as interrupted in the history and on its page, with the trace saved while it ran', { timeout: STEP_TIMEOUT_MS }, async () => {
+    await page.getByRole('button', { name: '← Back to history' }).click();
+    const row = page.locator('tr[data-import-id="2"]');
+    await row.getByText('interrupted', { exact: true }).waitFor();
+    await row.getByRole('button', { name: 'Resume' }).waitFor();
+    await page.getByRole('button', { name: 'Details of import #2' }).click();
+    await page.getByRole('heading', { name: /Import #2/ }).waitFor();
+    assert.equal(await page.getByTestId('detail-status').textContent(), 'interrupted');
+    await page.getByText(/saved while running/).waitFor();
+    await page.getByRole('list', { name: 'Import log' }).getByText('status: running').waitFor();
+    await screenshot(page, 'detail-03-interrupted');
   });
 
   test('the page ran without console errors or CSP violations', () => {

@@ -51,6 +51,9 @@ export class ImportObserver {
   private traces: TraceRecords | null = null;
   private importId: number | null = null;
   private lastSaveMs = performance.now();
+  private latestCounters: ImportCounters | null = null;
+  /** Saves the trace while the import waits (a hung worker, a pause), when no commit would. */
+  private saveTimer: NodeJS.Timeout | null = null;
 
   /** Called once the import has an id: claims it for this process, starts its trace and logs the plan. */
   attach(store: Store, record: ImportRecord, resumed: boolean, workers: number, options: ObservedOptions): void {
@@ -108,6 +111,14 @@ export class ImportObserver {
       restart: options.restart === true,
     });
     this.log.info('status', 'status', 'status: running', { status: 'running' });
+    this.latestCounters = { ...record.counters };
+    this.saveTimer = setInterval(() => {
+      if (performance.now() - this.lastSaveMs < TRACE_SAVE_INTERVAL_MS || !this.latestCounters) return;
+      this.lastSaveMs = performance.now();
+      this.saveTrace(this.latestCounters);
+    }, TRACE_SAVE_INTERVAL_MS);
+    // The timer must never keep a finished thread alive.
+    this.saveTimer.unref();
   }
 
   get active(): boolean {
@@ -184,6 +195,7 @@ export class ImportObserver {
   /** After each commit: a rate sample, and the trace saved every few seconds. */
   committed(counters: ImportCounters, inFlight: number, ready: number): void {
     if (!this.trace || this.importId === null) return;
+    this.latestCounters = counters;
     this.trace.sample(counters.rowsRead, counters.bytesRead, inFlight, ready);
     if (performance.now() - this.lastSaveMs < TRACE_SAVE_INTERVAL_MS) return;
     this.lastSaveMs = performance.now();
@@ -192,6 +204,8 @@ export class ImportObserver {
 
   /** The import's outcome: the final status and counters in the log, the whole run's trace saved. */
   finish(status: ImportStatus, counters: ImportCounters, error: { code: string; message: string } | null): void {
+    if (this.saveTimer) clearInterval(this.saveTimer);
+    this.saveTimer = null;
     if (!this.trace || this.importId === null) return;
     this.trace.sample(counters.rowsRead, counters.bytesRead, 0, 0, true);
     this.trace.finish();

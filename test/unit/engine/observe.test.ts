@@ -84,6 +84,9 @@ test('the log writes lines logged before the import had an id, and is capped (st
   const last = new LogRecords(store.db).page(importId).at(-1)!;
   assert.equal(last.fields.value, '[redacted]');
   assert.equal(last.fields.raw, '[redacted]');
+  // The log goes with the import's history.
+  store.db.prepare('DELETE FROM _sluice_imports WHERE id = ?').run(importId);
+  assert.deepEqual(new LogRecords(store.db).page(importId), []);
   store.close();
 });
 

@@ -108,6 +108,11 @@ test('a failed import logs the error and its --json summary carries error {code,
   assert.equal((failed.error as { code: string }).code, 'FAIL_FAST');
   assert.ok(events(lines).includes('finish'));
   assertTrace(statusJson(db, 1).trace, true);
+  // A restart replaces it: its log records that, and by which import.
+  assert.equal(sluice(['import', customers('small.csv', 5000), '--db', db, '--restart']).status, 0);
+  const superseded = logLines(db, 1).at(-1)!;
+  assert.equal(superseded.status, 'superseded');
+  assert.equal(superseded.replacedBy, 2);
 });
 
 test('--json ends with a summary with error {code, message} when the import cannot start (usage error, missing file)', () => {

@@ -5,6 +5,7 @@ import type { Store } from '../store/store.js';
 import type { TableWriter } from '../store/table-writer.js';
 import type { ImportCounters, ImportStatus } from '../types.js';
 import { ImportLog } from './import-log.js';
+import { LogRecords } from './log-records.js';
 import { ImportOwners } from './import-owner.js';
 import { TraceRecorder, type ThreadStage } from './import-trace.js';
 import { TraceRecords } from './trace-records.js';
@@ -111,6 +112,7 @@ export class ImportObserver {
       restart: options.restart === true,
     });
     this.log.info('status', 'status', 'status: running', { status: 'running' });
+    if (options.restart) logSuperseded(store, record);
     this.latestCounters = { ...record.counters };
     this.saveTimer = setInterval(() => {
       if (performance.now() - this.lastSaveMs < TRACE_SAVE_INTERVAL_MS || !this.latestCounters) return;
@@ -239,4 +241,22 @@ function describeDialect(dialect: ImportRecord['layout']['dialect']): string {
   if (dialect.format === 'jsonl') return 'JSON lines';
   const delimiter = dialect.delimiter === '\t' ? 'tab' : JSON.stringify(dialect.delimiter);
   return `CSV, delimiter ${delimiter}, ${dialect.hasHeader ? 'with' : 'without'} a header row, records end with ${JSON.stringify(dialect.newline)}`;
+}
+
+/** A --restart replaced an unfinished import: that import's log says so, and by which one. */
+function logSuperseded(store: Store, record: ImportRecord): void {
+  try {
+    const previous = store.db
+      .prepare(`SELECT id FROM _sluice_imports WHERE source_path = ? AND table_name = ? AND status = 'superseded' AND id < ? ORDER BY id DESC LIMIT 1`)
+      .get(record.sourcePath, record.table, record.id) as { id: number } | undefined;
+    if (!previous) return;
+    const logged = new LogRecords(store.db).page(previous.id, { minLevel: 0 }).some((entry) => entry.fields.status === 'superseded');
+    if (logged) return;
+    const log = new ImportLog();
+    log.attach(store.db, previous.id);
+    log.info('status', 'status', `status: superseded (replaced by import #${record.id}, --restart)`, { status: 'superseded', replacedBy: record.id });
+    log.detach();
+  } catch {
+    // Only the old import's log would miss a line.
+  }
 }

@@ -5,7 +5,7 @@
 import { isSluiceError, serializeError } from '../engine/errors.js';
 import { EXIT, type CommandResult } from './exit-codes.js';
 import { printError, printLine } from './output.js';
-import { failureSummary } from './failure-summary.js';
+import { failureSummary, summaryPrinted } from './failure-summary.js';
 
 type Command = (argv: string[]) => Promise<CommandResult>;
 
@@ -54,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (rest.includes('--debug') && error instanceof Error) process.stderr.write(`${error.stack ?? error.message}\n`);
     // --json promises a summary as the last stdout line, also when the command could not even start.
-    if (rest.includes('--json')) printLine(JSON.stringify(failureSummary(command, error)));
+    if (rest.includes('--json') && !summaryPrinted(error)) printLine(JSON.stringify(failureSummary(command, error)));
     if (isSluiceError(error)) {
       printError(error.message);
       return error.code === 'USAGE' ? EXIT.USAGE : error.code === 'CANCELLED' ? EXIT.CANCELLED : EXIT.ERROR;

@@ -1,4 +1,5 @@
-import { SluiceError } from '../../engine/errors.js';
+import { SluiceError, serializeError } from '../../engine/errors.js';
+import { markSummaryPrinted } from '../failure-summary.js';
 import { ImportControl } from '../../engine/pipeline/import-control.js';
 import { importInWorker } from '../../engine/pipeline/import-in-worker.js';
 import type { FailurePolicy, ImportSummary } from '../../engine/types.js';
@@ -78,6 +79,7 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let summary: ImportSummary;
+  let started: { importId: number; table: string } | null = null;
   try {
     summary = await importInWorker(
       {
@@ -101,10 +103,17 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
         control,
         onProgress: (progress) => bar.update(progress),
         onStart: ({ importId, table, resumed }) => {
+          started = { importId, table };
           if (!values.json) printError(`${resumed ? 'resuming' : 'starting'} import #${importId} into table "${table}"`);
         },
       },
     );
+  } catch (error) {
+    // The import thread itself died after the import began: --json still ends with that import's summary.
+    const begun = started as { importId: number; table: string } | null;
+    if (values.json && begun) printLine(JSON.stringify({ importId: begun.importId, table: begun.table, status: 'failed', error: serializeError(error) }));
+    if (values.json && begun) markSummaryPrinted(error);
+    throw error;
   } finally {
     finished = true;
     bar.clear();

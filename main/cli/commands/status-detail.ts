@@ -62,6 +62,9 @@ export function formatTrace(trace: ImportTrace, runs: number): string {
     lines.push(`  ${(STAGE_LABELS[stage.stage] ?? stage.stage).padEnd(48)} ${ms(stage.busyMs)} ${ms(stage.idleMs)}  ${share.toFixed(0).padStart(5)}%`);
   }
   for (const worker of trace.perWorker) lines.push(`    worker ${String(worker.worker).padEnd(40)} ${ms(worker.busyMs)} ${''.padStart(9)}  ${worker.batches} batches`);
+  if (trace.importThread) {
+    lines.push(`  import thread event loop: ${ms(trace.importThread.activeMs).trim()} running code, ${ms(trace.importThread.idleMs).trim()} idle (stage times above are wall time and include code run while waiting, e.g. taking in worker results)`);
+  }
   lines.push(`  queued for a worker or in transit: ${ms(trace.queueWaitMs).trim()} summed over batches; import-thread GC: ${trace.gc.count} pauses, ${trace.gc.totalMs} ms (longest ${trace.gc.maxMs} ms)`);
   const rates = trace.samples.filter((sample) => sample.rowsPerSecond > 0);
   if (rates.length > 0) {

@@ -1,4 +1,4 @@
-import { PerformanceObserver } from 'node:perf_hooks';
+import { PerformanceObserver, performance as perfHooks, type EventLoopUtilization } from 'node:perf_hooks';
 
 /**
  * Where an import's time goes, per run. Measured with one timestamp pair per
@@ -58,6 +58,13 @@ export interface ImportTrace {
   queueWaitMs: number;
   batches: number;
   commits: number;
+  /**
+   * The import thread's event loop: time it ran code versus time it sat idle
+   * waiting (for reads, for workers). Stage times are wall time around awaits
+   * and include the code that runs meanwhile (taking in worker results), so
+   * this is the thread's true CPU-side split.
+   */
+  importThread: { activeMs: number; idleMs: number };
   /** Garbage-collection pauses of the import thread, from perf_hooks. */
   gc: { count: number; totalMs: number; maxMs: number };
   sampleIntervalMs: number;
@@ -82,6 +89,8 @@ export class TraceRecorder {
   private samples: TraceSample[] = [];
   private lastSample = { atMs: 0, rows: 0, bytes: 0 };
   private endMs: number | null = null;
+  private readonly eluStart: EventLoopUtilization = perfHooks.eventLoopUtilization();
+  private eluEnd: EventLoopUtilization | null = null;
 
   constructor(
     readonly run: number,
@@ -156,6 +165,7 @@ export class TraceRecorder {
 
   finish(): void {
     this.endMs ??= performance.now();
+    this.eluEnd ??= perfHooks.eventLoopUtilization();
     this.gcObserver?.disconnect();
     this.gcObserver = null;
   }
@@ -164,6 +174,7 @@ export class TraceRecorder {
     const wallMs = (this.endMs ?? performance.now()) - this.startMs;
     const workerBusy = [...this.perWorker.values()].reduce((sum, worker) => sum + worker.busyMs, 0);
     const threadBusy = Object.values(this.threadMs).reduce((sum, ms) => sum + ms, 0);
+    const elu = perfHooks.eventLoopUtilization(this.eluEnd ?? perfHooks.eventLoopUtilization(), this.eluStart);
     const stage = (name: string, busyMs: number, capacityMs = wallMs): StageTime => ({
       stage: name,
       busyMs: Math.round(busyMs),
@@ -191,6 +202,7 @@ export class TraceRecorder {
         .sort(([a], [b]) => a - b)
         .map(([worker, entry]) => ({ worker, busyMs: Math.round(entry.busyMs), batches: entry.batches })),
       queueWaitMs: Math.round(this.queueWaitMs),
+      importThread: { activeMs: Math.round(elu.active), idleMs: Math.round(elu.idle) },
       batches: this.batches,
       commits: this.commits,
       gc: { count: this.gc.count, totalMs: Math.round(this.gc.totalMs), maxMs: Math.round(this.gc.maxMs * 10) / 10 },

@@ -105,6 +105,7 @@ test('a trace splits the wall time into stages and keeps rate samples bounded', 
   assert.deepEqual(snapshot.perWorker, [{ worker: 11, busyMs: 12, batches: 1 }]);
   assert.ok(snapshot.samples.length <= 600 && snapshot.samples.length > 100, `${snapshot.samples.length} samples`);
   assert.equal(snapshot.finished, true);
+  assert.ok(snapshot.importThread.activeMs >= 0 && snapshot.importThread.idleMs >= 0, 'the import thread\'s event loop split');
 });
 
 test('a format-1 store migrates: its imports get an empty log and trace and no owner', () => {

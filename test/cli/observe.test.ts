@@ -225,6 +225,13 @@ test('every command has a real --help: each option with a description, and examp
     assert.ok(optionLines.length >= 3, `${command} lists its options`);
     for (const line of optionLines) assert.match(line, /^ {2}\S.*\S {2,}\S.{8,}$/, `${command}: "${line}" has a description`);
     assert.match(run.stdout, /\nExamples:\n {2}# .+\n {2}sluice /, `${command} has an example`);
+    // Every documented option is one the command accepts (an unknown option would be a usage error, exit 2).
+    for (const line of optionLines) {
+      const flag = line.trim().split(/\s+/)[0]!;
+      if (!flag.startsWith('--') || flag === '--help') continue;
+      // A value after a switch is only a positional argument, and --help answers before positionals are checked.
+      assert.equal(sluice([command, flag, 'x', '--help']).status, 0, `${command} accepts ${flag}`);
+    }
   }
 });
 

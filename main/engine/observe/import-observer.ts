@@ -84,8 +84,12 @@ export class ImportObserver {
       formatWas: chosen(options.format),
       delimiter: dialect.delimiter,
       delimiterWas: chosen(options.delimiter),
+      ...(dialect.format === 'csv' && !resumed && options.delimiter === undefined ? { delimiterWhy: delimiterReason(record.sourcePath) } : {}),
       hasHeader: dialect.hasHeader,
       headerWas: chosen(options.hasHeader),
+      ...(dialect.format === 'csv' && !resumed && options.hasHeader === undefined
+        ? { headerWhy: dialect.hasHeader ? 'the first line holds distinct, name-like cells' : 'the first line looks like data (a number, date or similar value, or mostly repeated cells)' }
+        : {}),
       newline: JSON.stringify(dialect.newline),
       columns: record.layout.columns.length,
     });
@@ -259,4 +263,11 @@ function logSuperseded(store: Store, record: ImportRecord): void {
   } catch {
     // Only the old import's log would miss a line.
   }
+}
+
+/** How sniffing picks a delimiter (main/engine/source/sniff.ts), said in the log so a wrong guess can be understood. */
+function delimiterReason(sourcePath: string): string {
+  const extension = sourcePath.slice(sourcePath.lastIndexOf('.')).toLowerCase();
+  if (extension === '.tsv' || extension === '.psv') return `the file's extension (${extension})`;
+  return 'of the candidates, the one that splits the most sample lines into the same number (2 or more) of fields';
 }

@@ -104,7 +104,7 @@ const CHECKS: { [C in Channel]: Check } = {
   'quarantine/page': object(
     {
       importId: integer(1),
-      status: oneOf('open', 'fixed', 'discarded'),
+      status: oneOf('open', 'fixed', 'dismissed', 'undone'),
       rule: string(256),
       field: string(256),
       offset: integer(0),
@@ -120,6 +120,13 @@ const CHECKS: { [C in Channel]: Check } = {
     { table: string(256), offset: integer(0), limit: integer(0, MAX_PAGE_ROWS), orderBy: string(256), descending: boolean, filter: string(1024, false) },
     ['orderBy', 'descending', 'filter'],
   ),
+  'import/plan': object(
+    { path, table: string(128), ruleFile: json, overrides, failure, restart: boolean },
+    ['table', 'ruleFile', 'overrides', 'failure', 'restart'],
+  ),
+  'imports/undo-preview': object({ importId: integer(1), cascade: boolean }, ['cascade']),
+  'imports/undo': object({ importId: integer(1), cascade: boolean, dropTable: boolean }, ['cascade', 'dropTable']),
+  'imports/forget': object({ importId: integer(1) }),
   'imports/log': object({ importId: integer(1), afterSeq: integer(0), minLevel: oneOf('debug', 'info', 'warn', 'error') }, ['afterSeq', 'minLevel']),
   'imports/trace': object({ importId: integer(1) }),
   'imports/warnings': object({ importId: integer(1) }),

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   infer: async () => (await import('./commands/infer.js')).inferCommand,
   quarantine: async () => (await import('./commands/quarantine.js')).quarantineCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
+  undo: async () => (await import('./commands/undo.js')).undoCommand,
   log: async () => (await import('./commands/log.js')).logCommand,
   warnings: async () => (await import('./commands/warnings.js')).warningsCommand,
 };
@@ -30,6 +31,7 @@ Commands:
   infer <file>                    print a rule file (Table Schema) inferred from a sample
   quarantine --db <store>         list quarantined rows with their reasons
   status --db <store>             list imports, their counters and whether they can resume
+  undo --db <store> --import N    take an import back: remove the rows it added, restore the rows it changed
   log --db <store> --import N     an import's log: decisions, retries, status changes
   warnings --db <store>           rows kept despite a warn-level rule, grouped by rule`;
 

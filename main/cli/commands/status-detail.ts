@@ -1,4 +1,4 @@
-import type { ImportRecord } from '../../engine/store/import-records.js';
+import { isResumable, type ImportRecord } from '../../engine/store/import-records.js';
 import type { Store } from '../../engine/store/store.js';
 import { ImportOwners, type DisplayStatus } from '../../engine/observe/import-owner.js';
 import { STAGE_LABELS, type ImportTrace } from '../../engine/observe/import-trace.js';
@@ -19,7 +19,7 @@ export function loadImportDetail(store: Store, record: ImportRecord): ImportDeta
   return {
     record,
     status,
-    resumable: status !== 'running' && status !== 'paused' && status !== 'completed' && status !== 'superseded',
+    resumable: isResumable(record) && status !== 'running' && status !== 'paused',
     traces: new TraceRecords(store.db).list(record.id),
     warnings: new WarningRecords(store.db).summary(record.id),
   };

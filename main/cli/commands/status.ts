@@ -1,5 +1,6 @@
 import { SluiceError } from '../../engine/errors.js';
 import { Store } from '../../engine/store/store.js';
+import { isResumable } from '../../engine/store/import-records.js';
 import { ImportOwners } from '../../engine/observe/import-owner.js';
 import { parseCommandArgs, requireString } from '../args.js';
 import { formatCount, formatTable, printLine } from '../output.js';
@@ -33,7 +34,7 @@ export async function statusCommand(argv: string[]): Promise<CommandResult> {
     const owners = new ImportOwners(store.db);
     const imports = store.imports.list().map((record) => {
       const status = owners.displayStatus(record.id, record.status);
-      return { record, status, resumable: status !== 'running' && status !== 'paused' && status !== 'completed' && status !== 'superseded' };
+      return { record, status, resumable: isResumable(record) && status !== 'running' && status !== 'paused' };
     });
     if (values.json) {
       for (const { record, status, resumable } of imports) printLine(JSON.stringify(summaryOf(record, status, resumable)));
@@ -62,6 +63,10 @@ export async function statusCommand(argv: string[]): Promise<CommandResult> {
       ),
     );
     for (const { record } of imports.filter((entry) => entry.record.errorMessage)) printLine(`#${record.id}: ${record.errorMessage}`);
+    for (const { record } of imports.filter((entry) => entry.record.options.keySource)) {
+      const key = record.options.key ?? keyFromRules(record.schema) ?? [];
+      printLine(`#${record.id}: upserts on key ${key.join(', ')} (from ${record.options.keySource === 'rule file' ? "the rule file's primaryKey" : '--key'})`);
+    }
     if (imports.some((entry) => entry.status === 'interrupted')) printLine('interrupted: the process running it is gone; continue with sluice import <file> --db <store> --resume');
     return { exitCode: EXIT.OK };
   } finally {
@@ -78,6 +83,10 @@ function summaryOf(record: ReturnType<Store['imports']['list']>[number], status:
     storedStatus: record.status,
     resumable,
     ...record.counters,
+    upsertKey: record.options.key ?? keyFromRules(record.schema),
+    keySource: record.options.keySource ?? null,
+    parentImportId: record.parentImportId,
+    undoable: record.provenance && record.status !== 'undone' && record.status !== 'superseded',
     nextByteOffset: record.nextByteOffset,
     totalBytes: record.fingerprint.size,
     error: record.errorMessage,
@@ -85,4 +94,11 @@ function summaryOf(record: ReturnType<Store['imports']['list']>[number], status:
     startedAt: record.startedAt,
     updatedAt: record.updatedAt,
   };
+}
+
+/** The rule file's primaryKey, as stored with the import. */
+function keyFromRules(schema: unknown): string[] | null {
+  const key = (schema as { primaryKey?: unknown } | null)?.primaryKey;
+  if (typeof key === 'string') return [key];
+  return Array.isArray(key) ? key.filter((name): name is string => typeof name === 'string') : null;
 }

@@ -35,6 +35,8 @@ export interface ObservedOptions {
   schema?: unknown;
   restart?: boolean | undefined;
   failure?: unknown;
+  /** The import plan (what it does to its table), when the pipeline made one. */
+  plan?: { action: string; message: string; key: string[] | null; addColumns: string[]; replaces: number | null; restarts: number | null };
 }
 
 /**
@@ -114,9 +116,12 @@ export class ImportObserver {
       rowRules: rules?.['sluice:rowRules']?.length ?? 0,
       failurePolicy: (options.failure ?? { mode: 'soft', maxErrors: null }) as Record<string, unknown>,
       restart: options.restart === true,
+      ...(options.plan
+        ? { action: options.plan.action, upsertKey: options.plan.key, addColumns: options.plan.addColumns, replaces: options.plan.replaces, restarts: options.plan.restarts, planMessage: options.plan.message }
+        : {}),
     });
     this.log.info('status', 'status', 'status: running', { status: 'running' });
-    if (options.restart) logSuperseded(store, record);
+    if (options.restart || options.plan?.restarts) logSuperseded(store, record, options.plan?.restarts ?? null);
     this.latestCounters = { ...record.counters };
     this.saveTimer = setInterval(() => {
       if (performance.now() - this.lastSaveMs < TRACE_SAVE_INTERVAL_MS || !this.latestCounters) return;
@@ -248,9 +253,9 @@ function describeDialect(dialect: ImportRecord['layout']['dialect']): string {
 }
 
 /** A --restart replaced an unfinished import: that import's log says so, and by which one. */
-function logSuperseded(store: Store, record: ImportRecord): void {
+function logSuperseded(store: Store, record: ImportRecord, restarted: number | null): void {
   try {
-    const previous = store.db
+    const previous = restarted !== null ? { id: restarted } : store.db
       .prepare(`SELECT id FROM _sluice_imports WHERE source_path = ? AND table_name = ? AND status = 'superseded' AND id < ? ORDER BY id DESC LIMIT 1`)
       .get(record.sourcePath, record.table, record.id) as { id: number } | undefined;
     if (!previous) return;

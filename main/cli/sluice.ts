@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   quarantine: async () => (await import('./commands/quarantine.js')).quarantineCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
   undo: async () => (await import('./commands/undo.js')).undoCommand,
+  schema: async () => (await import('./commands/schema.js')).schemaCommand,
   log: async () => (await import('./commands/log.js')).logCommand,
   warnings: async () => (await import('./commands/warnings.js')).warningsCommand,
 };
@@ -32,6 +33,7 @@ Commands:
   quarantine --db <store>         list quarantined rows with their reasons
   status --db <store>             list imports, their counters and whether they can resume
   undo --db <store> --import N    take an import back: remove the rows it added, restore the rows it changed
+  schema --db <store> --table T   print the Table Schema a table was imported with
   log --db <store> --import N     an import's log: decisions, retries, status changes
   warnings --db <store>           rows kept despite a warn-level rule, grouped by rule`;
 

@@ -217,7 +217,7 @@ test('sluice warnings lists warned rows, filters by rule, and groups them by rul
 });
 
 test('every command has a real --help: each option with a description, and examples', () => {
-  for (const command of ['import', 'export', 'infer', 'quarantine', 'status', 'log', 'warnings', 'undo']) {
+  for (const command of ['import', 'export', 'infer', 'quarantine', 'status', 'log', 'warnings', 'undo', 'schema']) {
     const run = sluice([command, '--help']);
     assert.equal(run.status, 0, command);
     const [, options = ''] = run.stdout.split('\nOptions:\n');

@@ -75,7 +75,14 @@ export const MIGRATIONS: readonly string[] = [
     CREATE INDEX _sluice_preimages_by_import ON _sluice_preimages (import_id, row_id);
     CREATE INDEX _sluice_preimages_by_prev ON _sluice_preimages (prev_import_id);
     `,
-  /* 3: observe: per-import log, trace, and the owner of a running import */ `
+  /* 3 (faith): the Table Schema each table was imported with (store/table-schemas.ts) */ `
+  CREATE TABLE _sluice_tables (
+    table_name TEXT PRIMARY KEY,
+    schema TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `,
+  /* 4 (observe): per-import log, trace, and the owner of a running import */ `
   CREATE TABLE _sluice_log (
     import_id INTEGER NOT NULL REFERENCES _sluice_imports (id) ON DELETE CASCADE,
     seq INTEGER NOT NULL,

@@ -24,7 +24,8 @@ describe('app: the import plan and undo channels', () => {
   fs.mkdirSync(home, { recursive: true });
   fs.writeFileSync(people, 'id,name\n1,ann\n2,bob\n');
   execFileSync(process.execPath, [CLI, 'import', people, '--db', db]);
-  const service = new AppService({ mode: 'browser', home });
+  // The temp folder lies outside the home folder: allowed as `--allow` would allow it.
+  const service = new AppService({ mode: 'browser', home, allow: [dir] });
   after(() => service.close());
 
   test('import/plan says what an import will do before anything is written, refusals included', async () => {

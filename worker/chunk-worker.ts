@@ -2,7 +2,7 @@
  * Worker entry: parses and validates chunks. The logic lives in
  * main/engine/parse; this file only exposes it over comlink.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, threadId } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { nodeEndpoint } from '../main/engine/pool/comlink-node.js';
 import { ChunkProcessor } from '../main/engine/parse/chunk-processor.js';
@@ -22,8 +22,11 @@ const api: ChunkWorkerApi = {
   },
   process(job: ChunkJob): ChunkResult {
     if (!processor) throw new Error('worker used before configure()');
+    const startedMs = performance.now();
     injectFaults(job.bytes);
     const result = processor.process(job);
+    result.worker = threadId;
+    result.busyMs = performance.now() - startedMs;
     return Comlink.transfer(result, [result.validMeta.buffer as ArrayBuffer]);
   },
 };

@@ -16,6 +16,11 @@ import type { GridCount, GridPage } from '../engine/store/table-query.js';
 import type { ColumnProfile } from '../engine/store/column-profile.js';
 import type { ImportPlanSummary } from '../engine/pipeline/import-plan.js';
 import type { UndoResult } from '../engine/history/undo.js';
+import type { LogEntry, LogLevelName } from '../engine/observe/log-records.js';
+import type { ImportTrace, StageTime, TraceSample } from '../engine/observe/import-trace.js';
+import type { WarningGroup } from '../engine/observe/warning-records.js';
+
+export type { ImportTrace, LogEntry, LogLevelName, StageTime, TraceSample, WarningGroup };
 
 // The engine's shapes, re-exported type-only: the UI sees exactly what the engine produces, declared once.
 export type { FailureGroup, ImportCounters, ImportProgress, ImportStatus, RowFailure, RuleProblem, TablePage };
@@ -227,6 +232,12 @@ export interface SluiceApi {
   'imports/undo': (req: { importId: number; cascade?: boolean; dropTable?: boolean }) => Promise<Result<UndoResult>>;
   /** Removes an import's undo data from the history; its rows and quarantine records stay. */
   'imports/forget': (req: { importId: number }) => Promise<Result<null>>;
+  /** An import's log lines after `afterSeq`, at `minLevel` or above. */
+  'imports/log': (req: { importId: number; afterSeq?: number; minLevel?: LogLevelName }) => Promise<Result<LogEntry[]>>;
+  /** Every run's trace (where the time went), oldest first. */
+  'imports/trace': (req: { importId: number }) => Promise<Result<ImportTrace[]>>;
+  /** Warned rows grouped by rule, with counts and example row numbers. */
+  'imports/warnings': (req: { importId: number }) => Promise<Result<WarningGroup[]>>;
 }
 
 export type Channel = keyof SluiceApi;
@@ -263,6 +274,9 @@ export const API_CHANNELS = [
   'imports/undo-preview',
   'imports/undo',
   'imports/forget',
+  'imports/log',
+  'imports/trace',
+  'imports/warnings',
 ] as const satisfies readonly Channel[];
 
 // Fails to compile when a channel is missing from API_CHANNELS.

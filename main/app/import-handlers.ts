@@ -4,6 +4,7 @@ import { isResumable, type ImportRecord } from '../engine/store/import-records.j
 import type { Store } from '../engine/store/store.js';
 import { AppFailure } from './app-failure.js';
 import { isSpooledSource, spooledSourceChange } from './spooled-source.js';
+import { ImportOwners } from '../engine/observe/import-owner.js';
 import type { ImportListItem } from './contract.js';
 import type { FileAccess } from './file-access.js';
 import type { Handlers } from './handlers.js';
@@ -16,6 +17,8 @@ export function importHandlers(
   files: FileAccess,
   runner: ImportRunner,
 ): Pick<Handlers, 'import/start' | 'import/resume' | 'import/control' | 'import/state' | 'imports/list'> {
+  const owners = new ImportOwners(store.db);
+
   function requireIdle(): void {
     // One writer at a time: a second import into the same store would only wait on the first one's lock.
     if (runner.liveCount > 0) throw new AppFailure('IMPORT_RUNNING', 'Another import is running; wait for it to finish, or cancel it first.');
@@ -29,7 +32,8 @@ export function importHandlers(
 
   async function toItem(record: ImportRecord): Promise<ImportListItem> {
     const live = runner.isLive(record.id);
-    const resumable = !live && isResumable(record);
+    // Another live process (a CLI import) may be running it: then it is neither interrupted nor resumable here.
+    const resumable = !live && isResumable(record) && !owners.runningElsewhere(record.id, record.status);
     let sourceChange: string | null = null;
     if (resumable && isSpooledSource(record.sourcePath)) {
       sourceChange = spooledSourceChange(dbPath, record);

@@ -158,6 +158,9 @@ const CHECKS: { [C in Channel]: Check } = {
   'imports/undo-preview': object({ importId: integer(1), cascade: boolean }, ['cascade']),
   'imports/undo': object({ importId: integer(1), cascade: boolean, dropTable: boolean }, ['cascade', 'dropTable']),
   'imports/forget': object({ importId: integer(1) }),
+  'imports/log': object({ importId: integer(1), afterSeq: integer(0), minLevel: oneOf('debug', 'info', 'warn', 'error') }, ['afterSeq', 'minLevel']),
+  'imports/trace': object({ importId: integer(1) }),
+  'imports/warnings': object({ importId: integer(1) }),
   'export/start': (value, at) => {
     object({ kind: oneOf('table', 'quarantine'), table: string(256), importId: integer(1), path, format: oneOf('csv', 'jsonl'), overwrite: boolean }, ['table', 'importId', 'overwrite'])(value, at);
     const request = value as { kind: string; table?: string; importId?: number };

@@ -6,6 +6,7 @@ import { isSluiceError, serializeError } from '../engine/errors.js';
 import { EXIT, type CommandResult } from './exit-codes.js';
 import { printError, printLine } from './output.js';
 import { endQuietlyOnClosedPipe } from './closed-pipe.js';
+import { failureSummary, summaryPrinted } from './failure-summary.js';
 
 type Command = (argv: string[]) => Promise<CommandResult>;
 
@@ -18,6 +19,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   status: async () => (await import('./commands/status.js')).statusCommand,
   undo: async () => (await import('./commands/undo.js')).undoCommand,
   schema: async () => (await import('./commands/schema.js')).schemaCommand,
+  log: async () => (await import('./commands/log.js')).logCommand,
+  warnings: async () => (await import('./commands/warnings.js')).warningsCommand,
 };
 
 const USAGE = `Sluice: clean, validate and query big CSV/JSONL files on your machine.
@@ -31,7 +34,9 @@ Commands:
   quarantine --db <store>         list quarantined rows with their reasons
   status --db <store>             list imports, their counters and whether they can resume
   undo --db <store> --import N    take an import back: remove the rows it added, restore the rows it changed
-  schema --db <store> --table T   print the Table Schema a table was imported with`;
+  schema --db <store> --table T   print the Table Schema a table was imported with
+  log --db <store> --import N     an import's log: decisions, retries, status changes
+  warnings --db <store>           rows kept despite a warn-level rule, grouped by rule`;
 
 export async function main(argv: string[]): Promise<number> {
   endQuietlyOnClosedPipe();
@@ -54,6 +59,8 @@ export async function main(argv: string[]): Promise<number> {
     return (await run(rest)).exitCode;
   } catch (error) {
     if (rest.includes('--debug') && error instanceof Error) process.stderr.write(`${error.stack ?? error.message}\n`);
+    // --json promises a summary as the last stdout line, also when the command could not even start.
+    if (rest.includes('--json') && !summaryPrinted(error)) printLine(JSON.stringify(failureSummary(command, error)));
     if (isSluiceError(error)) {
       printError(error.message);
       return error.code === 'USAGE' ? EXIT.USAGE : error.code === 'CANCELLED' ? EXIT.CANCELLED : EXIT.ERROR;

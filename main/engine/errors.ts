@@ -29,6 +29,7 @@ export type SluiceErrorCode =
   | 'ALREADY_IMPORTED'
   | 'KEY_CONFLICT'
   | 'UNDO_REFUSED'
+  | 'IMPORT_RUNNING'
   | 'ERROR_BUDGET_EXCEEDED'
   | 'FAIL_FAST'
   | 'WORKER_FAILED'

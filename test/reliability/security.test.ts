@@ -40,11 +40,14 @@ test('logs, summaries, errors and status never contain row contents (failing row
         { name: 'age', type: 'integer', constraints: { minimum: 0 } },
         { name: 'email', type: 'string', format: 'email' },
       ],
+      // A warn-level rule: warned rows are summarised (rule names, counts) by the import, status and log.
+      'sluice:rowRules': [{ name: 'short_name', expr: 'len(name) < 5', severity: 'warn' }],
     }),
   );
   const runs: { name: string; args: string[]; env?: Record<string, string> }[] = [
     { name: 'soft', args: [] },
     { name: 'rules', args: ['--schema', schema] },
+    { name: 'redact', args: ['--schema', schema, '--redact', '--json'] },
     { name: 'fail-fast', args: ['--schema', schema, '--fail-fast', '--debug'] },
     { name: 'max-errors', args: ['--schema', schema, '--max-errors', '2', '--json'] },
     { name: 'crash', args: ['--batch-rows', '50'], env: { SLUICE_FAULTS: 'crash:POISON' } },
@@ -61,9 +64,17 @@ test('logs, summaries, errors and status never contain row contents (failing row
     if (outcome.code === 1) assertNoCanary(await runSluice(['import', file, '--db', db, '--resume', ...resumeArgs], run.env), `${run.name} resume`);
     assertNoCanary(await runSluice(['status', '--db', db]), `${run.name} status`);
     assertNoCanary(await runSluice(['status', '--db', db, '--json']), `${run.name} status --json`);
+    // The import's log and trace, as printed and as stored, never carry row values.
+    assertNoCanary(await runSluice(['status', '--db', db, '--import', 'latest', '--json']), `${run.name} status --import --json`);
+    assertNoCanary(await runSluice(['log', '--db', db, '--import', 'latest']), `${run.name} log`);
+    const rawLog = await runSluice(['log', '--db', db, '--import', 'latest', '--json']);
+    assert.ok(rawLog.stdout.includes('"event":"finish"'), `${run.name}: the log is there`);
+    assertNoCanary(rawLog, `${run.name} log --json`);
+    const stored = queryAll(db, 'SELECT line FROM _sluice_log UNION ALL SELECT trace FROM _sluice_trace').map((row) => String(row.line));
+    assert.equal(stored.filter((line) => line.toLowerCase().includes(CANARY.toLowerCase())).length, 0, `${run.name}: stored log lines and traces carry no row values`);
     // The quarantine keeps raw rows by design: the canaries must be there, not lost.
-    const stored = queryAll(db, 'SELECT raw FROM _sluice_quarantine').map((row) => String(row.raw));
-    assert.ok(stored.some((raw) => raw.includes(CANARY)), `${run.name}: quarantined rows keep their text`);
+    const quarantined = queryAll(db, 'SELECT raw FROM _sluice_quarantine').map((row) => String(row.raw));
+    assert.ok(quarantined.some((raw) => raw.includes(CANARY)), `${run.name}: quarantined rows keep their text`);
   }
 });
 
@@ -81,7 +92,7 @@ test('hostile table names via --table are inert identifiers; reserved and empty 
   assert.equal(fs.existsSync('/tmp/evil.db'), false);
   assert.deepEqual(queryAll(db, 'SELECT * FROM x ORDER BY rowid'), [{ a: 1, b: 2 }, { a: 3, b: 4 }], 'table x is intact');
   const tables = queryAll(db, `SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).map((row) => String(row.name));
-  assert.deepEqual(tables, ['_sluice_imports', '_sluice_preimages', '_sluice_quarantine', '_sluice_tables', '_sluice_warnings', ...names, 'x'].sort());
+  assert.deepEqual(tables, ['_sluice_imports', '_sluice_log', '_sluice_preimages', '_sluice_quarantine', '_sluice_tables', '_sluice_trace', '_sluice_warnings', ...names, 'x'].sort());
 
   for (const [name, message] of [
     ['', /must not be empty/],

@@ -6,6 +6,8 @@ import { oneOf, parseCommandArgs, requireString } from '../args.js';
 import { formatCount, printError, printLine } from '../output.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
 import { resolveImportId } from './resolve-import.js';
+import { EXPORT_HELP } from '../help/export-help.js';
+import { renderHelp } from '../help/command-help.js';
 
 export const EXPORT_USAGE = `Usage: sluice export --db <store> --table <name> --out <file> [--format csv|jsonl] [--force] [--delimiter C] [--newline lf|crlf]
        sluice export --db <store> --quarantine <importId|latest> --out <file> [--format csv|jsonl] [--force]
@@ -21,7 +23,7 @@ export async function exportCommand(argv: string[]): Promise<CommandResult> {
     EXPORT_USAGE,
   );
   if (values.help) {
-    printLine(EXPORT_USAGE);
+    printLine(renderHelp(EXPORT_HELP));
     return { exitCode: EXIT.OK };
   }
   if (positionals.length > 0) throw new SluiceError('USAGE', `export takes no positional arguments.\n${EXPORT_USAGE}`);

@@ -1,17 +1,21 @@
 import { SluiceError, serializeError } from '../../engine/errors.js';
+import { markSummaryPrinted } from '../failure-summary.js';
 import { ImportControl } from '../../engine/pipeline/import-control.js';
 import { importInWorker } from '../../engine/pipeline/import-in-worker.js';
 import type { FailurePolicy, ImportSummary } from '../../engine/types.js';
 import { nonNegativeInteger, oneOf, parseCommandArgs, positiveInteger, requireString } from '../args.js';
 import { formatCount, formatDuration, printError, printLine } from '../output.js';
-import { ProgressBar } from '../progress-bar.js';
+import { PROGRESS_MODES, createProgress, defaultProgressMode } from '../progress-lines.js';
+import { IMPORT_HELP } from '../help/import-help.js';
+import { renderHelp } from '../help/command-help.js';
+import { describeWarnings } from './import-warnings.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
 import { SOURCE_OPTIONS, SOURCE_USAGE, SourceReporter, sourceOptionsFrom } from './import-source-args.js';
 
 export const IMPORT_USAGE = `Usage: sluice import <file> --db <store.sqlite> [--table <name>] [--schema <rules.json>]
        [--key <col>[,<col>]] [--format csv|jsonl] [--delimiter C] [--no-header] [--encoding E]
        [--workers N] [--batch-rows N] [--resume | --restart] [--fail-fast] [--max-errors N]
-       [--append | --replace] [--on-duplicate last|first|quarantine] [--redact] [--json] [--debug]
+       [--append | --replace] [--on-duplicate last|first|quarantine] [--redact] [--progress bar|plain|none] [--json] [--debug]
 ${SOURCE_USAGE}
   <file> may be a path, - (standard input), or an http:/https: URL; .gz and .zip files are decompressed.`;
 
@@ -39,11 +43,12 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
       redact: { type: 'boolean' },
       json: { type: 'boolean' },
       ...SOURCE_OPTIONS,
+      progress: { type: 'string' },
     },
     IMPORT_USAGE,
   );
   if (values.help) {
-    printLine(IMPORT_USAGE);
+    printLine(renderHelp(IMPORT_HELP));
     return { exitCode: EXIT.OK };
   }
   if (positionals.length !== 1) throw new SluiceError('USAGE', `import takes exactly one file.\n${IMPORT_USAGE}`);
@@ -70,8 +75,9 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
   const sourceOptions = sourceOptionsFrom(values);
   const sourceReporter = new SourceReporter(values.json === true);
 
+  const progressMode = oneOf(values.progress, PROGRESS_MODES, '--progress') ?? defaultProgressMode();
   const control = new ImportControl();
-  const bar = new ProgressBar();
+  const bar = createProgress(progressMode);
   let signals = 0;
   let finished = false;
   const onSignal = () => {
@@ -91,6 +97,7 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let summary: ImportSummary;
+  let started: { importId: number; table: string } | null = null;
   try {
     summary = await importInWorker(
       {
@@ -121,6 +128,7 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
         ...(positionals[0] === '-' || positionals[0] === '/dev/stdin' ? { stdin: process.stdin } : {}),
         onStart: ({ importId, table, resumed, plan }) => {
           sourceReporter.clear();
+          started = { importId, table };
           if (values.json) return;
           printError(`${resumed ? 'resuming' : 'starting'} import #${importId} into table "${table}"`);
           if (plan && !resumed) printError(`plan: ${plan.message}`);
@@ -128,8 +136,13 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
       },
     );
   } catch (error) {
-    // --json callers get the refusal as a document too (stdout), besides the one line on stderr.
-    if (values.json) printLine(JSON.stringify({ status: 'refused', error: serializeError(error) }));
+    // --json callers get the refusal as a document too (stdout), besides the one line on stderr; if the
+    // import had begun (its thread died), the document is that import's failed summary.
+    const begun = started as { importId: number; table: string } | null;
+    if (values.json) {
+      printLine(JSON.stringify(begun ? { importId: begun.importId, table: begun.table, status: 'failed', error: serializeError(error) } : { status: 'refused', error: serializeError(error) }));
+      markSummaryPrinted(error);
+    }
     throw error;
   } finally {
     finished = true;
@@ -138,9 +151,11 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
   }
 
   if (values.json) {
-    printLine(JSON.stringify(summary));
+    printLine(JSON.stringify({ ...summary, ...describeWarnings(requireString(values.db, '--db', IMPORT_USAGE), summary.importId).json }));
   } else {
     printLine(describeSummary(summary));
+    const warned = describeWarnings(requireString(values.db, '--db', IMPORT_USAGE), summary.importId).text;
+    if (warned) printLine(warned);
   }
   if (summary.status === 'cancelled') {
     printError(`import #${summary.importId} cancelled; continue it with --resume.`);

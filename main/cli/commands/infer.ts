@@ -5,6 +5,8 @@ import { assertTextFile } from '../../engine/source/not-text.js';
 import { oneOf, parseCommandArgs, positiveInteger } from '../args.js';
 import { printError, printLine } from '../output.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
+import { INFER_HELP } from '../help/infer-help.js';
+import { renderHelp } from '../help/command-help.js';
 
 export const INFER_USAGE = `Usage: sluice infer <file> [--rows N] [--format csv|jsonl] [--delimiter C] [--no-header] [--encoding E]
 Prints a suggested rule file (a Table Schema) inferred from a sample of the file.`;
@@ -24,7 +26,7 @@ export async function inferCommand(argv: string[]): Promise<CommandResult> {
     INFER_USAGE,
   );
   if (values.help) {
-    printLine(INFER_USAGE);
+    printLine(renderHelp(INFER_HELP));
     return { exitCode: EXIT.OK };
   }
   if (positionals.length !== 1) throw new SluiceError('USAGE', `infer takes exactly one file.\n${INFER_USAGE}`);

@@ -4,6 +4,8 @@ import { parseCommandArgs, positiveInteger, requireString } from '../args.js';
 import { formatTable, printLine } from '../output.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
 import { resolveImportId } from './resolve-import.js';
+import { QUARANTINE_HELP } from '../help/quarantine-help.js';
+import { renderHelp } from '../help/command-help.js';
 
 export const QUARANTINE_USAGE = `Usage: sluice quarantine --db <store> [--import <id|latest>] [--rule R] [--field F] [--limit N] [--json]`;
 
@@ -23,7 +25,7 @@ export async function quarantineCommand(argv: string[]): Promise<CommandResult> 
     QUARANTINE_USAGE,
   );
   if (values.help) {
-    printLine(QUARANTINE_USAGE);
+    printLine(renderHelp(QUARANTINE_HELP));
     return { exitCode: EXIT.OK };
   }
   if (positionals.length > 0) throw new SluiceError('USAGE', `quarantine takes no positional arguments.\n${QUARANTINE_USAGE}`);

@@ -4,6 +4,8 @@ import { TableSchemas, asFrictionlessSchema } from '../../engine/store/table-sch
 import { parseCommandArgs, requireString } from '../args.js';
 import { printLine } from '../output.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
+import { SCHEMA_HELP } from '../help/schema-help.js';
+import { renderHelp } from '../help/command-help.js';
 
 export const SCHEMA_USAGE = `Usage: sluice schema --db <store> --table <name>
 Prints the Frictionless Table Schema the table was imported with (given, inferred, or derived from JSON types).`;
@@ -11,7 +13,7 @@ Prints the Frictionless Table Schema the table was imported with (given, inferre
 export async function schemaCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(argv, { db: { type: 'string' }, table: { type: 'string' } }, SCHEMA_USAGE);
   if (values.help) {
-    printLine(SCHEMA_USAGE);
+    printLine(renderHelp(SCHEMA_HELP));
     return { exitCode: EXIT.OK };
   }
   if (positionals.length > 0) throw new SluiceError('USAGE', `schema takes no positional arguments.\n${SCHEMA_USAGE}`);

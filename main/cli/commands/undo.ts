@@ -5,6 +5,8 @@ import { parseCommandArgs, requireString } from '../args.js';
 import { formatCount, printError, printLine } from '../output.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
 import { resolveImportId } from './resolve-import.js';
+import { UNDO_HELP } from '../help/undo-help.js';
+import { renderHelp } from '../help/command-help.js';
 
 export const UNDO_USAGE = `Usage: sluice undo --db <store> --import <id|latest> [--cascade] [--drop-table] [--json]
   Removes the rows the import inserted and restores the rows it changed, in one transaction.
@@ -18,7 +20,7 @@ export async function undoCommand(argv: string[]): Promise<CommandResult> {
     UNDO_USAGE,
   );
   if (values.help) {
-    printLine(UNDO_USAGE);
+    printLine(renderHelp(UNDO_HELP));
     return { exitCode: EXIT.OK };
   }
   if (positionals.length > 0) throw new SluiceError('USAGE', `undo takes no positional arguments.\n${UNDO_USAGE}`);

@@ -41,6 +41,9 @@ const api = {
   'imports/undo-preview': channel('imports/undo-preview'),
   'imports/undo': channel('imports/undo'),
   'imports/forget': channel('imports/forget'),
+  'imports/log': channel('imports/log'),
+  'imports/trace': channel('imports/trace'),
+  'imports/warnings': channel('imports/warnings'),
 } satisfies SluiceBridge['api'];
 
 const bridge: SluiceBridge = {

@@ -63,6 +63,9 @@ export interface ChunkResult {
   validMeta: Float64Array;
   rejected: RejectedRecord[];
   warned: WarnedRecord[];
+  /** Set by the worker entry for the import's trace: its thread id and the time it spent on this batch. */
+  worker?: number;
+  busyMs?: number;
 }
 
 export const VALID_META_STRIDE = 4;

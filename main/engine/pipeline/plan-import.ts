@@ -22,6 +22,7 @@ import { uniqueColumnNames } from '../source/column-names.js';
 import type { ColumnType } from '../rules/lossless-columns.js';
 import { columnTypesFor, endsWithNewline } from './plan-types.js';
 import { emptyCounters } from '../types.js';
+import { refuseIfRunningElsewhere } from '../observe/import-owner.js';
 import {
   DEFAULT_BATCH_ROWS,
   DEFAULT_MAX_RECORD_BYTES,
@@ -88,6 +89,7 @@ async function planOrPreview(
   const table = store.canonicalTableName(requested) ?? requested;
   const fingerprint = await fingerprintSource(readPath);
   const unfinished = store.imports.latestUnfinished(sourcePath, table);
+  if (unfinished) refuseIfRunningElsewhere(store, unfinished);
 
   if (options.resume) {
     if (!unfinished) {

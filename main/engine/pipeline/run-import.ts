@@ -10,7 +10,7 @@ import { readChunks } from '../source/chunk-reader.js';
 import { createDecoder } from '../source/encoding.js';
 import { describeFingerprintChange, fingerprintSource } from '../source/fingerprint.js';
 import type { ChunkResult, WorkerConfig } from '../parse/chunk-types.js';
-import type { ImportStatus, ImportSummary } from '../types.js';
+import type { FailurePolicy, ImportStatus, ImportSummary } from '../types.js';
 import { BatchCommitter } from './batch-committer.js';
 import { ChunkRunner, type ChunkPlace } from './chunk-runner.js';
 import { ImportControl } from './import-control.js';
@@ -28,9 +28,11 @@ import { planImport, type ImportPlan } from './plan-import.js';
 import { hashWholeFile } from './import-plan.js';
 import { ProgressMeter } from './progress.js';
 import { faithfulnessNotes } from './faithfulness-notes.js';
+import { ImportObserver } from '../observe/import-observer.js';
 
 interface InFlight {
   place: ChunkPlace;
+  dispatchedMs: number;
   result: Promise<ChunkResult>;
   /** Set once the worker has answered, so ready chunks can join the same commit. */
   ready: ChunkResult | null;
@@ -50,6 +52,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
   // Worker threads take a while to load their code; they do it while the store is opened and the import planned.
   const pool = launchedPool ?? WorkerPool.launch(poolOptionsFor(options));
   const workers = pool.size;
+  const observer = new ImportObserver();
   let store: Store;
   let source: PreparedSource | null = null;
   const storeRetry = new StoreRetry(options.resilience);
@@ -92,9 +95,11 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
   const readPath = source.readPath;
   const sourceProgress = source.progress;
   const { record, spec } = plan;
+  observer.attach(store, record, plan.resumed, workers, { ...options, failure: failurePolicyOf(options, record), plan: plan.summary });
+  control.signal.addEventListener('abort', () => observer.cancelRequested(), { once: true });
   hooks.onStart?.({ importId: record.id, table: record.table, resumed: plan.resumed, plan: plan.summary });
 
-  const failure = options.failure ?? record.options.failure ?? { mode: 'soft', maxErrors: null };
+  const failure = failurePolicyOf(options, record);
   // bytesRead starts at the data's offset (BOM and header count as read), so the total is the whole file.
   const totalBytes = record.fingerprint.size;
   const onProgress = hooks.onProgress;
@@ -124,6 +129,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     const fd = handle.fd;
     const decoder = createDecoder(record.layout.dialect.encoding);
     const writer = new TableWriter(store.db, spec, { importId: record.id, onDuplicate: record.options.onDuplicate ?? 'last' });
+    observer.timeWrites(writer);
     // The content hash (the re-import guard's evidence) is computed from the bytes as they are read; a resume first re-reads what came before.
     contentHash.update(await readPrefix(handle, record.nextByteOffset));
     hashedBytes = record.nextByteOffset;
@@ -156,32 +162,40 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
       redact: record.options.redact,
     };
     await pool.configure(config);
-    const runner = new ChunkRunner(pool, record.layout.dialect, fd, spec.columns.length, () => undefined);
+    const runner = new ChunkRunner(pool, record.layout.dialect, fd, spec.columns.length, (failure) => observer.workerFailure(failure));
     const maxInFlight = workers * IN_FLIGHT_PER_WORKER;
     const activeCommitter = committer;
 
     // Commits the oldest chunk, together with the chunks right behind it that are already done.
     const commitHead = async (): Promise<void> => {
       const head = inFlight.shift()!;
-      const batches = [{ result: await head.result, startOffset: head.place.startOffset }];
+      const waitStartMs = performance.now();
+      const headResult = await head.result;
+      observer.add('wait-workers', performance.now() - waitStartMs);
+      const batches = [{ result: headResult, startOffset: head.place.startOffset }];
       while (batches.length < MAX_CHUNKS_PER_COMMIT && inFlight[0]?.ready) {
         const next = inFlight.shift()!;
         batches.push({ result: next.ready!, startOffset: next.place.startOffset });
       }
-      stopError = await storeRetry.whileBusy(() => activeCommitter.commit(batches, activeMs()));
+      stopError = await storeRetry.whileBusy(() => observer.timedCommit(() => activeCommitter.commit(batches, activeMs())));
       meter.update(status, activeCommitter.counters, inFlight.length);
+      observer.committed(activeCommitter.counters, inFlight.length, inFlight.filter((entry) => entry.ready).length);
     };
 
-    const chunks = readChunks(handle, record.layout.dialect, {
+    const chunks = observer.timedChunks(readChunks(handle, record.layout.dialect, {
       startOffset: record.nextByteOffset,
       chunkBytes: record.options.chunkBytes,
       maxRecordBytes: record.options.maxRecordBytes,
-    });
+    }));
     meter.update(status, committer.counters, 0, true);
     for await (const chunk of chunks) {
       if (control.paused) {
         meter.update('paused', committer.counters, inFlight.length, true);
+        observer.paused(true);
+        const pausedAtMs = performance.now();
         await control.waitWhilePaused();
+        observer.add('paused', performance.now() - pausedAtMs);
+        observer.paused(false);
         meter.update(status, committer.counters, inFlight.length, true);
       }
       if (control.signal.aborted || stopError) break;
@@ -192,9 +206,12 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
         hashedBytes = Number.NaN;
       }
       const place = runner.place(chunk);
-      const entry: InFlight = { place, result: runner.run(chunk), ready: null };
+      const entry: InFlight = { place, dispatchedMs: performance.now(), result: runner.run(chunk), ready: null };
       entry.result.then(
-        (result) => (entry.ready = result),
+        (result) => {
+          entry.ready = result;
+          observer.batchDone(entry.dispatchedMs, result);
+        },
         () => undefined,
       );
       inFlight.push(entry);
@@ -236,6 +253,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     } catch {
       // The store itself failed (disk full, corruption); the summary still reports the error.
     }
+    observer.finish(status, counters, stopError ? serializeError(stopError) : null);
     meter.update(status, counters, 0, true);
     const faithful = faithfulnessNotes(store, record);
     store.close();
@@ -294,4 +312,9 @@ async function checkFinished(
     return new SluiceError('SOURCE_CHANGED', `${sourcePath} changed while it was being imported (${change}); import it again with --restart.`);
   }
   return null;
+}
+
+/** The failure policy in force: the one asked for, else the one stored with the import (a resume keeps it). */
+function failurePolicyOf(options: ImportOptions, record: { options: { failure?: FailurePolicy | undefined } }): FailurePolicy {
+  return options.failure ?? record.options.failure ?? { mode: 'soft', maxErrors: null };
 }

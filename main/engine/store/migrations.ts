@@ -82,4 +82,21 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  /* 4 (observe): per-import log, trace, and the owner of a running import */ `
+  CREATE TABLE _sluice_log (
+    import_id INTEGER NOT NULL REFERENCES _sluice_imports (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    time TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    line TEXT NOT NULL,
+    PRIMARY KEY (import_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE _sluice_trace (
+    import_id INTEGER NOT NULL REFERENCES _sluice_imports (id) ON DELETE CASCADE,
+    run INTEGER NOT NULL,
+    trace TEXT NOT NULL,
+    PRIMARY KEY (import_id, run)
+  );
+  ALTER TABLE _sluice_imports ADD COLUMN owner TEXT;
+  `,
 ];

@@ -10,7 +10,7 @@ import type {
 import { api, errorMessage, type Connection } from './api.js';
 import { asRuleFileDraft, type RuleFileDraft } from './rule-draft.js';
 
-export type Screen = 'home' | 'preview' | 'rules' | 'import' | 'quarantine' | 'data' | 'export';
+export type Screen = 'home' | 'preview' | 'rules' | 'import' | 'quarantine' | 'data' | 'export' | 'import-detail';
 
 export interface Notice {
   kind: 'error' | 'info';
@@ -36,6 +36,8 @@ export class AppState {
   /** The draft (as JSON) that `ruleProblems` were found in: problems of an older draft say nothing about this one. */
   private checkedDraft = $state<string | null>(null);
   importId = $state<number | null>(null);
+  /** The import whose detail page (log, trace, warnings) is shown. */
+  detailImportId = $state<number | null>(null);
   progress = $state.raw<ImportProgress | null>(null);
   summary = $state.raw<ImportSummary | null>(null);
   /** Bumped when imports or tables change, so lists reload. */
@@ -142,6 +144,11 @@ export class AppState {
     if (!this.file || draft === this.checkedDraft) return;
     const preview = await api.call('rules/preview', { path: this.file.path, draft: JSON.parse(draft) as unknown, overrides: $state.snapshot(this.overrides) });
     this.setRuleProblems(draft, preview.problems);
+  }
+
+  showImportDetail(importId: number): void {
+    this.detailImportId = importId;
+    this.screen = 'import-detail';
   }
 
   watchImport(importId: number, screen: Screen = 'import'): void {

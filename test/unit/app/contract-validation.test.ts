@@ -39,6 +39,9 @@ describe('contract argument validation', () => {
       'imports/undo-preview': { importId: 2, cascade: true },
       'imports/undo': { importId: 2, dropTable: true },
       'imports/forget': { importId: 2 },
+      'imports/log': { importId: 1, afterSeq: 10, minLevel: 'warn' },
+      'imports/trace': { importId: 1 },
+      'imports/warnings': { importId: 1 },
     };
     for (const channel of API_CHANNELS) assert.doesNotThrow(() => validateRequest(channel, examples[channel]), channel);
   });

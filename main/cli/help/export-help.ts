@@ -1,0 +1,18 @@
+import type { CommandHelp } from './command-help.js';
+
+export const EXPORT_HELP: CommandHelp = {
+  command: 'export',
+  summary: "write a table, or an import's quarantine, to a CSV or JSONL file",
+  usage: ['export --db <store> --table <name> --out <file> [--format csv|jsonl]', 'export --db <store> --quarantine <import|latest> --out <file> [--format csv|jsonl]'],
+  options: [
+    { flag: '--db', value: '<store>', description: 'the store to read' },
+    { flag: '--table', value: '<name>', description: 'the table to export' },
+    { flag: '--quarantine', value: '<import|latest>', description: "export this import's quarantined rows instead of a table" },
+    { flag: '--out', value: '<file>', description: 'the file to write (refused if it exists)' },
+    { flag: '--format', value: 'csv|jsonl', description: "output format (default: from --out's extension)" },
+  ],
+  examples: [
+    { note: 'the clean table as CSV', command: 'export --db store.sqlite --table customers --out customers.clean.csv' },
+    { note: 'the rows the last import set aside', command: 'export --db store.sqlite --quarantine latest --out bad.jsonl' },
+  ],
+};

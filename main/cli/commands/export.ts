@@ -7,13 +7,14 @@ import { EXIT, type CommandResult } from '../exit-codes.js';
 import { resolveImportId } from './resolve-import.js';
 
 export const EXPORT_USAGE = `Usage: sluice export --db <store> --table <name> --out <file> [--format csv|jsonl] [--force]
-       sluice export --db <store> --quarantine <importId|latest> --out <file> [--format csv|jsonl] [--force]
+       sluice export --db <store> --quarantine <importId|latest> [--status open|fixed|dismissed|undone|all] --out <file> [--format csv|jsonl] [--force]
+  --status  which quarantined rows (default: open)
   --force  replace an existing file (never the store, its -wal/-shm/-journal files or an imported source)`;
 
 export async function exportCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(
     argv,
-    { db: { type: 'string' }, table: { type: 'string' }, quarantine: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, force: { type: 'boolean' } },
+    { db: { type: 'string' }, table: { type: 'string' }, quarantine: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, force: { type: 'boolean' }, status: { type: 'string' } },
     EXPORT_USAGE,
   );
   if (values.help) {
@@ -26,13 +27,15 @@ export async function exportCommand(argv: string[]): Promise<CommandResult> {
   if ((values.table === undefined) === (values.quarantine === undefined)) {
     throw new SluiceError('USAGE', `Give either --table or --quarantine.\n${EXPORT_USAGE}`);
   }
+  if (values.status !== undefined && values.quarantine === undefined) throw new SluiceError('USAGE', `--status goes with --quarantine.\n${EXPORT_USAGE}`);
+  const status = oneOf(values.status, ['open', 'fixed', 'dismissed', 'undone', 'all'] as const, '--status') ?? 'open';
   const format = oneOf(values.format, ['csv', 'jsonl'] as const, '--format') ?? exportFormatFromPath(out);
   const store = Store.open(dbPath, { mustExist: true });
   try {
     const summary =
       values.table !== undefined
         ? await exportTable(store, String(values.table), out, { format, overwrite: values.force === true })
-        : await exportQuarantine(store, resolveImportId(store, String(values.quarantine)), out, { format, overwrite: values.force === true });
+        : await exportQuarantine(store, resolveImportId(store, String(values.quarantine)), out, { format, overwrite: values.force === true, status });
     printError(`wrote ${formatCount(summary.rowsWritten)} rows to ${summary.path}`);
     return { exitCode: EXIT.OK };
   } finally {

@@ -4,6 +4,8 @@ import type { CompiledRules, SqlValue } from '../rules/contract.js';
 import { parseRecord } from '../parse/parse-record.js';
 import type { Store } from '../store/store.js';
 import type { ImportRecord } from '../store/import-records.js';
+import type { QuarantinedRow } from '../store/quarantine-records.js';
+import { syncQuarantineCounters } from './lifecycle.js';
 import { TableWriter, userColumnsOf, type TableSpec } from '../store/table-writer.js';
 import { prepareTable } from '../store/table-shape.js';
 import { emptyCounters, type ImportCounters, type RowFailure } from '../types.js';
@@ -11,9 +13,25 @@ import { emptyCounters, type ImportCounters, type RowFailure } from '../types.js
 export type RetryOutcome = { ok: true } | { ok: false; errors: RowFailure[] };
 
 export interface RevalidateSummary {
+  /** The child import that recorded what the retry wrote (null: nothing passed, nothing written). */
+  importId: number | null;
   checked: number;
   fixed: number;
   stillFailing: number;
+}
+
+/** Which open rows a retry takes (default: all of the import's open rows). */
+export interface RetrySelection {
+  rule?: string;
+  field?: string;
+  rowNumber?: number;
+}
+
+/** Rows that cannot be re-read from their text: fixing their text cannot help. */
+const UNFIXABLE_RULES = new Set(['record-size', 'encoding']);
+
+export function isUnfixable(row: QuarantinedRow): boolean {
+  return row.errors.some((error) => UNFIXABLE_RULES.has(error.rule));
 }
 
 /**
@@ -21,16 +39,22 @@ export interface RevalidateSummary {
  * quarantined rows. What it writes is recorded as an import of its own, a
  * child of the import it fixes, so `undo` can take it back like any import.
  */
-class RowFixer {
+export class RowFixer {
   private readonly rules: CompiledRules;
   private readonly spec: TableSpec;
   private readonly out: SqlValue[];
   private child: { id: number; writer: TableWriter; counters: ImportCounters } | null = null;
+  private fixedRows = 0;
 
+  /**
+   * `ruleFile`: the rules to check with (the import's own, or the user's current ones);
+   * `what`: how the history names the child import ("retry", "fix: map plan").
+   */
   constructor(
     private readonly store: Store,
     private readonly record: ImportRecord,
-    ruleFile: unknown,
+    private readonly ruleFile: unknown,
+    private readonly what = 'retry',
   ) {
     this.rules = compileRules(ruleFile === null ? null : parseRuleFile(ruleFile), {
       sourceColumns: record.layout.columns,
@@ -64,6 +88,7 @@ class RowFixer {
     this.store.quarantine.setStatus(quarantineId, 'fixed');
     this.store.quarantine.setFixedBy(quarantineId, child!.id);
     this.store.imports.countFixedRow(this.record.id, written === 'inserted' ? 'inserted' : 'updated');
+    this.fixedRows++;
     const counters = child!.counters;
     counters.rowsRead++;
     counters.rowsValid++;
@@ -74,11 +99,13 @@ class RowFixer {
   }
 
   /** Records the child import's counters and completes it; call at the end of the transaction. */
-  finish(): void {
-    if (!this.child) return;
+  finish(): number | null {
+    syncQuarantineCounters(this.store, this.record.id);
+    if (!this.child) return null;
     const record = this.store.imports.get(this.child.id)!;
     this.store.imports.saveCheckpoint(this.child.id, { ...record, counters: this.child.counters });
     this.store.imports.setStatus(this.child.id, 'completed');
+    return this.child.id;
   }
 
   private childImport(): { id: number; writer: TableWriter; counters: ImportCounters } {
@@ -90,8 +117,8 @@ class RowFixer {
       table: prepared.table,
       createdTable: prepared.created,
       layout: this.record.layout,
-      schema: this.record.schema,
-      options: this.record.options,
+      schema: this.ruleFile,
+      options: { ...this.record.options, quarantineFix: this.what },
       counters: emptyCounters(),
       parentImportId: this.record.id,
       addedColumns: prepared.addedColumns,
@@ -119,27 +146,24 @@ export function retryQuarantinedRow(store: Store, quarantineId: number, editedRa
 }
 
 /**
- * Re-checks every open quarantined row of an import, with its rules or with
- * new ones (after the user changed a rule): rows that now pass are written
- * and marked fixed.
+ * Re-checks the open quarantined rows of an import, with its rules or with
+ * the user's current ones (after a rule change): rows that now pass are
+ * written (with the import's key semantics) and marked fixed; the rest get
+ * the reasons the rules give now.
  */
-export function revalidateQuarantine(store: Store, importId: number, ruleFile?: unknown): RevalidateSummary {
+export function revalidateQuarantine(store: Store, importId: number, ruleFile?: unknown, selection: RetrySelection = {}): RevalidateSummary {
   const record = store.imports.get(importId);
   if (!record) throw new SluiceError('IMPORT_NOT_FOUND', `There is no import #${importId}.`);
   const fixer = new RowFixer(store, record, ruleFile === undefined ? record.schema : ruleFile);
-  const open = [...store.quarantine.iterate(importId)].filter((row) => row.status === 'open');
-  const summary: RevalidateSummary = { checked: 0, fixed: 0, stillFailing: 0 };
+  const open = [...store.quarantine.select({ importId, status: 'open', ...selection })];
+  const summary: RevalidateSummary = { importId: null, checked: 0, fixed: 0, stillFailing: 0 };
   store.db.transaction(() => {
     for (const row of open) {
       summary.checked++;
-      if (row.errors.some((error) => error.rule === 'record-size' || error.rule === 'encoding')) {
-        summary.stillFailing++;
-        continue;
-      }
-      if (fixer.fix(row.id, row.raw).ok) summary.fixed++;
+      if (!isUnfixable(row) && fixer.fix(row.id, row.raw).ok) summary.fixed++;
       else summary.stillFailing++;
     }
-    fixer.finish();
+    summary.importId = fixer.finish();
   }).immediate();
   return summary;
 }

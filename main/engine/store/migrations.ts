@@ -75,4 +75,14 @@ export const MIGRATIONS: readonly string[] = [
     CREATE INDEX _sluice_preimages_by_import ON _sluice_preimages (import_id, row_id);
     CREATE INDEX _sluice_preimages_by_prev ON _sluice_preimages (prev_import_id);
     `,
+  /**
+   * Quarantine workbench (issue 14): an edited row keeps the text the import read
+   * (`original_raw`, NULL while unedited); a dismissed row says why; the list is
+   * paged by import and status in row order, so that query needs its index.
+   */
+  /* 3 */ `
+    ALTER TABLE _sluice_quarantine ADD COLUMN original_raw TEXT;
+    ALTER TABLE _sluice_quarantine ADD COLUMN dismiss_reason TEXT;
+    CREATE INDEX _sluice_quarantine_by_status ON _sluice_quarantine (import_id, status, row_number);
+    `,
 ];

@@ -15,11 +15,19 @@ export interface QuarantinedRow extends QuarantineEntry {
   id: number;
   importId: number;
   status: QuarantineStatus;
+  /** The text the import read, when the row was edited since (null: unedited). */
+  originalRaw: string | null;
+  /** Why the user dismissed it. */
+  dismissReason: string | null;
+  /** The (child) import that wrote it to the table, when fixed. */
+  fixedByImportId: number | null;
 }
 
 export interface QuarantineQuery {
   importId?: number;
   status?: QuarantineStatus;
+  /** Only this row (by its row number in the import). */
+  rowNumber?: number;
   /** Only rows with a failure of this rule and/or field. */
   rule?: string;
   field?: string;
@@ -36,6 +44,9 @@ interface QuarantineRow {
   raw: string;
   errors: string;
   status: QuarantineStatus;
+  original_raw: string | null;
+  dismiss_reason: string | null;
+  fixed_by_import_id: number | null;
 }
 
 /** `_sluice_quarantine` and `_sluice_warnings`. Statements prepared once. */
@@ -55,7 +66,10 @@ export class QuarantineRecords {
       INSERT OR REPLACE INTO _sluice_warnings (import_id, row_number, line, warnings) VALUES (?, ?, ?, ?)`);
     this.setStatusStatement = db.prepare(`
       UPDATE _sluice_quarantine SET status = ?, resolved_at = CASE WHEN ? = 'open' THEN NULL ELSE ? END WHERE id = ?`);
-    this.updateStatement = db.prepare(`UPDATE _sluice_quarantine SET raw = ?, errors = COALESCE(?, errors) WHERE id = ?`);
+    // The first edit moves the import's text to original_raw; later edits keep it there.
+    this.updateStatement = db.prepare(`
+      UPDATE _sluice_quarantine SET original_raw = CASE WHEN raw = @raw THEN original_raw ELSE COALESCE(original_raw, raw) END,
+        raw = @raw, errors = COALESCE(@errors, errors) WHERE id = @id`);
     this.byIdStatement = db.prepare('SELECT * FROM _sluice_quarantine WHERE id = ?');
   }
 
@@ -79,26 +93,12 @@ export class QuarantineRecords {
 
   /** Stores an edited row's text, and its new errors when it still fails (null keeps the old ones). */
   update(id: number, raw: string, errors: RowFailure[] | null): void {
-    this.updateStatement.run(raw, errors === null ? null : JSON.stringify(errors), id);
+    this.updateStatement.run({ raw, errors: errors === null ? null : JSON.stringify(errors), id });
   }
 
   /** Filtered page; filters are bound parameters, so this SQL is fixed per filter shape. */
   page(query: QuarantineQuery): { rows: QuarantinedRow[]; total: number } {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.importId !== undefined) {
-      where.push('import_id = ?');
-      params.push(query.importId);
-    }
-    if (query.status) {
-      where.push('status = ?');
-      params.push(query.status);
-    }
-    if (query.rule !== undefined || query.field !== undefined) {
-      where.push(`EXISTS (SELECT 1 FROM json_each(errors) AS e WHERE (? IS NULL OR e.value ->> '$.rule' = ?) AND (? IS NULL OR e.value ->> '$.field' = ?))`);
-      params.push(query.rule ?? null, query.rule ?? null, query.field ?? null, query.field ?? null);
-    }
-    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const { whereSql, params } = whereOf(query);
     const total = (this.db.prepare(`SELECT count(*) AS n FROM _sluice_quarantine ${whereSql}`).get(...params) as { n: number }).n;
     const rows = this.db
       .prepare(`SELECT * FROM _sluice_quarantine ${whereSql} ORDER BY import_id, row_number LIMIT ? OFFSET ?`)
@@ -106,16 +106,40 @@ export class QuarantineRecords {
     return { rows: rows.map(toQuarantined), total };
   }
 
+  /** Every row matching a query, streamed in row order (bulk fixes, dismissals, exports). */
+  *select(query: QuarantineQuery): IterableIterator<QuarantinedRow> {
+    const { whereSql, params } = whereOf(query);
+    const statement = this.db.prepare(`SELECT * FROM _sluice_quarantine ${whereSql} ORDER BY import_id, row_number`);
+    for (const row of statement.iterate(...params) as IterableIterator<QuarantineRow>) yield toQuarantined(row);
+  }
+
+  /** Sets rows aside for good, with the user's reason; returns how many. */
+  dismiss(ids: readonly number[], reason: string): number {
+    const statement = this.db.prepare(`UPDATE _sluice_quarantine SET status = 'dismissed', dismiss_reason = ?, resolved_at = ? WHERE id = ? AND status = 'open'`);
+    const now = new Date().toISOString();
+    let changed = 0;
+    for (const id of ids) changed += statement.run(reason, now, id).changes;
+    return changed;
+  }
+
+  /** How many of an import's quarantined rows are open, fixed, dismissed, undone. */
+  statusCounts(importId: number): Record<QuarantineStatus, number> {
+    const counts: Record<QuarantineStatus, number> = { open: 0, fixed: 0, dismissed: 0, undone: 0 };
+    const rows = this.db.prepare('SELECT status, count(*) AS n FROM _sluice_quarantine WHERE import_id = ? GROUP BY status').all(importId) as { status: QuarantineStatus; n: number }[];
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+
   /** Counts of failures per rule and field, for filters and summaries. */
-  summary(importId?: number): { rule: string; field: string | null; count: number }[] {
+  summary(importId?: number, status: QuarantineStatus | 'all' = 'open'): { rule: string; field: string | null; count: number }[] {
     return this.db
       .prepare(
         `SELECT e.value ->> '$.rule' AS rule, e.value ->> '$.field' AS field, count(*) AS count
          FROM _sluice_quarantine AS q, json_each(q.errors) AS e
-         WHERE (? IS NULL OR q.import_id = ?) AND q.status = 'open'
+         WHERE (? IS NULL OR q.import_id = ?) AND (? = 'all' OR q.status = ?)
          GROUP BY 1, 2 ORDER BY count DESC`,
       )
-      .all(importId ?? null, importId ?? null) as { rule: string; field: string | null; count: number }[];
+      .all(importId ?? null, importId ?? null, status, status) as { rule: string; field: string | null; count: number }[];
   }
 
   /** Streams rows in order without loading them all. */
@@ -147,6 +171,28 @@ export class QuarantineRecords {
   }
 }
 
+function whereOf(query: QuarantineQuery): { whereSql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (query.importId !== undefined) {
+    where.push('import_id = ?');
+    params.push(query.importId);
+  }
+  if (query.status) {
+    where.push('status = ?');
+    params.push(query.status);
+  }
+  if (query.rule !== undefined || query.field !== undefined) {
+    where.push(`EXISTS (SELECT 1 FROM json_each(errors) AS e WHERE (? IS NULL OR e.value ->> '$.rule' = ?) AND (? IS NULL OR e.value ->> '$.field' = ?))`);
+    params.push(query.rule ?? null, query.rule ?? null, query.field ?? null, query.field ?? null);
+  }
+  if (query.rowNumber !== undefined) {
+    where.push('row_number = ?');
+    params.push(query.rowNumber);
+  }
+  return { whereSql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
 function toQuarantined(row: QuarantineRow): QuarantinedRow {
   return {
     id: row.id,
@@ -157,5 +203,8 @@ function toQuarantined(row: QuarantineRow): QuarantinedRow {
     raw: row.raw,
     errors: JSON.parse(row.errors) as RowFailure[],
     status: row.status,
+    originalRaw: row.original_raw ?? null,
+    dismissReason: row.dismiss_reason ?? null,
+    fixedByImportId: row.fixed_by_import_id ?? null,
   };
 }

@@ -1,6 +1,6 @@
 import { SluiceError } from '../../engine/errors.js';
 import { Store } from '../../engine/store/store.js';
-import type { QuarantineStatus } from '../../engine/store/quarantine-records.js';
+import type { QuarantinedRow, QuarantineStatus } from '../../engine/store/quarantine-records.js';
 import { oneOf, parseCommandArgs, positiveInteger, requireString } from '../args.js';
 import { formatTable, printLine } from '../output.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
@@ -74,7 +74,7 @@ async function listCommand(argv: string[]): Promise<CommandResult> {
           String(row.rowNumber),
           String(row.line),
           row.status,
-          row.status === 'dismissed' ? `dismissed: ${row.dismissReason ?? ''}` : row.errors.map((error) => error.message).join('; '),
+          describeStatus(row),
           truncate(row.raw, 60),
         ]),
       ),
@@ -84,6 +84,13 @@ async function listCommand(argv: string[]): Promise<CommandResult> {
   } finally {
     store.close();
   }
+}
+
+/** A settled row says how it was settled; its old reasons would read as if it still failed. */
+function describeStatus(row: QuarantinedRow): string {
+  if (row.status === 'dismissed') return `dismissed: ${row.dismissReason ?? ''}`;
+  if (row.status === 'fixed') return `fixed by import #${row.fixedByImportId ?? '?'}`;
+  return row.errors.map((error) => error.message).join('; ');
 }
 
 function truncate(text: string, length: number): string {

@@ -78,6 +78,10 @@ export interface FilePreview {
   columns: string[];
   /** Sample rows: strings for CSV, JSON values for JSONL. */
   rows: unknown[][];
+  /** Per row: why the import would quarantine it before any rule runs (wrong width, bad JSON), else null. */
+  malformed?: (RowFailure | null)[];
+  /** Per row: its row number in the import (null for rows sampled mid-file). */
+  rowNumbers?: (number | null)[];
   totalBytes: number;
   /** A rule file drafted from the sample (Table Schema JSON). */
   inferredRules: unknown;
@@ -86,6 +90,8 @@ export interface FilePreview {
 /** A rules preview as the UI gets it: the engine's result without its column values and incremental state. */
 export interface RulesPreview extends Pick<PreviewResult, 'ok' | 'problems' | 'columns' | 'rows' | 'groups' | 'invalidRows' | 'warnedRows'> {
   sampleRows: number;
+  /** Per sample row: its row number in the import (null for rows sampled mid-file). */
+  rowNumbers?: (number | null)[];
 }
 
 export interface StartImportRequest {

@@ -7,6 +7,7 @@ import { AppFailure } from './app-failure.js';
 import type { FileAccess } from './file-access.js';
 import type { Handlers } from './handlers.js';
 import type { Settings } from './settings.js';
+import type { RowFailure } from '../engine/types.js';
 
 const DEFAULT_SAMPLE_ROWS = 1000;
 const MAX_RULE_FILE_BYTES = 4 * 1024 * 1024;
@@ -15,7 +16,7 @@ const MAX_CACHED_SAMPLES = 4;
 
 interface CachedSample {
   sample: SourceSample;
-  previewSample: { columns: string[]; rows: unknown[][]; kind: 'csv' | 'jsonl' };
+  previewSample: { columns: string[]; rows: unknown[][]; kind: 'csv' | 'jsonl'; malformed: (RowFailure | null)[] };
   previous: PreviewState | undefined;
 }
 
@@ -35,7 +36,8 @@ export function fileHandlers(files: FileAccess, settings: Settings): Pick<Handle
     const sample = await sampleSource(filePath, maxRows, overrides);
     const entry: CachedSample = {
       sample,
-      previewSample: { columns: sample.columns, rows: sample.rows, kind: sample.layout.dialect.format },
+      // Malformed rows are previewed (with their reason, numbered as the import numbers them); inference reads only sample.rows.
+      previewSample: { columns: sample.columns, rows: sample.previewRows, kind: sample.layout.dialect.format, malformed: sample.malformed },
       previous: undefined,
     };
     samples.set(key, entry);
@@ -64,7 +66,9 @@ export function fileHandlers(files: FileAccess, settings: Settings): Pick<Handle
         path: filePath,
         dialect,
         columns: sample.columns,
-        rows: sample.rows,
+        rows: sample.previewRows,
+        malformed: sample.malformed,
+        rowNumbers: sample.rowNumbers,
         totalBytes: sample.totalBytes,
         inferredRules: inferRules({ columns: sample.columns, rows: sample.rows }),
       };
@@ -83,7 +87,8 @@ export function fileHandlers(files: FileAccess, settings: Settings): Pick<Handle
         groups: result.groups,
         invalidRows: result.invalidRows,
         warnedRows: result.warnedRows,
-        sampleRows: cached.sample.rows.length,
+        sampleRows: cached.sample.previewRows.length,
+        rowNumbers: cached.sample.rowNumbers,
       };
     },
 

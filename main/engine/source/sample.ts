@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
-import type { SourceLayout } from '../types.js';
+import type { RowFailure, SourceLayout } from '../types.js';
+import { readJsonRecord } from '../parse/json-record.js';
 import { createDecoder } from './encoding.js';
 import { openSource } from './open-source.js';
 import { sniffSource, type DialectOverrides } from './sniff.js';
@@ -7,8 +8,17 @@ import { sniffSource, type DialectOverrides } from './sniff.js';
 export interface SourceSample {
   layout: SourceLayout;
   columns: string[];
-  /** Parsed records: strings for CSV, JSON values for JSONL. */
+  /** Parsed well-formed records: strings for CSV, JSON values for JSONL (what inference reads). */
   rows: unknown[][];
+  /**
+   * Every sampled record in file order, malformed ones included (cut or padded
+   * to the header's width), for previews and the rules' Sample check.
+   */
+  previewRows: unknown[][];
+  /** Per preview row: why the import would quarantine it before any rule runs (wrong width, bad JSON), else null. */
+  malformed: (RowFailure | null)[];
+  /** Per preview row: its row number in the import (null for rows from windows mid-file, whose number is unknown). */
+  rowNumbers: (number | null)[];
   /** Size of the source file in bytes. */
   totalBytes: number;
 }
@@ -36,43 +46,54 @@ export async function sampleSource(filePath: string, maxRows = 1000, overrides: 
     };
     const headRows = Math.max(1, Math.ceil(maxRows / 2));
     const head = parseWindow(await readText(layout.dataStartOffset, HEAD_WINDOW_BYTES), layout, false, size <= layout.dataStartOffset + HEAD_WINDOW_BYTES);
-    const rows = head.slice(0, size > layout.dataStartOffset + HEAD_WINDOW_BYTES ? headRows : maxRows);
-    if (size > layout.dataStartOffset + HEAD_WINDOW_BYTES && rows.length < maxRows) {
-      const perWindow = Math.ceil((maxRows - rows.length) / SPREAD_WINDOWS);
+    // Head records are numbered as the import numbers them: every record counts, malformed or not.
+    const records = head.slice(0, size > layout.dataStartOffset + HEAD_WINDOW_BYTES ? headRows : maxRows).map((record, i) => ({ ...record, rowNumber: i + 1 as number | null }));
+    if (size > layout.dataStartOffset + HEAD_WINDOW_BYTES && records.length < maxRows) {
+      const perWindow = Math.ceil((maxRows - records.length) / SPREAD_WINDOWS);
       const span = size - layout.dataStartOffset - HEAD_WINDOW_BYTES;
-      for (let w = 1; w <= SPREAD_WINDOWS && rows.length < maxRows; w++) {
+      for (let w = 1; w <= SPREAD_WINDOWS && records.length < maxRows; w++) {
         const offset = layout.dataStartOffset + HEAD_WINDOW_BYTES + Math.floor((span * w) / (SPREAD_WINDOWS + 1));
-        const windowRows = parseWindow(await readText(offset, SPREAD_WINDOW_BYTES), layout, true, false);
-        rows.push(...windowRows.slice(0, Math.min(perWindow, maxRows - rows.length)));
+        const windowRecords = parseWindow(await readText(offset, SPREAD_WINDOW_BYTES), layout, true, false);
+        records.push(...windowRecords.slice(0, Math.min(perWindow, maxRows - records.length)).map((record) => ({ ...record, rowNumber: null })));
       }
     }
-    return { layout, columns: layout.columns, rows, totalBytes: size };
+    return {
+      layout,
+      columns: layout.columns,
+      rows: records.filter((record) => record.failure === null).map((record) => record.values),
+      previewRows: records.map((record) => record.values),
+      malformed: records.map((record) => record.failure),
+      rowNumbers: records.map((record) => record.rowNumber),
+      totalBytes: size,
+    };
   } finally {
     await handle.close();
   }
 }
 
-function parseWindow(text: string, layout: SourceLayout, dropFirst: boolean, isEnd: boolean): unknown[][] {
+interface SampledRecord {
+  values: unknown[];
+  failure: RowFailure | null;
+}
+
+function parseWindow(text: string, layout: SourceLayout, dropFirst: boolean, isEnd: boolean): SampledRecord[] {
   const lineEnd = text.lastIndexOf('\n');
   const body = isEnd || lineEnd === -1 ? text : text.slice(0, lineEnd + 1);
   const width = layout.columns.length;
   if (layout.dialect.format === 'jsonl') {
     const lines = body.split('\n');
     if (dropFirst) lines.shift();
-    const rows: unknown[][] = [];
+    const columnIndex = new Map(layout.columns.map((name, i) => [name, i]));
+    const records: SampledRecord[] = [];
     for (const line of lines) {
       if (line.trim() === '') continue;
-      try {
-        const value: unknown = JSON.parse(line);
-        if (value && typeof value === 'object' && !Array.isArray(value)) {
-          const record = value as Record<string, unknown>;
-          rows.push(layout.columns.map((column) => record[column]));
-        }
-      } catch {
-        // Bad lines are not part of a sample; the import quarantines them.
-      }
+      const values = new Array<unknown>(width);
+      // The import's own reader: a bad line gets the reason the import gives it. Keys outside
+      // the sampled columns are no reason here (the import's columns come from the whole file).
+      const failure = readJsonRecord(line.replace(/\r$/, ''), columnIndex, values)?.find((f) => f.rule !== 'unknown-field') ?? null;
+      records.push({ values, failure });
     }
-    return rows;
+    return records;
   }
   const parsed = Papa.parse<string[]>(body, {
     delimiter: layout.dialect.delimiter,
@@ -81,7 +102,11 @@ function parseWindow(text: string, layout: SourceLayout, dropFirst: boolean, isE
     skipEmptyLines: true,
   });
   const rows = dropFirst ? parsed.data.slice(1) : parsed.data;
-  return rows.filter((row) => row.length === width);
+  return rows.map((fields) => {
+    if (fields.length === width) return { values: fields, failure: null };
+    const values = fields.length > width ? fields.slice(0, width) : [...fields, ...new Array<string>(width - fields.length).fill('')];
+    return { values, failure: { field: null, rule: 'row-shape', message: `expected ${width} fields, found ${fields.length}` } };
+  });
 }
 
 const KEY_WINDOWS = 32;

@@ -130,8 +130,11 @@ function checkUndoable(record: ImportRecord): void {
   }
 }
 
-/** Columns the import added go again, with their indexes, once no row holds a value in them. */
-function dropAddedColumns(db: Database.Database, record: ImportRecord): string[] {
+/**
+ * Columns the import added go again, with their indexes, once no row holds a
+ * value in them; otherwise undo refuses, or (`keepHeld`, for a restart) they stay.
+ */
+export function dropAddedColumns(db: Database.Database, record: ImportRecord, keepHeld = false): string[] {
   const table = tableOf(db, record);
   if (!table || record.addedColumns.length === 0) return [];
   const quoted = quoteIdentifier(table);
@@ -139,6 +142,7 @@ function dropAddedColumns(db: Database.Database, record: ImportRecord): string[]
   const dropped: string[] = [];
   for (const column of record.addedColumns.filter((name) => present.has(name))) {
     const holding = (db.prepare(`SELECT count(*) AS n FROM ${quoted} WHERE ${quoteIdentifier(column)} IS NOT NULL`).get() as { n: number }).n;
+    if (holding > 0 && keepHeld) continue;
     if (holding > 0) {
       throw new SluiceError(
         'UNDO_REFUSED',

@@ -13,7 +13,7 @@ import { userColumnsOf, type TableSpec } from '../store/table-writer.js';
 import { prepareTable } from '../store/table-shape.js';
 import { tableRowCount } from '../store/table-browser.js';
 import { takeBackRows } from '../history/take-back.js';
-import { undoImport } from '../history/undo.js';
+import { dropAddedColumns, undoImport } from '../history/undo.js';
 import { assertPlanProceeds, decideImportPlan, type ImportPlanSummary } from './import-plan.js';
 import { emptyCounters } from '../types.js';
 import {
@@ -169,6 +169,7 @@ function supersede(store: Store, previous: ImportRecord): void {
   const table = store.canonicalTableName(previous.table);
   if (previous.provenance) {
     takeBackRows(store.db, previous);
+    dropAddedColumns(store.db, previous, true);
     if (table && previous.createdTable && tableRowCount(store, table) === 0) store.db.exec(`DROP TABLE ${quoteIdentifier(table)}`);
   } else if (table && previous.createdTable) {
     // Store format 1: rows carry no import id. Dropping the table is only safe when no other import wrote into it.

@@ -32,8 +32,9 @@ export function dataHandlers(
 
     'quarantine/revalidate': async (request) => {
       if (isImportLive(request.importId)) throw new AppFailure('IMPORT_RUNNING', 'Wait for the import to finish before re-validating its rows.');
-      const { fixed, stillFailing } = revalidateQuarantine(store, request.importId);
-      return { fixed, stillFailing };
+      // The Rules screen's draft, when given: re-validate with the rules the user has now.
+      const result = revalidateQuarantine(store, request.importId, request.draft);
+      return { importId: result.importId, retried: result.checked, fixed: result.fixed, stillFailing: result.stillFailing };
     },
 
     'tables/list': () => store.listTables().map((name) => ({ name, rowCount: tableRowCount(store, name) })),

@@ -4,6 +4,7 @@ import { Store } from '../engine/store/store.js';
 import { toAppError } from './app-failure.js';
 import { isChannel, type AppInfo, type Channel, type EventMessage, type Result, type SluiceEvents } from './contract.js';
 import { dataHandlers } from './data-handlers.js';
+import { quarantineHandlers } from './quarantine-handlers.js';
 import { FileAccess } from './file-access.js';
 import { fileHandlers } from './file-handlers.js';
 import type { Handlers } from './handlers.js';
@@ -53,6 +54,7 @@ export class AppService {
       ...fileHandlers(this.files, this.settings),
       ...importHandlers(this.store, this.dbPath, this.files, this.runner),
       ...dataHandlers(this.store, this.dbPath, this.files, emit, (id) => this.runner.isLive(id)),
+      ...quarantineHandlers(this.store, (id) => this.runner.isLive(id)),
     };
   }
 

@@ -1,7 +1,6 @@
-import Papa from 'papaparse';
 import { RE2JS } from 're2js';
 import { SluiceError } from '../errors.js';
-import { parseRecord } from '../parse/parse-record.js';
+import { readRowValues, writeRowValues } from './row-text.js';
 import { compileExpression, type Evaluator } from '../rules/expr-eval.js';
 import { parseExpression } from '../rules/expr-parse.js';
 import { ProblemList } from '../rules/problems.js';
@@ -135,28 +134,13 @@ function buildChange(operation: FixOperation, layout: SourceLayout, columnIndex:
 
 /** The row's text with one field changed, in the import's dialect; null when the text cannot be read as a record. */
 function editRaw(raw: string, layout: SourceLayout, columnIndex: number, change: Change): string | null {
-  if (layout.dialect.format === 'jsonl') {
-    let object: unknown;
-    try {
-      object = JSON.parse(raw);
-    } catch {
-      return null;
-    }
-    if (!object || typeof object !== 'object' || Array.isArray(object)) return null;
-    const record = object as Record<string, unknown>;
-    const values = layout.columns.map((name) => record[name]);
-    const name = layout.columns[columnIndex]!;
-    const next = change(record[name], values);
-    if (next === record[name]) return raw;
-    return JSON.stringify({ ...record, [name]: next });
-  }
-  const parsed = parseRecord(raw, layout);
-  if (!('values' in parsed)) return null;
-  const values = parsed.values.map((value) => (typeof value === 'string' ? value : String(value ?? '')));
-  const next = change(values[columnIndex], values);
-  if (next === values[columnIndex]) return raw;
-  values[columnIndex] = typeof next === 'string' ? next : String(next ?? '');
-  return Papa.unparse([values], { delimiter: layout.dialect.delimiter, quoteChar: layout.dialect.quoteChar, newline: '\n' });
+  const values = readRowValues(raw, layout);
+  if (!values) return null;
+  const before = layout.dialect.format === 'jsonl' ? values[columnIndex] : String(values[columnIndex] ?? '');
+  const next = change(before, values);
+  if (next === before) return raw;
+  values[columnIndex] = layout.dialect.format === 'jsonl' ? next : String(next ?? '');
+  return writeRowValues(raw, layout, values);
 }
 
 /** `enterprise=team,free=basic` → pairs; `=` inside a value is not supported (the first `=` splits). */

@@ -142,6 +142,24 @@ export class QuarantineRecords {
       .all(importId ?? null, importId ?? null, status, status) as { rule: string; field: string | null; count: number }[];
   }
 
+  /** Rows per failing rule and per failing field (a row counts once per rule and once per field), for facets. */
+  facets(importId: number, status: QuarantineStatus | 'all' = 'open'): { rules: { rule: string; count: number }[]; fields: { field: string; count: number }[] } {
+    const statusSql = `(? = 'all' OR q.status = ?)`;
+    const rules = this.db
+      .prepare(
+        `SELECT e.value ->> '$.rule' AS rule, count(DISTINCT q.id) AS count FROM _sluice_quarantine AS q, json_each(q.errors) AS e
+         WHERE q.import_id = ? AND ${statusSql} GROUP BY 1 ORDER BY count DESC, rule`,
+      )
+      .all(importId, status, status) as { rule: string; count: number }[];
+    const fields = this.db
+      .prepare(
+        `SELECT e.value ->> '$.field' AS field, count(DISTINCT q.id) AS count FROM _sluice_quarantine AS q, json_each(q.errors) AS e
+         WHERE q.import_id = ? AND ${statusSql} AND e.value ->> '$.field' IS NOT NULL GROUP BY 1 ORDER BY count DESC, field`,
+      )
+      .all(importId, status, status) as { field: string; count: number }[];
+    return { rules, fields };
+  }
+
   /** Streams rows in order without loading them all. */
   *iterate(importId: number): IterableIterator<QuarantinedRow> {
     const statement = this.db.prepare('SELECT * FROM _sluice_quarantine WHERE import_id = ? ORDER BY row_number');

@@ -131,11 +131,12 @@ describe('quarantine journey (browser mode, 200k-row import)', { skip: !chromium
     await page.getByTestId('quarantine-detail').waitFor();
     await grid().focus();
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => (document.activeElement?.getAttribute('aria-label') ?? '').startsWith('Value of'));
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-invalid')), 'true', 'Enter focuses a failing field');
+    const focused = page.locator('input[aria-label^="Value of"]:focus');
+    await focused.waitFor();
+    assert.equal(await focused.getAttribute('aria-invalid'), 'true', 'Enter focuses a failing field');
     await grid().focus();
     await page.keyboard.press('d');
-    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Reason for dismissing');
+    await page.locator('input[aria-label="Reason for dismissing"]:focus').waitFor();
     await page.keyboard.type('duplicate of a customer we already have');
     await page.keyboard.press('Enter');
     await statusCountToBe('dismissed', dismissedBefore + 1);

@@ -37,6 +37,37 @@ const SAMPLE_BYTES = 256 * 1024;
 
 /** Decides what this run does (new import, resume, restart) and prepares the table and the import record. */
 export async function planImport(options: ImportOptions, store: Store): Promise<ImportPlan> {
+  const planned = await planOrPreview(options, store, false);
+  if ('preview' in planned) throw new SluiceError('INTERNAL', 'an import was planned without being prepared');
+  return planned;
+}
+
+/**
+ * What an import with these options would do, without writing anything (the
+ * app's notice before an import). A refusal comes back as action 'refuse'.
+ */
+export async function previewImportPlan(options: ImportOptions, store: Store): Promise<ImportPlanSummary> {
+  try {
+    const planned = await planOrPreview(options, store, true);
+    return 'preview' in planned ? planned.preview : planned.summary;
+  } catch (error) {
+    if (!(error instanceof SluiceError)) throw error;
+    const table = options.table ?? tableNameFromPath(path.resolve(options.sourcePath));
+    return {
+      action: 'refuse',
+      table: store.canonicalTableName(table) ?? table,
+      key: null,
+      keySource: null,
+      addColumns: [],
+      replaces: null,
+      restarts: null,
+      refusal: { code: error.code, message: error.message },
+      message: `refused: ${error.message}`,
+    };
+  }
+}
+
+async function planOrPreview(options: ImportOptions, store: Store, dryRun: boolean): Promise<ImportPlan | { preview: ImportPlanSummary }> {
   const sourcePath = path.resolve(options.sourcePath);
   const requested = options.table ?? tableNameFromPath(sourcePath);
   checkTableName(requested);
@@ -59,10 +90,6 @@ export async function planImport(options: ImportOptions, store: Store): Promise<
     const { rules, spec } = compileFor(unfinished.layout.columns, unfinished.schema, unfinished.options, unfinished.table);
     // The failure policy is part of the import: a resume keeps it unless told otherwise.
     const storedOptions = options.failure ? { ...unfinished.options, failure: options.failure } : unfinished.options;
-    store.db.transaction(() => {
-      store.imports.setOptions(unfinished.id, storedOptions);
-      store.imports.setStatus(unfinished.id, 'running');
-    }).immediate();
     const key = spec.key.length > 0 ? [...spec.key] : null;
     const summary: ImportPlanSummary = {
       action: 'resume',
@@ -75,6 +102,11 @@ export async function planImport(options: ImportOptions, store: Store): Promise<
       refusal: null,
       message: `resume import #${unfinished.id} into table "${unfinished.table}"`,
     };
+    if (dryRun) return { preview: summary };
+    store.db.transaction(() => {
+      store.imports.setOptions(unfinished.id, storedOptions);
+      store.imports.setStatus(unfinished.id, 'running');
+    }).immediate();
     return { record: { ...unfinished, status: 'running', options: storedOptions }, rules, spec, resumed: true, summary };
   }
   if (unfinished && !options.restart) {
@@ -118,6 +150,7 @@ export async function planImport(options: ImportOptions, store: Store): Promise<
     replace: options.replace === true,
     restarts: unfinished ?? null,
   });
+  if (dryRun) return { preview: summary };
   assertPlanProceeds(summary);
 
   const importId = store.db.transaction(() => {

@@ -71,6 +71,8 @@ export class TableWriter {
   /** The rule file says the key is unique: a repeat within the import is quarantined, whatever --on-duplicate says. */
   private readonly keyIsUniqueRule: boolean;
   private groupsToSkip = 0;
+  /** Per key column: whether a value can take the table column's numeric type without loss (null: any value can). */
+  private readonly keyCasts: (((value: SqlValue) => boolean) | null)[] | null = null;
   /** The columns a pre-image of this writer holds, in order (upserts only). */
   readonly preimageColumns: string[];
 
@@ -114,6 +116,11 @@ export class TableWriter {
       );
       const assignments = [...valueNames.map((name) => `${name} = ?`), `${provenance} = ${this.importId}`].join(', ');
       this.updateByRowid = db.prepare(`UPDATE ${table} SET ${assignments} WHERE rowid = ?`);
+      const declared = new Map(
+        (db.prepare('SELECT name, type FROM pragma_table_info(?)').all(spec.table) as { name: string; type: string }[]).map((c) => [c.name.toLowerCase(), c.type.toUpperCase()]),
+      );
+      const casts = spec.key.map((name) => keyCastCheck(declared.get(name.toLowerCase()) ?? ''));
+      this.keyCasts = casts.some((check) => check !== null) ? casts : null;
     } else {
       this.insertIfNew = null;
       this.findByKey = null;
@@ -152,7 +159,7 @@ export class TableWriter {
     for (let row = 0; row < count; ) {
       const rows = Math.min(this.rowsPerStatement, count - row);
       const next = row + rows;
-      if (rows === 1 || (upserting && this.groupsToSkip > 0)) {
+      if (rows === 1 || (upserting && this.groupsToSkip > 0) || (this.keyCasts && this.hasLossyKey(values, row, next))) {
         if (this.groupsToSkip > 0) this.groupsToSkip--;
         oneByOne(row, next, outcome);
       } else {
@@ -200,6 +207,21 @@ export class TableWriter {
     return this.writeInGroups(values, count, (from, to, outcome) => this.upsertOneByOne(values, from, to, outcome));
   }
 
+  /** Whether a row in [from, to) has a key value the table's key column type cannot hold without loss. */
+  private hasLossyKey(values: readonly SqlValue[], from: number, to: number): boolean {
+    for (let row = from; row < to; row++) if (this.lossyKeyColumn(values, row) !== null) return true;
+    return false;
+  }
+
+  private lossyKeyColumn(values: readonly SqlValue[], row: number): string | null {
+    const casts = this.keyCasts!;
+    for (let k = 0; k < casts.length; k++) {
+      const check = casts[k];
+      if (check && !check(values[row * this.width + this.keyColumns[k]!] ?? null)) return this.spec.key[k]!;
+    }
+    return null;
+  }
+
   private upsertOneByOne(values: readonly SqlValue[], from: number, to: number, outcome: WriteOutcome): void {
     const width = this.width;
     const one = new Array<SqlValue>(width);
@@ -207,6 +229,12 @@ export class TableWriter {
     const update = new Array<SqlValue>(this.valueColumns.length + 1);
     for (let row = from; row < to; row++) {
       for (let i = 0; i < width; i++) one[i] = values[row * width + i] ?? null;
+      const lossy = this.keyCasts ? this.lossyKeyColumn(values, row) : null;
+      if (lossy !== null) {
+        // The key keeps the table's type, so "1" and 1 are one key; a value that would stay text in a numeric key column is set aside.
+        outcome.refused.push({ index: row, errors: [{ field: lossy, rule: 'type', message: `${lossy}: the value cannot be stored as the key column's type without loss` }] });
+        continue;
+      }
       try {
         if (this.insertIfNew!.run(...one).changes > 0) {
           outcome.inserted++;
@@ -257,6 +285,17 @@ export class TableWriter {
       }
     }
   }
+}
+
+/** INTEGER and REAL key columns (SQLite type affinity) take numbers, and text that converts to one exactly. */
+function keyCastCheck(declaredType: string): ((value: SqlValue) => boolean) | null {
+  if (declaredType.includes('INT')) {
+    return (value) => value === null || typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^[+-]?(0|[1-9]\d{0,17})$/.test(value));
+  }
+  if (/REAL|FLOA|DOUB/.test(declaredType)) {
+    return (value) => value === null || typeof value === 'number' || typeof value === 'bigint' || (typeof value === 'string' && value.trim() !== '' && String(Number(value)) === value);
+  }
+  return null;
 }
 
 /** The user's columns of a table, in table order (bookkeeping excluded). */

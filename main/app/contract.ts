@@ -128,6 +128,9 @@ export interface ImportListItem {
   /** When resumable: what changed in the file since the import started, if anything (resuming is then refused). */
   sourceChange: string | null;
   totalBytes: number;
+  /** A retry or fix of quarantined rows: the import it fixes, and what it did ("retry", "fix: map plan"). */
+  parentImportId?: number | null;
+  quarantineFix?: string | null;
 }
 
 export interface ImportState {

@@ -156,6 +156,12 @@ describe('quarantine journey (browser mode, 200k-row import)', { skip: !chromium
     assert.equal(records.length - 1, open);
     assert.ok(records.slice(1).every((record) => record[3] === 'open'));
     await screenshot(page, 'q6-exported');
+  });
+
+  test('history: the bulk fix is an import of its own, a child of the import it fixed', { timeout: STEP_TIMEOUT_MS }, async () => {
+    await page.getByRole('button', { name: 'Home', exact: true }).click();
+    await page.getByTestId('fix-of-2').getByText('fix: map plan of #1').waitFor();
+    await screenshot(page, 'q7-history');
     assert.deepEqual(pageErrors, []);
   });
 });

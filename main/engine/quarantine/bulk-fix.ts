@@ -66,7 +66,7 @@ export function bulkFix(store: Store, request: BulkFixRequest): BulkFixSummary {
     throw new SluiceError('USAGE', `Import #${record.id} has no field "${request.field}" (fields: ${record.layout.columns.join(', ')}).`);
   }
   const change = buildChange(request.operation, record.layout, columnIndex);
-  const fixer = new RowFixer(store, record, request.ruleFile === undefined ? record.schema : request.ruleFile, `fix: ${request.operation.kind} ${request.field}`);
+  const fixer = new RowFixer(store, record, request.ruleFile === undefined ? record.schema : request.ruleFile, `fix: ${request.operation.kind} ${request.field}`, true);
   const run = (): BulkFixSummary => {
     const summary: BulkFixSummary = { importId: null, matched: 0, changed: 0, fixed: 0, stillFailing: 0 };
     const rows = [...store.quarantine.select({ importId: record.id, status: 'open', field: request.field, ...(request.rule !== undefined ? { rule: request.rule } : {}) })];

@@ -55,6 +55,8 @@ export class RowFixer {
     private readonly record: ImportRecord,
     private readonly ruleFile: unknown,
     private readonly what = 'retry',
+    /** Bulk work (fixes, re-validation) logs each row's text and reasons before changing them, so undo restores them too. */
+    private readonly recordEdits = false,
   ) {
     this.rules = compileRules(ruleFile === null ? null : parseRuleFile(ruleFile), {
       sourceColumns: record.layout.columns,
@@ -80,6 +82,7 @@ export class RowFixer {
       if (outcome.updated > 0) written = 'updated';
       else if (outcome.unchanged > 0) written = 'unchanged';
     }
+    if (this.recordEdits) this.logEdit(quarantineId, raw, errors);
     if (errors) {
       this.store.quarantine.update(quarantineId, raw, errors);
       return { ok: false, errors };
@@ -96,6 +99,14 @@ export class RowFixer {
     else if (written === 'updated') counters.rowsUpdated++;
     else counters.rowsUnchanged = (counters.rowsUnchanged ?? 0) + 1;
     return { ok: true };
+  }
+
+  /** A row whose text or reasons are about to change: the child import records it (and exists from now on). */
+  private logEdit(quarantineId: number, raw: string, errors: RowFailure[] | null): void {
+    const before = this.store.quarantine.get(quarantineId);
+    if (!before) return;
+    const changed = before.raw !== raw || (errors !== null && JSON.stringify(errors) !== JSON.stringify(before.errors)) || errors === null;
+    if (changed) this.store.quarantine.logEdit(this.childImport().id, quarantineId);
   }
 
   /** Records the child import's counters and completes it; call at the end of the transaction. */
@@ -154,7 +165,7 @@ export function retryQuarantinedRow(store: Store, quarantineId: number, editedRa
 export function revalidateQuarantine(store: Store, importId: number, ruleFile?: unknown, selection: RetrySelection = {}): RevalidateSummary {
   const record = store.imports.get(importId);
   if (!record) throw new SluiceError('IMPORT_NOT_FOUND', `There is no import #${importId}.`);
-  const fixer = new RowFixer(store, record, ruleFile === undefined ? record.schema : ruleFile);
+  const fixer = new RowFixer(store, record, ruleFile === undefined ? record.schema : ruleFile, 'retry', true);
   const open = [...store.quarantine.select({ importId, status: 'open', ...selection })];
   const summary: RevalidateSummary = { importId: null, checked: 0, fixed: 0, stillFailing: 0 };
   store.db.transaction(() => {

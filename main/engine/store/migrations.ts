@@ -79,10 +79,21 @@ export const MIGRATIONS: readonly string[] = [
    * Quarantine workbench (issue 14): an edited row keeps the text the import read
    * (`original_raw`, NULL while unedited); a dismissed row says why; the list is
    * paged by import and status in row order, so that query needs its index.
+   * `_sluice_quarantine_edits` holds a quarantined row's text and reasons before
+   * a bulk fix or retry (a child import) changed them, so undoing it puts them back.
    */
   /* 3 */ `
     ALTER TABLE _sluice_quarantine ADD COLUMN original_raw TEXT;
     ALTER TABLE _sluice_quarantine ADD COLUMN dismiss_reason TEXT;
     CREATE INDEX _sluice_quarantine_by_status ON _sluice_quarantine (import_id, status, row_number);
+    CREATE TABLE _sluice_quarantine_edits (
+      id INTEGER PRIMARY KEY,
+      import_id INTEGER NOT NULL,
+      quarantine_id INTEGER NOT NULL,
+      raw TEXT NOT NULL,
+      original_raw TEXT,
+      errors TEXT NOT NULL
+    );
+    CREATE INDEX _sluice_quarantine_edits_by_import ON _sluice_quarantine_edits (import_id);
     `,
 ];

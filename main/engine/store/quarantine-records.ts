@@ -176,11 +176,32 @@ export class QuarantineRecords {
     this.db.prepare('UPDATE _sluice_quarantine SET fixed_by_import_id = ? WHERE id = ?').run(importId, id);
   }
 
-  /** Rows fixed by an import that is being undone go back to 'open'. */
+  /** Rows fixed by an import that is being undone go back to 'open', with the text and reasons they had before it. */
   reopenFixedBy(importId: number): void {
     this.db
       .prepare(`UPDATE _sluice_quarantine SET status = 'open', resolved_at = NULL, fixed_by_import_id = NULL WHERE fixed_by_import_id = ? AND status = 'fixed'`)
       .run(importId);
+    this.revertEditsBy(importId);
+  }
+
+  /** Logs a row's text and reasons before `importId` (a bulk fix or retry) changes them. */
+  logEdit(importId: number, id: number): void {
+    this.db
+      .prepare('INSERT INTO _sluice_quarantine_edits (import_id, quarantine_id, raw, original_raw, errors) SELECT ?, id, raw, original_raw, errors FROM _sluice_quarantine WHERE id = ?')
+      .run(importId, id);
+  }
+
+  /** Puts back what `importId` changed: per row, the state logged first (before its first change). */
+  private revertEditsBy(importId: number): void {
+    this.db
+      .prepare(
+        `UPDATE _sluice_quarantine AS q SET raw = e.raw, original_raw = e.original_raw, errors = e.errors
+         FROM (SELECT quarantine_id, raw, original_raw, errors FROM _sluice_quarantine_edits
+               WHERE id IN (SELECT min(id) FROM _sluice_quarantine_edits WHERE import_id = ? GROUP BY quarantine_id)) AS e
+         WHERE q.id = e.quarantine_id`,
+      )
+      .run(importId);
+    this.db.prepare('DELETE FROM _sluice_quarantine_edits WHERE import_id = ?').run(importId);
   }
 
   deleteForImport(importId: number): void {

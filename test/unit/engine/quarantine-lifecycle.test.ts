@@ -60,12 +60,17 @@ test('lifecycle: open → fixed by a bulk map (a child import), open → dismiss
   }
 });
 
-test('undoing a fix takes its rows out of the table, reopens them and restores the counters', async () => {
+test('undoing a fix takes its rows out of the table, reopens them, puts back the text and reasons it changed, and restores the counters', async () => {
   const { store, importId, table } = await importRows('undo-fix', CSV);
   try {
     const fixed = bulkFix(store, { importId, field: 'plan', operation: { kind: 'set', value: 'pro' } });
     assert.equal(fixed.fixed, 2, 'rows 2 and 4 pass with plan pro');
+    const row3 = () => store.quarantine.page({ importId, rowNumber: 3 }).rows[0]!;
+    assert.deepEqual([row3().raw, row3().errors.map((e) => e.rule)], ['3,pro,-1', ['minimum']]);
     undoImport(store, fixed.importId!);
+    assert.deepEqual([row3().raw, row3().originalRaw, row3().errors.map((e) => e.rule)], ['3,enterprise,-1', null, ['enum', 'minimum']]);
+    const row2 = store.quarantine.page({ importId, rowNumber: 2 }).rows[0]!;
+    assert.deepEqual([row2.status, row2.raw, row2.originalRaw], ['open', '2,enterprise,40', null]);
     assert.equal(count(store, table), 2);
     assert.equal(store.quarantine.statusCounts(importId).open, 4);
     const after = counters(store, importId);

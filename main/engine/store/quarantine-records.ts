@@ -60,8 +60,8 @@ export class QuarantineRecords {
   constructor(private readonly db: Database.Database) {
     // OR REPLACE keeps a replayed batch from recording a row twice.
     this.insertStatement = db.prepare(`
-      INSERT OR REPLACE INTO _sluice_quarantine (import_id, row_number, line, byte_offset, raw, errors)
-      VALUES (?, ?, ?, ?, ?, ?)`);
+      INSERT OR REPLACE INTO _sluice_quarantine (import_id, row_number, line, byte_offset, raw, errors, reason_rules, reason_fields)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     this.warningStatement = db.prepare(`
       INSERT OR REPLACE INTO _sluice_warnings (import_id, row_number, line, warnings) VALUES (?, ?, ?, ?)`);
     this.setStatusStatement = db.prepare(`
@@ -69,12 +69,14 @@ export class QuarantineRecords {
     // The first edit moves the import's text to original_raw; later edits keep it there.
     this.updateStatement = db.prepare(`
       UPDATE _sluice_quarantine SET original_raw = CASE WHEN raw = @raw THEN original_raw ELSE COALESCE(original_raw, raw) END,
-        raw = @raw, errors = COALESCE(@errors, errors) WHERE id = @id`);
+        raw = @raw, errors = COALESCE(@errors, errors), reason_rules = COALESCE(@rules, reason_rules), reason_fields = COALESCE(@fields, reason_fields)
+      WHERE id = @id`);
     this.byIdStatement = db.prepare('SELECT * FROM _sluice_quarantine WHERE id = ?');
   }
 
   add(importId: number, entry: QuarantineEntry): void {
-    this.insertStatement.run(importId, entry.rowNumber, entry.line, entry.byteOffset, entry.raw, JSON.stringify(entry.errors));
+    const keys = reasonKeys(entry.errors);
+    this.insertStatement.run(importId, entry.rowNumber, entry.line, entry.byteOffset, entry.raw, JSON.stringify(entry.errors), keys.rules, keys.fields);
   }
 
   addWarning(importId: number, rowNumber: number, line: number, warnings: RowFailure[]): void {
@@ -93,7 +95,8 @@ export class QuarantineRecords {
 
   /** Stores an edited row's text, and its new errors when it still fails (null keeps the old ones). */
   update(id: number, raw: string, errors: RowFailure[] | null): void {
-    this.updateStatement.run({ raw, errors: errors === null ? null : JSON.stringify(errors), id });
+    const keys = errors === null ? { rules: null, fields: null } : reasonKeys(errors);
+    this.updateStatement.run({ raw, errors: errors === null ? null : JSON.stringify(errors), id, ...keys });
   }
 
   /** Filtered page; filters are bound parameters, so this SQL is fixed per filter shape. */
@@ -144,20 +147,22 @@ export class QuarantineRecords {
 
   /** Rows per failing rule and per failing field (a row counts once per rule and once per field), for facets. */
   facets(importId: number, status: QuarantineStatus | 'all' = 'open'): { rules: { rule: string; count: number }[]; fields: { field: string; count: number }[] } {
-    const statusSql = `(? = 'all' OR q.status = ?)`;
-    const rules = this.db
-      .prepare(
-        `SELECT e.value ->> '$.rule' AS rule, count(DISTINCT q.id) AS count FROM _sluice_quarantine AS q, json_each(q.errors) AS e
-         WHERE q.import_id = ? AND ${statusSql} GROUP BY 1 ORDER BY count DESC, rule`,
-      )
-      .all(importId, status, status) as { rule: string; count: number }[];
-    const fields = this.db
-      .prepare(
-        `SELECT e.value ->> '$.field' AS field, count(DISTINCT q.id) AS count FROM _sluice_quarantine AS q, json_each(q.errors) AS e
-         WHERE q.import_id = ? AND ${statusSql} AND e.value ->> '$.field' IS NOT NULL GROUP BY 1 ORDER BY count DESC, field`,
-      )
-      .all(importId, status, status) as { field: string; count: number }[];
-    return { rules, fields };
+    // Rows are grouped by their key strings in SQL (a handful of distinct combinations), then split here.
+    const rules = new Map<string, number>();
+    const fields = new Map<string, number>();
+    const tally = (map: Map<string, number>, column: 'reason_rules' | 'reason_fields') => {
+      const groups = this.db
+        .prepare(`SELECT ${column} AS keys, count(*) AS n FROM _sluice_quarantine WHERE import_id = ? AND (? = 'all' OR status = ?) GROUP BY 1`)
+        .all(importId, status, status) as { keys: string; n: number }[];
+      for (const group of groups) for (const key of group.keys.split('|')) if (key !== '') map.set(key, (map.get(key) ?? 0) + group.n);
+    };
+    tally(rules, 'reason_rules');
+    tally(fields, 'reason_fields');
+    const byCount = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    return {
+      rules: byCount(rules).map(([rule, count]) => ({ rule, count })),
+      fields: byCount(fields).map(([field, count]) => ({ field, count })),
+    };
   }
 
   /** Streams rows in order without loading them all. */
@@ -187,7 +192,10 @@ export class QuarantineRecords {
   /** Logs a row's text and reasons before `importId` (a bulk fix or retry) changes them. */
   logEdit(importId: number, id: number): void {
     this.db
-      .prepare('INSERT INTO _sluice_quarantine_edits (import_id, quarantine_id, raw, original_raw, errors) SELECT ?, id, raw, original_raw, errors FROM _sluice_quarantine WHERE id = ?')
+      .prepare(
+        `INSERT INTO _sluice_quarantine_edits (import_id, quarantine_id, raw, original_raw, errors, reason_rules, reason_fields)
+         SELECT ?, id, raw, original_raw, errors, reason_rules, reason_fields FROM _sluice_quarantine WHERE id = ?`,
+      )
       .run(importId, id);
   }
 
@@ -195,8 +203,8 @@ export class QuarantineRecords {
   private revertEditsBy(importId: number): void {
     this.db
       .prepare(
-        `UPDATE _sluice_quarantine AS q SET raw = e.raw, original_raw = e.original_raw, errors = e.errors
-         FROM (SELECT quarantine_id, raw, original_raw, errors FROM _sluice_quarantine_edits
+        `UPDATE _sluice_quarantine AS q SET raw = e.raw, original_raw = e.original_raw, errors = e.errors, reason_rules = e.reason_rules, reason_fields = e.reason_fields
+         FROM (SELECT quarantine_id, raw, original_raw, errors, reason_rules, reason_fields FROM _sluice_quarantine_edits
                WHERE id IN (SELECT min(id) FROM _sluice_quarantine_edits WHERE import_id = ? GROUP BY quarantine_id)) AS e
          WHERE q.id = e.quarantine_id`,
       )
@@ -221,15 +229,31 @@ function whereOf(query: QuarantineQuery): { whereSql: string; params: unknown[] 
     where.push('status = ?');
     params.push(query.status);
   }
-  if (query.rule !== undefined || query.field !== undefined) {
-    where.push(`EXISTS (SELECT 1 FROM json_each(errors) AS e WHERE (? IS NULL OR e.value ->> '$.rule' = ?) AND (? IS NULL OR e.value ->> '$.field' = ?))`);
-    params.push(query.rule ?? null, query.rule ?? null, query.field ?? null, query.field ?? null);
+  if (query.rule !== undefined) {
+    where.push('instr(reason_rules, ?) > 0');
+    params.push(`|${query.rule}|`);
+  }
+  if (query.field !== undefined) {
+    where.push('instr(reason_fields, ?) > 0');
+    params.push(`|${query.field}|`);
+  }
+  // Both given: one failure must have that rule on that field, not the rule on one field and the field on another.
+  if (query.rule !== undefined && query.field !== undefined) {
+    where.push(`EXISTS (SELECT 1 FROM json_each(errors) AS e WHERE e.value ->> '$.rule' = ? AND e.value ->> '$.field' = ?)`);
+    params.push(query.rule, query.field);
   }
   if (query.rowNumber !== undefined) {
     where.push('row_number = ?');
     params.push(query.rowNumber);
   }
   return { whereSql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+/** '|enum|minimum|': a row's failing rules (and fields), for filters and facets without parsing JSON. */
+function reasonKeys(errors: readonly RowFailure[]): { rules: string; fields: string } {
+  const rules = new Set(errors.map((error) => error.rule));
+  const fields = new Set(errors.flatMap((error) => (error.field === null ? [] : [error.field])));
+  return { rules: `|${[...rules].join('|')}|`, fields: `|${[...fields].join('|')}|` };
 }
 
 function toQuarantined(row: QuarantineRow): QuarantinedRow {

@@ -147,6 +147,10 @@ test('a format-1 store migrates: discarded rows become dismissed, and they can b
     const row = store.quarantine.page({ limit: 1 }).rows[0];
     if (row) assert.equal(row.originalRaw, null);
     assert.ok(store.db.prepare("SELECT 1 FROM sqlite_schema WHERE name = '_sluice_quarantine_by_status'").get());
+    // Filters and facets read keys the migration filled in from each row's reasons.
+    assert.equal(store.quarantine.page({ importId: 1, rule: 'enum', field: 'plan' }).total, 1);
+    assert.deepEqual(store.quarantine.facets(1, 'all').fields.find((f) => f.field === 'age'), { field: 'age', count: 1 });
+    assert.ok(store.quarantine.facets(1, 'all').rules.some((r) => r.rule === 'row-shape'));
   } finally {
     store.close();
   }

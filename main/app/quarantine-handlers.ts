@@ -1,7 +1,8 @@
 import type { Store } from '../engine/store/store.js';
-import { bulkFix } from '../engine/quarantine/bulk-fix.js';
-import { dismissQuarantined } from '../engine/quarantine/lifecycle.js';
-import { retryQuarantinedRow } from '../engine/quarantine/retry.js';
+import type { BulkFixRequest } from '../engine/quarantine/bulk-fix.js';
+import { retryQuarantinedRow, type RevalidateSummary } from '../engine/quarantine/retry.js';
+import type { QuarantineFixResult } from './contract.js';
+import { runQuarantineJob } from './quarantine-runner.js';
 import { readRowValues, writeRowValues } from '../engine/quarantine/row-text.js';
 import { AppFailure } from './app-failure.js';
 import type { Handlers } from './handlers.js';
@@ -13,8 +14,9 @@ import type { Handlers } from './handlers.js';
  */
 export function quarantineHandlers(
   store: Store,
+  dbPath: string,
   isImportLive: (importId: number) => boolean,
-): Pick<Handlers, 'quarantine/facets' | 'quarantine/row' | 'quarantine/edit' | 'quarantine/fix' | 'quarantine/dismiss'> {
+): Pick<Handlers, 'quarantine/facets' | 'quarantine/row' | 'quarantine/edit' | 'quarantine/fix' | 'quarantine/dismiss' | 'quarantine/revalidate'> {
   const settled = (importId: number) => {
     if (isImportLive(importId)) throw new AppFailure('IMPORT_RUNNING', 'Wait for the import to finish before settling its rows.');
   };
@@ -46,22 +48,32 @@ export function quarantineHandlers(
       return outcome.ok ? { fixed: true } : { fixed: false, errors: outcome.errors };
     },
 
+    // Bulk jobs (every open row of an import, maybe 100k) run in a thread of their own: see quarantine-thread.ts.
     'quarantine/fix': (request) => {
       settled(request.importId);
-      return bulkFix(store, {
+      const fix: BulkFixRequest = {
         importId: request.importId,
         field: request.field,
         operation: request.operation,
         ...(request.rule !== undefined ? { rule: request.rule } : {}),
         ...(request.draft !== undefined ? { ruleFile: request.draft } : {}),
         dryRun: request.dryRun === true,
-      });
+      };
+      return runQuarantineJob<QuarantineFixResult>(dbPath, { kind: 'fix', request: fix });
     },
 
     'quarantine/dismiss': (request) => {
       settled(request.importId);
       const { importId, reason, ...selection } = request;
-      return { dismissed: dismissQuarantined(store, importId, selection, reason) };
+      return runQuarantineJob<{ dismissed: number }>(dbPath, { kind: 'dismiss', importId, selection, reason });
+    },
+
+    'quarantine/revalidate': async (request) => {
+      settled(request.importId);
+      // The Rules screen's draft, when given: re-validate with the rules the user has now.
+      const job = { kind: 'retry' as const, importId: request.importId, ...(request.draft !== undefined ? { ruleFile: request.draft } : {}) };
+      const result = await runQuarantineJob<RevalidateSummary>(dbPath, job);
+      return { importId: result.importId, retried: result.checked, fixed: result.fixed, stillFailing: result.stillFailing };
     },
   };
 }

@@ -55,7 +55,7 @@ export class AppService {
       ...fileHandlers(this.files, this.settings),
       ...importHandlers(this.store, this.dbPath, this.files, this.runner),
       ...dataHandlers(this.store, this.dbPath, this.files, emit, (id) => this.runner.isLive(id)),
-      ...quarantineHandlers(this.store, (id) => this.runner.isLive(id)),
+      ...quarantineHandlers(this.store, this.dbPath, (id) => this.runner.isLive(id)),
       ...historyHandlers(this.store, this.dbPath, this.files, (id) => this.runner.isLive(id)),
     };
   }

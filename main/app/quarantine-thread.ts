@@ -2,7 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../engine/errors.js';
 import { bulkFix } from '../engine/quarantine/bulk-fix.js';
 import { dismissQuarantined } from '../engine/quarantine/lifecycle.js';
-import { revalidateQuarantine } from '../engine/quarantine/retry.js';
+import { revalidateInPool } from '../engine/quarantine/retry.js';
+import { defaultWorkerCount } from '../engine/pipeline/import-options.js';
 import { Store } from '../engine/store/store.js';
 import type { QuarantineJob, QuarantineThreadData } from './quarantine-thread-protocol.js';
 
@@ -11,26 +12,26 @@ import type { QuarantineJob, QuarantineThreadData } from './quarantine-thread-pr
 const port = parentPort!;
 const { dbPath, job } = workerData as QuarantineThreadData;
 
-function run(store: Store, work: QuarantineJob): unknown {
+async function run(store: Store, work: QuarantineJob): Promise<unknown> {
   switch (work.kind) {
     case 'fix':
       return bulkFix(store, work.request);
     case 'retry':
-      return revalidateQuarantine(store, work.importId, work.ruleFile);
+      return revalidateInPool(store, work.importId, work.ruleFile, { workers: defaultWorkerCount() });
     case 'dismiss':
       return { dismissed: dismissQuarantined(store, work.importId, work.selection, work.reason) };
   }
 }
 
-try {
+async function main(): Promise<void> {
   const store = Store.open(dbPath, { mustExist: true });
   try {
-    port.postMessage({ type: 'finished', result: run(store, job) });
+    port.postMessage({ type: 'finished', result: await run(store, job) });
   } finally {
     store.close();
   }
-} catch (error) {
-  port.postMessage({ type: 'failed', error: serializeError(error) });
-} finally {
-  port.close();
 }
+
+main()
+  .catch((error: unknown) => port.postMessage({ type: 'failed', error: serializeError(error) }))
+  .finally(() => port.close());

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { SluiceError } from '../../engine/errors.js';
 import { bulkFix, parseMapPairs, type FixOperation } from '../../engine/quarantine/bulk-fix.js';
 import { dismissQuarantined } from '../../engine/quarantine/lifecycle.js';
-import { revalidateQuarantine } from '../../engine/quarantine/retry.js';
+import { revalidateInPool } from '../../engine/quarantine/retry.js';
+import { defaultWorkerCount } from '../../engine/pipeline/import-options.js';
 import { loadRuleFile } from '../../engine/rules/load-rule-file.js';
 import { Store } from '../../engine/store/store.js';
 import { parseCommandArgs, positiveInteger, requireString } from '../args.js';
@@ -55,7 +56,7 @@ export async function quarantineActionCommand(action: 'retry' | 'fix' | 'dismiss
   try {
     const importId = resolveImportId(store, importArg);
     if (action === 'retry') {
-      const result = revalidateQuarantine(store, importId, ruleFile);
+      const result = await revalidateInPool(store, importId, ruleFile, { workers: defaultWorkerCount() });
       const summary = { importId: result.importId, retried: result.checked, fixed: result.fixed, stillFailing: result.stillFailing };
       printLine(values.json ? JSON.stringify(summary) : describe(`retried ${formatCount(summary.retried)} open rows of import #${importId}`, summary));
     } else if (action === 'fix') {

@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import type { ImportRecord } from '../store/import-records.js';
 import type { QuarantinedRow } from '../store/quarantine-records.js';
 import { syncQuarantineCounters } from './lifecycle.js';
+import { checkInPool, type Checked } from './pool-validate.js';
 import { TableWriter, userColumnsOf, type TableSpec } from '../store/table-writer.js';
 import { prepareTable } from '../store/table-shape.js';
 import { emptyCounters, type ImportCounters, type RowFailure } from '../types.js';
@@ -69,11 +70,17 @@ export class RowFixer {
     this.out = new Array<SqlValue>(this.rules.columns.length);
   }
 
-  /** Call inside a transaction. */
-  fix(quarantineId: number, raw: string): RetryOutcome {
-    const parsed = parseRecord(raw, this.record.layout);
-    let errors: RowFailure[] | null = 'errors' in parsed ? parsed.errors : null;
-    if (!errors && 'values' in parsed) errors = this.rules.validate(parsed.values, this.out)?.errors ?? null;
+  /** Call inside a transaction. `checked`: the row already checked (in the worker pool) with the same rules. */
+  fix(quarantineId: number, raw: string, checked?: Checked): RetryOutcome {
+    let errors: RowFailure[] | null;
+    if (checked) {
+      errors = 'errors' in checked ? checked.errors : null;
+      if ('values' in checked) for (let i = 0; i < this.out.length; i++) this.out[i] = checked.values[i] ?? null;
+    } else {
+      const parsed = parseRecord(raw, this.record.layout);
+      errors = 'errors' in parsed ? parsed.errors : null;
+      if (!errors && 'values' in parsed) errors = this.rules.validate(parsed.values, this.out)?.errors ?? null;
+    }
     let written: 'inserted' | 'updated' | 'unchanged' = 'inserted';
     const child = errors ? null : this.childImport();
     if (child) {
@@ -174,6 +181,43 @@ export function revalidateQuarantine(store: Store, importId: number, ruleFile?: 
       if (!isUnfixable(row) && fixer.fix(row.id, row.raw).ok) summary.fixed++;
       else summary.stillFailing++;
     }
+    summary.importId = fixer.finish();
+  }).immediate();
+  return summary;
+}
+
+/** Below this many open rows a retry checks them in this thread: starting the pool would cost more than it saves. */
+export const POOL_MIN_ROWS = 5000;
+
+/**
+ * revalidateQuarantine with the rules run in the worker pool (as an import
+ * runs them), for many rows; the writes then happen in one transaction here.
+ */
+export async function revalidateInPool(
+  store: Store,
+  importId: number,
+  ruleFile?: unknown,
+  options: { workers: number; minRows?: number } = { workers: 2 },
+): Promise<RevalidateSummary> {
+  const record = store.imports.get(importId);
+  if (!record) throw new SluiceError('IMPORT_NOT_FOUND', `There is no import #${importId}.`);
+  const rules = ruleFile === undefined ? record.schema : ruleFile;
+  const all = [...store.quarantine.select({ importId, status: 'open' })];
+  const open = all.filter((row) => !isUnfixable(row));
+  if (open.length < (options.minRows ?? POOL_MIN_ROWS)) return revalidateQuarantine(store, importId, ruleFile);
+  const fixer = new RowFixer(store, record, rules, 'retry', true);
+  const checked = await checkInPool(open.map((row) => row.raw), record, rules, options.workers);
+  const unfixable = all.length - open.length;
+  const summary: RevalidateSummary = { importId: null, checked: unfixable, fixed: 0, stillFailing: unfixable };
+  store.db.transaction(() => {
+    open.forEach((row, i) => {
+      // A row changed meanwhile (another window fixed or dismissed it) is left as it is now.
+      const now = store.quarantine.get(row.id);
+      if (!now || now.status !== 'open' || now.raw !== row.raw) return;
+      summary.checked++;
+      if (fixer.fix(row.id, row.raw, checked[i] ?? undefined).ok) summary.fixed++;
+      else summary.stillFailing++;
+    });
     summary.importId = fixer.finish();
   }).immediate();
   return summary;

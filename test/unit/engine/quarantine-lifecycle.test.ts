@@ -5,7 +5,7 @@ import path from 'node:path';
 import { runImport } from '../../../main/engine/pipeline/run-import.js';
 import { bulkFix } from '../../../main/engine/quarantine/bulk-fix.js';
 import { dismissQuarantined } from '../../../main/engine/quarantine/lifecycle.js';
-import { retryQuarantinedRow, revalidateQuarantine } from '../../../main/engine/quarantine/retry.js';
+import { retryQuarantinedRow, revalidateInPool, revalidateQuarantine } from '../../../main/engine/quarantine/retry.js';
 import { undoImport } from '../../../main/engine/history/undo.js';
 import { Store } from '../../../main/engine/store/store.js';
 import { FIXTURES, tempDir } from '../../helpers/paths.js';
@@ -121,6 +121,26 @@ test('retry with the current rules (transforms included): a row that passes is w
     }
   } finally {
     store.close();
+  }
+});
+
+test('a retry in the worker pool checks rows as the import does and gives the same outcome as one in this thread', async () => {
+  const body = 'id,plan,age\n' + Array.from({ length: 300 }, (_, i) => `${i + 1},${['gold', 'enterprise', 'pro'][i % 3]},${i % 7 === 0 ? -1 : 30}`).join('\n') + '\n';
+  const looser = { ...rules, fields: rules.fields.map((f) => (f.name === 'plan' ? { ...f, constraints: { enum: ['free', 'pro', 'team', 'enterprise'] } } : f)) };
+  const inPool = await importRows('pool', body);
+  const inThread = await importRows('thread', body);
+  try {
+    const pooled = await revalidateInPool(inPool.store, inPool.importId, looser, { workers: 2, minRows: 1 });
+    const local = revalidateQuarantine(inThread.store, inThread.importId, looser);
+    assert.deepEqual({ ...pooled, importId: null }, { ...local, importId: null });
+    assert.ok(pooled.fixed > 50 && pooled.stillFailing > 50, JSON.stringify(pooled));
+    const dump = (store: Store, table: string) => JSON.stringify(store.db.prepare(`SELECT id, plan, age FROM "${table}" ORDER BY id`).all());
+    assert.equal(dump(inPool.store, inPool.table), dump(inThread.store, inThread.table));
+    const reasons = (store: Store, id: number) => JSON.stringify(store.quarantine.page({ importId: id, limit: 1000 }).rows.map((row) => [row.rowNumber, row.status, row.errors]));
+    assert.equal(reasons(inPool.store, inPool.importId), reasons(inThread.store, inThread.importId));
+  } finally {
+    inPool.store.close();
+    inThread.store.close();
   }
 });
 

@@ -104,6 +104,10 @@ export interface StartImportRequest {
   failure?: FailureMode;
   /** Replace an unfinished import of the same file and table. */
   restart?: boolean;
+  /** Import content that is already in the table again (the re-import guard stands aside). */
+  append?: boolean;
+  /** Undo the earlier import of the same content first, then import it again. */
+  replace?: boolean;
 }
 
 export interface StartedImport {

@@ -31,6 +31,8 @@ export function historyHandlers(
         ...(overrides.hasHeader !== undefined ? { hasHeader: overrides.hasHeader } : {}),
         ...(overrides.encoding ? { encoding: overrides.encoding } : {}),
         restart: request.restart ?? false,
+        append: request.append ?? false,
+        replace: request.replace ?? false,
       };
       return previewImportPlan(options, store);
     },

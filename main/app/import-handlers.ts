@@ -68,6 +68,8 @@ export function importHandlers(
         ...(overrides.encoding ? { encoding: overrides.encoding } : {}),
         failure: request.failure ?? { mode: 'soft', maxErrors: null },
         restart: request.restart ?? false,
+        append: request.append ?? false,
+        replace: request.replace ?? false,
       };
       return runner.start(options);
     },

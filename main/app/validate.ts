@@ -118,8 +118,8 @@ const CHECKS: { [C in Channel]: Check } = {
   'rules/load': object({ path }),
   'rules/save': object({ path, ruleFile: json }),
   'import/start': object(
-    { path, table: string(128), ruleFile: json, overrides, failure, restart: boolean },
-    ['table', 'ruleFile', 'overrides', 'failure', 'restart'],
+    { path, table: string(128), ruleFile: json, overrides, failure, restart: boolean, append: boolean, replace: boolean },
+    ['table', 'ruleFile', 'overrides', 'failure', 'restart', 'append', 'replace'],
   ),
   'import/resume': object({ importId: integer(1) }),
   'import/control': object({ importId: integer(1), action: oneOf('pause', 'resume', 'cancel') }),
@@ -159,8 +159,8 @@ const CHECKS: { [C in Channel]: Check } = {
     ['orderBy', 'descending', 'filter'],
   ),
   'import/plan': object(
-    { path, table: string(128), ruleFile: json, overrides, failure, restart: boolean },
-    ['table', 'ruleFile', 'overrides', 'failure', 'restart'],
+    { path, table: string(128), ruleFile: json, overrides, failure, restart: boolean, append: boolean, replace: boolean },
+    ['table', 'ruleFile', 'overrides', 'failure', 'restart', 'append', 'replace'],
   ),
   'imports/undo-preview': object({ importId: integer(1), cascade: boolean }, ['cascade']),
   'imports/undo': object({ importId: integer(1), cascade: boolean, dropTable: boolean }, ['cascade', 'dropTable']),

@@ -159,6 +159,18 @@ test('sequence 4: every import\'s unique rules hold on the whole table; a confli
   assert.equal(refused.status, 1);
   assert.equal(refused.stderr.trim(), 'sluice: Table "u" already holds 1 repeated value in "name", so it cannot be used as a unique constraint; nothing was written.');
   assert.equal(count(db, 'u'), 2);
+  // Without repeats in the table, the later import's constraint holds over earlier rows too.
+  const fresh = path.join(dir, 'seq4-fresh.sqlite');
+  fs.writeFileSync(first, 'id,name,email\n1,ann,a@x\n2,bob,b@x\n');
+  assert.equal(sluice(['import', first, '--db', fresh, '--table', 'u', '--schema', emailUnique]).status, 0);
+  fs.writeFileSync(second, 'id,name,email\n3,cy,c@x\n4,ann,d@x\n5,cy,e@x\n');
+  const enforced = sluice(['import', second, '--db', fresh, '--table', 'u', '--schema', nameUnique, '--json']);
+  assert.equal(enforced.status, 0, enforced.stderr);
+  assert.deepEqual([lastJson(enforced).rowsInserted, lastJson(enforced).rowsQuarantined], [1, 2], 'ann (an earlier import\'s) and the second cy are refused');
+  assert.deepEqual(
+    queryRaw(fresh, `SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'u' ORDER BY name`).map((r) => r.name),
+    ['u__unique__email', 'u__unique__name'],
+  );
 
   const keyed = path.join(dir, 'k.csv');
   fs.writeFileSync(keyed, 'id,name,email\n1,ann,a@x\n');

@@ -9,7 +9,8 @@ import { describeFingerprintChange, fingerprintSource } from '../source/fingerpr
 import type { Store } from '../store/store.js';
 import type { ImportRecord, KeySource, StoredImportOptions } from '../store/import-records.js';
 import { INTERNAL_TABLE_PREFIX, quoteIdentifier, tableNameFromPath } from '../store/identifiers.js';
-import { userColumnsOf, type TableSpec } from '../store/table-writer.js';
+import type { TableSpec } from '../store/table-writer.js';
+import { userColumnsOf } from '../store/row-images.js';
 import { prepareTable } from '../store/table-shape.js';
 import { tableRowCount } from '../store/table-browser.js';
 import { takeBackRows } from '../history/take-back.js';

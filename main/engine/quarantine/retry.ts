@@ -7,7 +7,8 @@ import type { ImportRecord } from '../store/import-records.js';
 import type { QuarantinedRow } from '../store/quarantine-records.js';
 import { syncQuarantineCounters } from './lifecycle.js';
 import { checkInPool, type Checked } from './pool-validate.js';
-import { TableWriter, userColumnsOf, type TableSpec } from '../store/table-writer.js';
+import { TableWriter, type TableSpec } from '../store/table-writer.js';
+import { userColumnsOf } from '../store/row-images.js';
 import { prepareTable } from '../store/table-shape.js';
 import { emptyCounters, type ImportCounters, type RowFailure } from '../types.js';
 

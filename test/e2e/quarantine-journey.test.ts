@@ -57,10 +57,13 @@ describe('quarantine journey (browser mode, 200k-row import)', { skip: !chromium
     page.getByTestId(`status-count-${status}`).getByText(count.toLocaleString('en-US'), { exact: true }).waitFor();
   const openEnumRows = () => Number(queryAll(db, `SELECT count(*) AS n FROM _sluice_quarantine WHERE status = 'open' AND errors LIKE '%"rule":"enum"%'`)[0]!.n);
 
-  test('open the quarantine: first rows appear, the list keeps its DOM rows bounded', { timeout: STEP_TIMEOUT_MS }, async () => {
+  test('open the quarantine: first rows appear, the list keeps its DOM rows bounded', { timeout: STEP_TIMEOUT_MS }, async (t) => {
+    const clickedMs = performance.now();
     await page.getByRole('button', { name: 'Quarantine', exact: true }).click();
     await page.getByRole('heading', { name: 'Quarantine' }).waitFor();
     await grid().locator('[role="row"][aria-rowindex="2"]').getByText(/: /).waitFor();
+    // Reported, not asserted: speed is for the bench (and this machine is shared).
+    t.diagnostic(`first rows ${Math.round(performance.now() - clickedMs)} ms after the click, ${quarantined} quarantined rows`);
     await statusCountToBe('open', quarantined);
     await page.getByTestId('quarantine-detail').waitFor();
     const domRows = await grid().locator('[role="row"]').count();

@@ -266,7 +266,7 @@ export interface SluiceApi {
   'quarantine/facets': (req: { importId: number; status?: QuarantineStatusFilter }) => Promise<Result<QuarantineFacets>>;
   'quarantine/row': (req: { id: number }) => Promise<Result<QuarantineRowDetail>>;
   /** Field-by-field editing: the row's text is rewritten in the import's dialect and retried. */
-  'quarantine/edit': (req: { id: number; values: unknown[] }) => Promise<Result<RetryOutcome>>;
+  'quarantine/edit': (req: { id: number; values: unknown[]; draft?: unknown }) => Promise<Result<RetryOutcome>>;
   'quarantine/fix': (req: BulkFixRequest) => Promise<Result<QuarantineFixResult>>;
   'quarantine/dismiss': (req: { importId: number; rule?: string; field?: string; rowNumber?: number; reason: string }) => Promise<Result<{ dismissed: number }>>;
   'tables/list': (req: Record<string, never>) => Promise<Result<TableInfo[]>>;

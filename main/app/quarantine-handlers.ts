@@ -44,7 +44,7 @@ export function quarantineHandlers(
       if (request.values.length !== record.layout.columns.length) {
         throw new AppFailure('BAD_REQUEST', `Row #${request.id} has ${record.layout.columns.length} fields, got ${request.values.length}.`);
       }
-      const outcome = retryQuarantinedRow(store, request.id, writeRowValues(row.raw, record.layout, request.values));
+      const outcome = retryQuarantinedRow(store, request.id, writeRowValues(row.raw, record.layout, request.values), request.draft);
       return outcome.ok ? { fixed: true } : { fixed: false, errors: outcome.errors };
     },
 

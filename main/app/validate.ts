@@ -142,7 +142,7 @@ const CHECKS: { [C in Channel]: Check } = {
   'quarantine/facets': object({ importId: integer(1), status: oneOf('open', 'fixed', 'dismissed', 'undone', 'all') }, ['status']),
   'quarantine/row': object({ id: integer(1) }),
   'quarantine/edit': (value, at) => {
-    object({ id: integer(1), values: (v, p) => { if (!Array.isArray(v) || v.length > 10_000) fail(p, 'an array of at most 10000 values'); } })(value, at);
+    object({ id: integer(1), values: (v, p) => { if (!Array.isArray(v) || v.length > 10_000) fail(p, 'an array of at most 10000 values'); }, draft: json }, ['draft'])(value, at);
     if (JSON.stringify(value).length > MAX_RAW_CHARS) fail('values', `at most ${MAX_RAW_CHARS} characters in all`);
   },
   'quarantine/fix': object(

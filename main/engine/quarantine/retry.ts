@@ -150,13 +150,13 @@ export class RowFixer {
 }
 
 /** Re-validates one quarantined row after the user edited it; writes it to the table when it passes. */
-export function retryQuarantinedRow(store: Store, quarantineId: number, editedRaw: string): RetryOutcome {
+export function retryQuarantinedRow(store: Store, quarantineId: number, editedRaw: string, ruleFile?: unknown): RetryOutcome {
   const row = store.quarantine.get(quarantineId);
   if (!row) throw new SluiceError('IMPORT_NOT_FOUND', `There is no quarantined row #${quarantineId}.`);
   if (row.status !== 'open') throw new SluiceError('USAGE', `Quarantined row #${quarantineId} is already ${row.status}.`);
   const record = store.imports.get(row.importId);
   if (!record) throw new SluiceError('IMPORT_NOT_FOUND', `The import of quarantined row #${quarantineId} no longer exists.`);
-  const fixer = new RowFixer(store, record, record.schema);
+  const fixer = new RowFixer(store, record, ruleFile === undefined ? record.schema : ruleFile);
   return store.db.transaction(() => {
     const outcome = fixer.fix(quarantineId, editedRaw);
     fixer.finish();

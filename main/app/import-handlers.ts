@@ -55,7 +55,7 @@ export function importHandlers(
   return {
     'import/start': (request) => {
       requireIdle();
-      const sourcePath = files.requireOpened(request.path);
+      const sourcePath = files.authorizeRead(request.path);
       const overrides = request.overrides ?? {};
       const options: ImportOptions = {
         sourcePath,

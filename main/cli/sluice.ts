@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   quarantine: async () => (await import('./commands/quarantine.js')).quarantineCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
   undo: async () => (await import('./commands/undo.js')).undoCommand,
+  schema: async () => (await import('./commands/schema.js')).schemaCommand,
 };
 
 const USAGE = `Sluice: clean, validate and query big CSV/JSONL files on your machine.
@@ -29,7 +30,8 @@ Commands:
   quarantine [list|retry|fix|dismiss] --db <store>
                                   list quarantined rows; retry, fix or dismiss them
   status --db <store>             list imports, their counters and whether they can resume
-  undo --db <store> --import N    take an import back: remove the rows it added, restore the rows it changed`;
+  undo --db <store> --import N    take an import back: remove the rows it added, restore the rows it changed
+  schema --db <store> --table T   print the Table Schema a table was imported with`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

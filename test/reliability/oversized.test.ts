@@ -62,7 +62,7 @@ test('a line with 100,000 columns is quarantined as row-shape; the other rows im
   const db = path.join(dir, 'many-cells.sqlite');
   const run = await importMeasured(['import', file, '--db', db, '--json']);
   assert.equal(run.code, 0, run.stderr);
-  assert.deepEqual(queryAll(db, 'SELECT * FROM many_cells ORDER BY rowid'), [{ a: '1', b: '2', c: '3' }, { a: '4', b: '5', c: '6' }]);
+  assert.deepEqual(queryAll(db, 'SELECT * FROM many_cells ORDER BY rowid'), [{ a: 1, b: 2, c: 3 }, { a: 4, b: 5, c: 6 }]);
   const [bad] = queryAll(db, 'SELECT row_number, errors FROM _sluice_quarantine');
   assert.equal(bad!.row_number, 2);
   assert.match(String(bad!.errors), /expected 3 fields, found 100000/);
@@ -84,5 +84,5 @@ test('a 10,000-column header fails up front with a clear message (SQLite holds 2
   const ok = await importMeasured(['import', fits, '--db', db, '--json']);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(count(db, 'SELECT count(*) AS n FROM fits'), 3);
-  assert.equal(queryAll(db, 'SELECT c1998 FROM fits ORDER BY rowid')[2]!.c1998, '3996');
+  assert.equal(queryAll(db, 'SELECT c1998 FROM fits ORDER BY rowid')[2]!.c1998, 3996);
 });

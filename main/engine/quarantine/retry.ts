@@ -45,6 +45,7 @@ export class RowFixer {
   private readonly rules: CompiledRules;
   private readonly spec: TableSpec;
   private readonly out: SqlValue[];
+  private readonly plainJson: boolean;
   private child: { id: number; writer: TableWriter; counters: ImportCounters } | null = null;
   private fixedRows = 0;
 
@@ -65,7 +66,9 @@ export class RowFixer {
       redact: record.options.redact,
       sourceKind: record.options.format,
       ...(record.options.key ? { keyOverride: record.options.key } : {}),
+      ...(record.layout.columnTypes ? { columnTypes: record.layout.columnTypes } : {}),
     });
+    this.plainJson = ruleFile !== null;
     const table = store.canonicalTableName(record.table) ?? record.table;
     this.spec = { table, columns: this.rules.columns, key: this.rules.primaryKey, uniqueKeys: this.rules.uniqueKeys };
     this.out = new Array<SqlValue>(this.rules.columns.length);
@@ -78,7 +81,7 @@ export class RowFixer {
       errors = 'errors' in checked ? checked.errors : null;
       if ('values' in checked) for (let i = 0; i < this.out.length; i++) this.out[i] = checked.values[i] ?? null;
     } else {
-      const parsed = parseRecord(raw, this.record.layout);
+      const parsed = parseRecord(raw, this.record.layout, this.plainJson);
       errors = 'errors' in parsed ? parsed.errors : null;
       if (!errors && 'values' in parsed) errors = this.rules.validate(parsed.values, this.out)?.errors ?? null;
     }

@@ -1,9 +1,10 @@
 import Papa from 'papaparse';
 import type { RowFailure, SourceLayout } from '../types.js';
-import { readJsonRecord } from '../parse/json-record.js';
+import { describeJsonError, jsonValueKind } from '../parse/json-record.js';
 import { createDecoder } from './encoding.js';
 import { openSource } from './open-source.js';
 import { sniffSource, type DialectOverrides } from './sniff.js';
+import { parseJsonExact } from '../parse/json-lossless.js';
 
 export interface SourceSample {
   layout: SourceLayout;
@@ -31,10 +32,17 @@ const SPREAD_WINDOW_BYTES = 64 * 1024;
  * A sample for inference and previews: the first records plus records from
  * windows spread across the file, so a column that only goes bad late in the
  * file still shows up. Windows start mid-file, so their first (partial)
- * record is dropped, and rows whose width does not match the header are left out.
+ * record is dropped. Malformed records (a width that does not match the header,
+ * a bad JSONL line) stay in the preview rows with their reason, so the
+ * preview counts and numbers rows as the import does; inference skips them.
  */
 export async function sampleSource(filePath: string, maxRows = 1000, overrides: DialectOverrides = {}): Promise<SourceSample> {
   const layout = await sniffSource(filePath, overrides);
+  return sampleWithLayout(filePath, layout, maxRows);
+}
+
+/** sampleSource for a layout already known (an import's, with every JSONL key the file has). */
+export async function sampleWithLayout(filePath: string, layout: SourceLayout, maxRows = 1000, exact = false): Promise<SourceSample> {
   const handle = await openSource(filePath);
   try {
     const { size } = await handle.stat();
@@ -45,15 +53,15 @@ export async function sampleSource(filePath: string, maxRows = 1000, overrides: 
       return decoder.decode(buffer.subarray(0, bytesRead - (bytesRead % (layout.dialect.encoding.startsWith('utf-16') ? 2 : 1))));
     };
     const headRows = Math.max(1, Math.ceil(maxRows / 2));
-    const head = parseWindow(await readText(layout.dataStartOffset, HEAD_WINDOW_BYTES), layout, false, size <= layout.dataStartOffset + HEAD_WINDOW_BYTES);
+    const head = parseWindow(await readText(layout.dataStartOffset, HEAD_WINDOW_BYTES), layout, exact, false, size <= layout.dataStartOffset + HEAD_WINDOW_BYTES);
     // Head records are numbered as the import numbers them: every record counts, malformed or not.
-    const records = head.slice(0, size > layout.dataStartOffset + HEAD_WINDOW_BYTES ? headRows : maxRows).map((record, i) => ({ ...record, rowNumber: i + 1 as number | null }));
+    const records = head.slice(0, size > layout.dataStartOffset + HEAD_WINDOW_BYTES ? headRows : maxRows).map((record, i) => ({ ...record, rowNumber: (i + 1) as number | null }));
     if (size > layout.dataStartOffset + HEAD_WINDOW_BYTES && records.length < maxRows) {
       const perWindow = Math.ceil((maxRows - records.length) / SPREAD_WINDOWS);
       const span = size - layout.dataStartOffset - HEAD_WINDOW_BYTES;
       for (let w = 1; w <= SPREAD_WINDOWS && records.length < maxRows; w++) {
         const offset = layout.dataStartOffset + HEAD_WINDOW_BYTES + Math.floor((span * w) / (SPREAD_WINDOWS + 1));
-        const windowRecords = parseWindow(await readText(offset, SPREAD_WINDOW_BYTES), layout, true, false);
+        const windowRecords = parseWindow(await readText(offset, SPREAD_WINDOW_BYTES), layout, exact, true, false);
         records.push(...windowRecords.slice(0, Math.min(perWindow, maxRows - records.length)).map((record) => ({ ...record, rowNumber: null })));
       }
     }
@@ -76,22 +84,33 @@ interface SampledRecord {
   failure: RowFailure | null;
 }
 
-function parseWindow(text: string, layout: SourceLayout, dropFirst: boolean, isEnd: boolean): SampledRecord[] {
+/** `exact`: JSON numbers as json-lossless.ts gives them (for typing columns), else plain JS values (for previews). */
+function parseWindow(text: string, layout: SourceLayout, exact: boolean, dropFirst: boolean, isEnd: boolean): SampledRecord[] {
   const lineEnd = text.lastIndexOf('\n');
   const body = isEnd || lineEnd === -1 ? text : text.slice(0, lineEnd + 1);
   const width = layout.columns.length;
   if (layout.dialect.format === 'jsonl') {
     const lines = body.split('\n');
     if (dropFirst) lines.shift();
-    const columnIndex = new Map(layout.columns.map((name, i) => [name, i]));
     const records: SampledRecord[] = [];
-    for (const line of lines) {
-      if (line.trim() === '') continue;
-      const values = new Array<unknown>(width);
-      // The import's own reader: a bad line gets the reason the import gives it. Keys outside
-      // the sampled columns are no reason here (the import's columns come from the whole file).
-      const failure = readJsonRecord(line.replace(/\r$/, ''), columnIndex, values)?.find((f) => f.rule !== 'unknown-field') ?? null;
-      records.push({ values, failure });
+    const keys = layout.rawHeader ?? layout.columns;
+    for (const raw of lines) {
+      if (raw.trim() === '') continue;
+      const line = raw.replace(/\r$/, '');
+      let value: unknown;
+      try {
+        value = exact ? parseJsonExact(line) : JSON.parse(line);
+      } catch (error) {
+        // The reason the import gives a bad line (never its contents).
+        records.push({ values: new Array<unknown>(width).fill(undefined), failure: { field: null, rule: 'json-syntax', message: describeJsonError(error, line) } });
+        continue;
+      }
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
+        const record = value as Record<string, unknown>;
+        records.push({ values: keys.map((key) => (Object.hasOwn(record, key) ? record[key] : undefined)), failure: null });
+      } else {
+        records.push({ values: new Array<unknown>(width).fill(undefined), failure: { field: null, rule: 'json-object', message: `expected a JSON object, found ${jsonValueKind(value)}` } });
+      }
     }
     return records;
   }
@@ -117,7 +136,7 @@ const KEY_WINDOWS = 32;
  * key missed here would quarantine every line that has it.
  */
 export async function jsonlKeysAcross(filePath: string, layout: SourceLayout): Promise<string[]> {
-  const keys = new Set(layout.columns);
+  const keys = new Set(layout.rawHeader ?? layout.columns);
   const handle = await openSource(filePath);
   try {
     const { size } = await handle.stat();

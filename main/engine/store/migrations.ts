@@ -75,6 +75,13 @@ export const MIGRATIONS: readonly string[] = [
     CREATE INDEX _sluice_preimages_by_import ON _sluice_preimages (import_id, row_id);
     CREATE INDEX _sluice_preimages_by_prev ON _sluice_preimages (prev_import_id);
     `,
+  /* 3 (faith): the Table Schema each table was imported with (store/table-schemas.ts) */ `
+  CREATE TABLE _sluice_tables (
+    table_name TEXT PRIMARY KEY,
+    schema TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `,
   /**
    * Quarantine workbench (issue 14): an edited row keeps the text the import read
    * (`original_raw`, NULL while unedited); a dismissed row says why; the list is
@@ -85,7 +92,7 @@ export const MIGRATIONS: readonly string[] = [
    * out, so filters and facets read a short string instead of parsing JSON per row (at 100k
    * quarantined rows: a filtered page and the facets each took 0.4-0.9 s through json_each).
    */
-  /* 3 */ `
+  /* 4 */ `
     ALTER TABLE _sluice_quarantine ADD COLUMN original_raw TEXT;
     ALTER TABLE _sluice_quarantine ADD COLUMN dismiss_reason TEXT;
     CREATE INDEX _sluice_quarantine_by_status ON _sluice_quarantine (import_id, status, row_number);

@@ -89,6 +89,10 @@ export interface FilePreview {
   columns: string[];
   /** Sample rows: strings for CSV, JSON values for JSONL. */
   rows: unknown[][];
+  /** Per row: why the import would quarantine it before any rule runs (wrong width, bad JSON), else null. */
+  malformed?: (RowFailure | null)[];
+  /** Per row: its row number in the import (null for rows sampled mid-file). */
+  rowNumbers?: (number | null)[];
   totalBytes: number;
   /** A rule file drafted from the sample (Table Schema JSON). */
   inferredRules: unknown;
@@ -97,6 +101,8 @@ export interface FilePreview {
 /** A rules preview as the UI gets it: the engine's result without its column values and incremental state. */
 export interface RulesPreview extends Pick<PreviewResult, 'ok' | 'problems' | 'columns' | 'rows' | 'groups' | 'invalidRows' | 'warnedRows'> {
   sampleRows: number;
+  /** Per sample row: its row number in the import (null for rows sampled mid-file). */
+  rowNumbers?: (number | null)[];
 }
 
 export interface StartImportRequest {
@@ -135,6 +141,9 @@ export interface ImportListItem {
   /** When resumable: what changed in the file since the import started, if anything (resuming is then refused). */
   sourceChange: string | null;
   totalBytes: number;
+  /** A retry or fix of quarantined rows: the import it fixes, and what it did ("retry", "fix: map plan"). */
+  parentImportId?: number | null;
+  quarantineFix?: string | null;
 }
 
 export interface ImportState {
@@ -152,6 +161,60 @@ export interface QuarantinedRow {
   raw: string;
   errors: RowFailure[];
   status: 'open' | 'fixed' | 'dismissed' | 'undone';
+  /** The import's text when the row was edited since (null: unedited). */
+  originalRaw?: string | null;
+  dismissReason?: string | null;
+  fixedByImportId?: number | null;
+}
+
+export type QuarantineStatusFilter = QuarantinedRow['status'] | 'all';
+
+/** Rows per failing rule and per failing field, and rows per status: the Quarantine screen's facets. */
+export interface QuarantineFacets {
+  rules: { rule: string; count: number }[];
+  fields: { field: string; count: number }[];
+  statuses: Record<QuarantinedRow['status'], number>;
+}
+
+/** One quarantined row as fields, for the detail pane (values null: its text cannot be read as a record). */
+export interface QuarantineRowDetail {
+  row: QuarantinedRow;
+  columns: string[];
+  values: unknown[] | null;
+  format: 'csv' | 'jsonl';
+}
+
+export type FixOperation =
+  | { kind: 'set'; value: string }
+  | { kind: 'map'; pairs: [string, string][] }
+  | { kind: 'trim' }
+  | { kind: 'replace'; pattern: string; with: string }
+  | { kind: 'expression'; expression: string };
+
+export interface BulkFixRequest {
+  importId: number;
+  field: string;
+  rule?: string;
+  operation: FixOperation;
+  dryRun?: boolean;
+  /** The Rules screen's draft: check with the rules the user has now. */
+  draft?: unknown;
+}
+
+/** What a retry or fix did; importId: the child import that recorded it (null: nothing written). */
+export interface QuarantineFixResult {
+  importId: number | null;
+  matched: number;
+  changed: number;
+  fixed: number;
+  stillFailing: number;
+}
+
+export interface QuarantineRetryResult {
+  importId: number | null;
+  retried: number;
+  fixed: number;
+  stillFailing: number;
 }
 
 export interface QuarantinePageRequest {
@@ -210,7 +273,13 @@ export interface SluiceApi {
   'quarantine/page': (req: QuarantinePageRequest) => Promise<Result<Page<QuarantinedRow>>>;
   'quarantine/summary': (req: { importId: number }) => Promise<Result<{ rule: string; field: string | null; count: number }[]>>;
   'quarantine/retry': (req: { id: number; raw: string }) => Promise<Result<RetryOutcome>>;
-  'quarantine/revalidate': (req: { importId: number }) => Promise<Result<{ fixed: number; stillFailing: number }>>;
+  'quarantine/revalidate': (req: { importId: number; draft?: unknown }) => Promise<Result<QuarantineRetryResult>>;
+  'quarantine/facets': (req: { importId: number; status?: QuarantineStatusFilter }) => Promise<Result<QuarantineFacets>>;
+  'quarantine/row': (req: { id: number }) => Promise<Result<QuarantineRowDetail>>;
+  /** Field-by-field editing: the row's text is rewritten in the import's dialect and retried. */
+  'quarantine/edit': (req: { id: number; values: unknown[]; draft?: unknown }) => Promise<Result<RetryOutcome>>;
+  'quarantine/fix': (req: BulkFixRequest) => Promise<Result<QuarantineFixResult>>;
+  'quarantine/dismiss': (req: { importId: number; rule?: string; field?: string; rowNumber?: number; reason: string }) => Promise<Result<{ dismissed: number }>>;
   'tables/list': (req: Record<string, never>) => Promise<Result<TableInfo[]>>;
   'tables/page': (req: TablePageRequest) => Promise<Result<TablePage>>;
   'export/start': (req: ExportRequest) => Promise<Result<ExportResult>>;
@@ -261,6 +330,11 @@ export const API_CHANNELS = [
   'quarantine/summary',
   'quarantine/retry',
   'quarantine/revalidate',
+  'quarantine/facets',
+  'quarantine/row',
+  'quarantine/edit',
+  'quarantine/fix',
+  'quarantine/dismiss',
   'tables/list',
   'tables/page',
   'export/start',

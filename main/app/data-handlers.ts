@@ -4,7 +4,7 @@ import type { SluiceEvents } from './contract.js';
 import { runExport } from './export-runner.js';
 import type { FileAccess } from './file-access.js';
 import type { Handlers } from './handlers.js';
-import { retryQuarantinedRow, revalidateQuarantine } from '../engine/quarantine/retry.js';
+import { retryQuarantinedRow } from '../engine/quarantine/retry.js';
 import { tablePage, tableRowCount } from '../engine/store/table-browser.js';
 
 type Emit = <E extends keyof SluiceEvents>(event: E, data: SluiceEvents[E]) => void;
@@ -16,7 +16,7 @@ export function dataHandlers(
   files: FileAccess,
   emit: Emit,
   isImportLive: (importId: number) => boolean,
-): Pick<Handlers, 'quarantine/page' | 'quarantine/summary' | 'quarantine/retry' | 'quarantine/revalidate' | 'tables/list' | 'tables/page' | 'export/start'> {
+): Pick<Handlers, 'quarantine/page' | 'quarantine/summary' | 'quarantine/retry' | 'tables/list' | 'tables/page' | 'export/start'> {
   return {
     'quarantine/page': (request) => store.quarantine.page(request),
 
@@ -28,12 +28,6 @@ export function dataHandlers(
       if (isImportLive(row.importId)) throw new AppFailure('IMPORT_RUNNING', 'Wait for the import to finish before fixing its rows.');
       const outcome = retryQuarantinedRow(store, request.id, request.raw);
       return outcome.ok ? { fixed: true } : { fixed: false, errors: outcome.errors };
-    },
-
-    'quarantine/revalidate': async (request) => {
-      if (isImportLive(request.importId)) throw new AppFailure('IMPORT_RUNNING', 'Wait for the import to finish before re-validating its rows.');
-      const { fixed, stillFailing } = revalidateQuarantine(store, request.importId);
-      return { fixed, stillFailing };
     },
 
     'tables/list': () => store.listTables().map((name) => ({ name, rowCount: tableRowCount(store, name) })),

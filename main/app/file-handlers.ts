@@ -64,7 +64,10 @@ export function fileHandlers(files: FileAccess, settings: Settings, previews: Pr
         path: filePath,
         dialect,
         columns: sample.columns,
-        rows: sample.rows,
+        // Malformed rows are previewed with their reason, numbered as the import numbers them; inference reads only sample.rows.
+        rows: sample.previewRows,
+        malformed: sample.malformed,
+        rowNumbers: sample.rowNumbers,
         totalBytes: sample.totalBytes,
         inferredRules: inferRules({ columns: sample.columns, rows: sample.rows }),
       };

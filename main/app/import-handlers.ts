@@ -54,6 +54,8 @@ export function importHandlers(
       resumable,
       sourceChange,
       totalBytes: record.fingerprint.size - record.layout.dataStartOffset,
+      parentImportId: record.parentImportId,
+      quarantineFix: record.options.quarantineFix ?? null,
     };
   }
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { previewRules, type PreviewState } from '../engine/rules/index.js';
+import type { PreviewSample } from '../engine/rules/preview.js';
 import { sampleSource, type SourceSample } from '../engine/source/sample.js';
 import type { DialectOverrides, RulesPreview } from './contract.js';
 
@@ -9,7 +10,7 @@ const DEFAULT_SAMPLE_ROWS = 1000;
 
 interface CachedSample {
   sample: SourceSample;
-  previewSample: { columns: string[]; rows: unknown[][]; kind: 'csv' | 'jsonl' };
+  previewSample: PreviewSample;
   previous: PreviewState | undefined;
 }
 
@@ -30,7 +31,8 @@ export class RulesPreviewer {
     const sample = await sampleSource(filePath, DEFAULT_SAMPLE_ROWS, overrides);
     const entry: CachedSample = {
       sample,
-      previewSample: { columns: sample.columns, rows: sample.rows, kind: sample.layout.dialect.format },
+      // Malformed rows fail with their own reason, numbered as the import numbers them.
+      previewSample: { columns: sample.columns, rows: sample.previewRows, kind: sample.layout.dialect.format, malformed: sample.malformed },
       previous: undefined,
     };
     this.samples.set(key, entry);
@@ -51,7 +53,8 @@ export class RulesPreviewer {
       groups: result.groups,
       invalidRows: result.invalidRows,
       warnedRows: result.warnedRows,
-      sampleRows: cached.sample.rows.length,
+      sampleRows: cached.sample.previewRows.length,
+      rowNumbers: cached.sample.rowNumbers,
     };
   }
 }

@@ -5,6 +5,7 @@ import { toAppError } from './app-failure.js';
 import { isChannel, type AppInfo, type Channel, type EventMessage, type Result, type SluiceEvents } from './contract.js';
 import { dataHandlers } from './data-handlers.js';
 import { detailHandlers } from './detail-handlers.js';
+import { quarantineHandlers } from './quarantine-handlers.js';
 import { FileAccess } from './file-access.js';
 import { fileHandlers } from './file-handlers.js';
 import { gridHandlers } from './grid-handlers.js';
@@ -75,6 +76,7 @@ export class AppService {
       ...dataHandlers(this.store, this.dbPath, this.files, emit, (id) => this.runner.isLive(id)),
       ...gridHandlers(this.reader),
       ...homeListHandlers(this.settings, imports['imports/list'], (id) => this.runner.isLive(id)),
+      ...quarantineHandlers(this.store, this.dbPath, (id) => this.runner.isLive(id)),
       ...historyHandlers(this.store, this.dbPath, this.files, (id) => this.runner.isLive(id)),
       ...detailHandlers(this.store),
     };

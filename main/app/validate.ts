@@ -110,6 +110,30 @@ const gridQuery: Check = object(
   ['sort', 'filter', 'columnFilters'],
 );
 
+const fixOperation: Check = (value, at) => {
+  if (!isObject(value)) fail(at, 'an object');
+  const shapes: Record<string, Record<string, Check>> = {
+    set: { kind: oneOf('set'), value: string(10_000, false) },
+    map: {
+      kind: oneOf('map'),
+      pairs: (v, p) => {
+        if (!Array.isArray(v) || v.length === 0 || v.length > 1000) fail(p, 'a list of 1 to 1000 [old, new] pairs');
+        v.forEach((pair: unknown, i) => {
+          if (!Array.isArray(pair) || pair.length !== 2) fail(`${p}[${i}]`, 'an [old, new] pair');
+          string(10_000, false)(pair[0], `${p}[${i}][0]`);
+          string(10_000, false)(pair[1], `${p}[${i}][1]`);
+        });
+      },
+    },
+    trim: { kind: oneOf('trim') },
+    replace: { kind: oneOf('replace'), pattern: string(1000), with: string(10_000, false) },
+    expression: { kind: oneOf('expression'), expression: string(10_000) },
+  };
+  const shape = typeof value.kind === 'string' ? shapes[value.kind] : undefined;
+  if (!shape) fail(`${at}.kind`, `one of ${Object.keys(shapes).join(', ')}`);
+  object(shape)(value, at);
+};
+
 const CHECKS: { [C in Channel]: Check } = {
   'app/info': empty,
   'files/recent': empty,
@@ -139,7 +163,21 @@ const CHECKS: { [C in Channel]: Check } = {
   ),
   'quarantine/summary': object({ importId: integer(1) }),
   'quarantine/retry': object({ id: integer(1), raw: string(MAX_RAW_CHARS, false) }),
-  'quarantine/revalidate': object({ importId: integer(1) }),
+  'quarantine/revalidate': object({ importId: integer(1), draft: json }, ['draft']),
+  'quarantine/facets': object({ importId: integer(1), status: oneOf('open', 'fixed', 'dismissed', 'undone', 'all') }, ['status']),
+  'quarantine/row': object({ id: integer(1) }),
+  'quarantine/edit': (value, at) => {
+    object({ id: integer(1), values: (v, p) => { if (!Array.isArray(v) || v.length > 10_000) fail(p, 'an array of at most 10000 values'); }, draft: json }, ['draft'])(value, at);
+    if (JSON.stringify(value).length > MAX_RAW_CHARS) fail('values', `at most ${MAX_RAW_CHARS} characters in all`);
+  },
+  'quarantine/fix': object(
+    { importId: integer(1), field: string(256), rule: string(256), operation: fixOperation, dryRun: boolean, draft: json },
+    ['rule', 'dryRun', 'draft'],
+  ),
+  'quarantine/dismiss': object(
+    { importId: integer(1), rule: string(256), field: string(256), rowNumber: integer(1), reason: string(1000) },
+    ['rule', 'field', 'rowNumber'],
+  ),
   'tables/list': empty,
   'tables/page': object(
     { table: string(256), offset: integer(0), limit: integer(0, MAX_PAGE_ROWS), orderBy: string(256), descending: boolean, filter: string(1024, false) },

@@ -31,7 +31,8 @@ Commands:
   import <file> --db <store>      stream a CSV/JSONL file into a table, quarantining bad rows
   export --db <store> ...         write a table or an import's quarantine to CSV/JSONL
   infer <file>                    print a rule file (Table Schema) inferred from a sample
-  quarantine --db <store>         list quarantined rows with their reasons
+  quarantine [list|retry|fix|dismiss] --db <store>
+                                  list quarantined rows; retry, fix or dismiss them
   status --db <store>             list imports, their counters and whether they can resume
   undo --db <store> --import N    take an import back: remove the rows it added, restore the rows it changed
   schema --db <store> --table T   print the Table Schema a table was imported with

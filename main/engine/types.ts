@@ -46,6 +46,10 @@ export interface ImportCounters {
   duplicateKeys?: number;
   duplicateKeyRows?: number[];
   rowsQuarantined: number;
+  /** Where the quarantined rows stand now (absent until one is fixed or dismissed: all open). */
+  quarantinedOpen?: number;
+  quarantinedFixed?: number;
+  quarantinedDismissed?: number;
   /** Blank lines skipped; they are counted, never silently lost. */
   blankLines: number;
   rowsWarned: number;

@@ -92,7 +92,7 @@ test('hostile table names via --table are inert identifiers; reserved and empty 
   assert.equal(fs.existsSync('/tmp/evil.db'), false);
   assert.deepEqual(queryAll(db, 'SELECT * FROM x ORDER BY rowid'), [{ a: 1, b: 2 }, { a: 3, b: 4 }], 'table x is intact');
   const tables = queryAll(db, `SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).map((row) => String(row.name));
-  assert.deepEqual(tables, ['_sluice_imports', '_sluice_log', '_sluice_preimages', '_sluice_quarantine', '_sluice_tables', '_sluice_trace', '_sluice_warnings', ...names, 'x'].sort());
+  assert.deepEqual(tables, ['_sluice_imports', '_sluice_log', '_sluice_preimages', '_sluice_quarantine', '_sluice_quarantine_edits', '_sluice_tables', '_sluice_trace', '_sluice_warnings', ...names, 'x'].sort());
 
   for (const [name, message] of [
     ['', /must not be empty/],

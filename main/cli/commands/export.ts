@@ -10,16 +10,17 @@ import { EXPORT_HELP } from '../help/export-help.js';
 import { renderHelp } from '../help/command-help.js';
 
 export const EXPORT_USAGE = `Usage: sluice export --db <store> --table <name> --out <file> [--format csv|jsonl] [--force] [--delimiter C] [--newline lf|crlf]
-       sluice export --db <store> --quarantine <importId|latest> --out <file> [--format csv|jsonl] [--force]
+       sluice export --db <store> --quarantine <importId|latest> [--status open|fixed|dismissed|undone|all] --out <file> [--format csv|jsonl] [--force]
   --force  replace an existing file (never the store, its -wal/-shm/-journal files or an imported source)
   --delimiter, --newline  CSV layout (default: the table's source file's)
+  --status  which quarantined rows (default: open)
   --out - writes standard output; a name ending in .gz is gzip-compressed (data.csv.gz).`;
 
 export async function exportCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(
     argv,
     { db: { type: 'string' }, table: { type: 'string' }, quarantine: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, force: { type: 'boolean' },
-      delimiter: { type: 'string' }, newline: { type: 'string' } },
+      delimiter: { type: 'string' }, newline: { type: 'string' }, status: { type: 'string' } },
     EXPORT_USAGE,
   );
   if (values.help) {
@@ -32,13 +33,15 @@ export async function exportCommand(argv: string[]): Promise<CommandResult> {
   if ((values.table === undefined) === (values.quarantine === undefined)) {
     throw new SluiceError('USAGE', `Give either --table or --quarantine.\n${EXPORT_USAGE}`);
   }
+  if (values.status !== undefined && values.quarantine === undefined) throw new SluiceError('USAGE', `--status goes with --quarantine.\n${EXPORT_USAGE}`);
+  const status = oneOf(values.status, ['open', 'fixed', 'dismissed', 'undone', 'all'] as const, '--status') ?? 'open';
   const format = oneOf(values.format, ['csv', 'jsonl'] as const, '--format') ?? exportFormatFromPath(out);
   const store = Store.open(dbPath, { mustExist: true });
   try {
     const summary =
       values.table !== undefined
         ? await exportTable(store, String(values.table), out, { format, overwrite: values.force === true, ...csvLayoutOptions(values.delimiter, values.newline) })
-        : await exportQuarantine(store, resolveImportId(store, String(values.quarantine)), out, { format, overwrite: values.force === true });
+        : await exportQuarantine(store, resolveImportId(store, String(values.quarantine)), out, { format, overwrite: values.force === true, status });
     printError(`wrote ${formatCount(summary.rowsWritten)} rows to ${summary.path === '-' ? 'standard output' : summary.path}`);
     return { exitCode: EXIT.OK };
   } finally {

@@ -9,6 +9,7 @@ import { TableSchemas } from '../store/table-schemas.js';
 import { csvFormatter, jsonFormatter, quoteCsv } from './cell-format.js';
 import { checkWritePermission } from './write-permission.js';
 import { STDOUT_TARGET, namedExtension, openExportSink } from './export-sink.js';
+import type { QuarantineStatus } from '../store/quarantine-records.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
 
@@ -26,6 +27,8 @@ export interface ExportOptions {
   onProgress?: (progress: ExportProgress) => void;
   /** Replace an existing file (CLI --force; the app after the user confirmed). The store and imported sources are never replaced. */
   overwrite?: boolean;
+  /** Quarantine exports: rows of this status (default open: the rows still to settle). */
+  status?: QuarantineStatus | 'all';
 }
 
 export interface ExportSummary {
@@ -106,9 +109,11 @@ export async function exportQuarantine(store: Store, importId: number, outPath: 
   checkExportTarget(store, outPath, options);
   if (!store.imports.get(importId)) throw new SluiceError('IMPORT_NOT_FOUND', `There is no import #${importId} in ${store.path}.`);
   const columns = ['row_number', 'line', 'byte_offset', 'status', 'errors', 'raw'];
-  const total = store.quarantine.page({ importId, limit: 0 }).total;
+  const status = options.status ?? 'open';
+  const query = { importId, ...(status !== 'all' ? { status } : {}) };
+  const total = store.quarantine.page({ ...query, limit: 0 }).total;
   function* rows(): IterableIterator<unknown[]> {
-    for (const row of store.quarantine.iterate(importId)) {
+    for (const row of store.quarantine.select(query)) {
       yield [row.rowNumber, row.line, row.byteOffset, row.status, JSON.stringify(row.errors), row.raw];
     }
   }

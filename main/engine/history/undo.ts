@@ -5,6 +5,7 @@ import type { ImportRecord } from '../store/import-records.js';
 import { quoteIdentifier } from '../store/identifiers.js';
 import { isConstraintError } from '../store/sqlite-errors.js';
 import { laterWriters, tableOf, takeBackRows } from './take-back.js';
+import { uncountFixedRows } from '../quarantine/lifecycle.js';
 
 export interface UndoOptions {
   /** Also undo, newest first, the later imports that changed the same rows. */
@@ -108,6 +109,7 @@ function runUndo(store: Store, importId: number, options: UndoOptions): UndoResu
     result.rowsRestored += counts.restored;
     result.droppedColumns.push(...dropAddedColumns(store.db, each));
     store.quarantine.reopenFixedBy(each.id);
+    uncountFixedRows(store, each);
     store.quarantine.markUndone(each.id);
     store.imports.markUndone(each.id);
   }

@@ -19,6 +19,8 @@ export interface PreviewSample {
   rows: unknown[][];
   /** Defaults to 'csv' when every value is a string (or absent), else 'jsonl'. */
   kind?: 'csv' | 'jsonl';
+  /** Per row: why the import would quarantine it before any rule runs (wrong width, bad JSON); such a row fails with that reason alone. */
+  malformed?: readonly (RowFailure | null)[];
 }
 
 export interface FailureGroup {
@@ -197,6 +199,13 @@ function assemble(plan: CompiledPlan, model: RuleModel, state: InternalState): O
   for (let r = 0; r < state.sample.rows.length; r += 1) {
     let errors: RowFailure[] | null = null;
     let warnings: RowFailure[] | null = null;
+    const malformed = state.sample.malformed?.[r];
+    if (malformed) {
+      record(malformed, 'error', r);
+      invalidRows += 1;
+      rows.push({ errors: [malformed], warnings: [] });
+      continue;
+    }
     for (const column of state.fieldFailures) {
       const failures = column[r];
       if (failures) for (const failure of failures) { (errors ??= []).push(failure); record(failure, 'error', r); }

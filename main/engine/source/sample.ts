@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
-import type { SourceLayout } from '../types.js';
+import type { RowFailure, SourceLayout } from '../types.js';
+import { describeJsonError, jsonValueKind } from '../parse/json-record.js';
 import { createDecoder } from './encoding.js';
 import { openSource } from './open-source.js';
 import { sniffSource, type DialectOverrides } from './sniff.js';
@@ -8,8 +9,17 @@ import { parseJsonExact } from '../parse/json-lossless.js';
 export interface SourceSample {
   layout: SourceLayout;
   columns: string[];
-  /** Parsed records: strings for CSV, JSON values for JSONL. */
+  /** Parsed well-formed records: strings for CSV, JSON values for JSONL (what inference reads). */
   rows: unknown[][];
+  /**
+   * Every sampled record in file order, malformed ones included (cut or padded
+   * to the header's width), for previews and the rules' Sample check.
+   */
+  previewRows: unknown[][];
+  /** Per preview row: why the import would quarantine it before any rule runs (wrong width, bad JSON), else null. */
+  malformed: (RowFailure | null)[];
+  /** Per preview row: its row number in the import (null for rows from windows mid-file, whose number is unknown). */
+  rowNumbers: (number | null)[];
   /** Size of the source file in bytes. */
   totalBytes: number;
 }
@@ -22,7 +32,9 @@ const SPREAD_WINDOW_BYTES = 64 * 1024;
  * A sample for inference and previews: the first records plus records from
  * windows spread across the file, so a column that only goes bad late in the
  * file still shows up. Windows start mid-file, so their first (partial)
- * record is dropped, and rows whose width does not match the header are left out.
+ * record is dropped. Malformed records (a width that does not match the header,
+ * a bad JSONL line) stay in the preview rows with their reason, so the
+ * preview counts and numbers rows as the import does; inference skips them.
  */
 export async function sampleSource(filePath: string, maxRows = 1000, overrides: DialectOverrides = {}): Promise<SourceSample> {
   const layout = await sniffSource(filePath, overrides);
@@ -42,45 +54,65 @@ export async function sampleWithLayout(filePath: string, layout: SourceLayout, m
     };
     const headRows = Math.max(1, Math.ceil(maxRows / 2));
     const head = parseWindow(await readText(layout.dataStartOffset, HEAD_WINDOW_BYTES), layout, exact, false, size <= layout.dataStartOffset + HEAD_WINDOW_BYTES);
-    const rows = head.slice(0, size > layout.dataStartOffset + HEAD_WINDOW_BYTES ? headRows : maxRows);
-    if (size > layout.dataStartOffset + HEAD_WINDOW_BYTES && rows.length < maxRows) {
-      const perWindow = Math.ceil((maxRows - rows.length) / SPREAD_WINDOWS);
+    // Head records are numbered as the import numbers them: every record counts, malformed or not.
+    const records = head.slice(0, size > layout.dataStartOffset + HEAD_WINDOW_BYTES ? headRows : maxRows).map((record, i) => ({ ...record, rowNumber: (i + 1) as number | null }));
+    if (size > layout.dataStartOffset + HEAD_WINDOW_BYTES && records.length < maxRows) {
+      const perWindow = Math.ceil((maxRows - records.length) / SPREAD_WINDOWS);
       const span = size - layout.dataStartOffset - HEAD_WINDOW_BYTES;
-      for (let w = 1; w <= SPREAD_WINDOWS && rows.length < maxRows; w++) {
+      for (let w = 1; w <= SPREAD_WINDOWS && records.length < maxRows; w++) {
         const offset = layout.dataStartOffset + HEAD_WINDOW_BYTES + Math.floor((span * w) / (SPREAD_WINDOWS + 1));
-        const windowRows = parseWindow(await readText(offset, SPREAD_WINDOW_BYTES), layout, exact, true, false);
-        rows.push(...windowRows.slice(0, Math.min(perWindow, maxRows - rows.length)));
+        const windowRecords = parseWindow(await readText(offset, SPREAD_WINDOW_BYTES), layout, exact, true, false);
+        records.push(...windowRecords.slice(0, Math.min(perWindow, maxRows - records.length)).map((record) => ({ ...record, rowNumber: null })));
       }
     }
-    return { layout, columns: layout.columns, rows, totalBytes: size };
+    return {
+      layout,
+      columns: layout.columns,
+      rows: records.filter((record) => record.failure === null).map((record) => record.values),
+      previewRows: records.map((record) => record.values),
+      malformed: records.map((record) => record.failure),
+      rowNumbers: records.map((record) => record.rowNumber),
+      totalBytes: size,
+    };
   } finally {
     await handle.close();
   }
 }
 
+interface SampledRecord {
+  values: unknown[];
+  failure: RowFailure | null;
+}
+
 /** `exact`: JSON numbers as json-lossless.ts gives them (for typing columns), else plain JS values (for previews). */
-function parseWindow(text: string, layout: SourceLayout, exact: boolean, dropFirst: boolean, isEnd: boolean): unknown[][] {
+function parseWindow(text: string, layout: SourceLayout, exact: boolean, dropFirst: boolean, isEnd: boolean): SampledRecord[] {
   const lineEnd = text.lastIndexOf('\n');
   const body = isEnd || lineEnd === -1 ? text : text.slice(0, lineEnd + 1);
   const width = layout.columns.length;
   if (layout.dialect.format === 'jsonl') {
     const lines = body.split('\n');
     if (dropFirst) lines.shift();
-    const rows: unknown[][] = [];
+    const records: SampledRecord[] = [];
     const keys = layout.rawHeader ?? layout.columns;
-    for (const line of lines) {
-      if (line.trim() === '') continue;
+    for (const raw of lines) {
+      if (raw.trim() === '') continue;
+      const line = raw.replace(/\r$/, '');
+      let value: unknown;
       try {
-        const value: unknown = exact ? parseJsonExact(line) : JSON.parse(line);
-        if (value && typeof value === 'object' && !Array.isArray(value)) {
-          const record = value as Record<string, unknown>;
-          rows.push(keys.map((key) => (Object.hasOwn(record, key) ? record[key] : undefined)));
-        }
-      } catch {
-        // Bad lines are not part of a sample; the import quarantines them.
+        value = exact ? parseJsonExact(line) : JSON.parse(line);
+      } catch (error) {
+        // The reason the import gives a bad line (never its contents).
+        records.push({ values: new Array<unknown>(width).fill(undefined), failure: { field: null, rule: 'json-syntax', message: describeJsonError(error, line) } });
+        continue;
+      }
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
+        const record = value as Record<string, unknown>;
+        records.push({ values: keys.map((key) => (Object.hasOwn(record, key) ? record[key] : undefined)), failure: null });
+      } else {
+        records.push({ values: new Array<unknown>(width).fill(undefined), failure: { field: null, rule: 'json-object', message: `expected a JSON object, found ${jsonValueKind(value)}` } });
       }
     }
-    return rows;
+    return records;
   }
   const parsed = Papa.parse<string[]>(body, {
     delimiter: layout.dialect.delimiter,
@@ -89,7 +121,11 @@ function parseWindow(text: string, layout: SourceLayout, exact: boolean, dropFir
     skipEmptyLines: true,
   });
   const rows = dropFirst ? parsed.data.slice(1) : parsed.data;
-  return rows.filter((row) => row.length === width);
+  return rows.map((fields) => {
+    if (fields.length === width) return { values: fields, failure: null };
+    const values = fields.length > width ? fields.slice(0, width) : [...fields, ...new Array<string>(width - fields.length).fill('')];
+    return { values, failure: { field: null, rule: 'row-shape', message: `expected ${width} fields, found ${fields.length}` } };
+  });
 }
 
 const KEY_WINDOWS = 32;

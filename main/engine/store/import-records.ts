@@ -15,6 +15,8 @@ export interface StoredImportOptions {
   keySource?: KeySource;
   /** What to do with a key repeated within this import. */
   onDuplicate?: OnDuplicate;
+  /** A child import that fixed quarantined rows: what it did ("retry", "fix: map plan"). */
+  quarantineFix?: string;
 }
 
 export type KeySource = '--key' | 'rule file';

@@ -99,4 +99,36 @@ export const MIGRATIONS: readonly string[] = [
   );
   ALTER TABLE _sluice_imports ADD COLUMN owner TEXT;
   `,
+  /**
+   * Quarantine workbench (issue 14): an edited row keeps the text the import read
+   * (`original_raw`, NULL while unedited); a dismissed row says why; the list is
+   * paged by import and status in row order, so that query needs its index.
+   * `_sluice_quarantine_edits` holds a quarantined row's text and reasons before
+   * a bulk fix or retry (a child import) changed them, so undoing it puts them back.
+   * `reason_rules` / `reason_fields` ('|enum|minimum|') spell a row's failing rules and fields
+   * out, so filters and facets read a short string instead of parsing JSON per row (at 100k
+   * quarantined rows: a filtered page and the facets each took 0.4-0.9 s through json_each).
+   */
+  /* 5 (quar) */ `
+    ALTER TABLE _sluice_quarantine ADD COLUMN original_raw TEXT;
+    ALTER TABLE _sluice_quarantine ADD COLUMN dismiss_reason TEXT;
+    CREATE INDEX _sluice_quarantine_by_status ON _sluice_quarantine (import_id, status, row_number);
+    CREATE TABLE _sluice_quarantine_edits (
+      id INTEGER PRIMARY KEY,
+      import_id INTEGER NOT NULL,
+      quarantine_id INTEGER NOT NULL,
+      raw TEXT NOT NULL,
+      original_raw TEXT,
+      errors TEXT NOT NULL,
+      reason_rules TEXT NOT NULL,
+      reason_fields TEXT NOT NULL
+    );
+    CREATE INDEX _sluice_quarantine_edits_by_import ON _sluice_quarantine_edits (import_id);
+    ALTER TABLE _sluice_quarantine ADD COLUMN reason_rules TEXT NOT NULL DEFAULT '|';
+    ALTER TABLE _sluice_quarantine ADD COLUMN reason_fields TEXT NOT NULL DEFAULT '|';
+    CREATE INDEX _sluice_quarantine_by_reasons ON _sluice_quarantine (import_id, status, reason_rules, reason_fields);
+    UPDATE _sluice_quarantine SET
+      reason_rules = '|' || coalesce((SELECT group_concat(r, '|') FROM (SELECT DISTINCT e.value ->> '$.rule' AS r FROM json_each(errors) AS e)) || '|', ''),
+      reason_fields = '|' || coalesce((SELECT group_concat(f, '|') FROM (SELECT DISTINCT e.value ->> '$.field' AS f FROM json_each(errors) AS e WHERE f IS NOT NULL)) || '|', '');
+    `,
 ];

@@ -15,11 +15,19 @@ export interface QuarantinedRow extends QuarantineEntry {
   id: number;
   importId: number;
   status: QuarantineStatus;
+  /** The text the import read, when the row was edited since (null: unedited). */
+  originalRaw: string | null;
+  /** Why the user dismissed it. */
+  dismissReason: string | null;
+  /** The (child) import that wrote it to the table, when fixed. */
+  fixedByImportId: number | null;
 }
 
 export interface QuarantineQuery {
   importId?: number;
   status?: QuarantineStatus;
+  /** Only this row (by its row number in the import). */
+  rowNumber?: number;
   /** Only rows with a failure of this rule and/or field. */
   rule?: string;
   field?: string;
@@ -36,6 +44,9 @@ interface QuarantineRow {
   raw: string;
   errors: string;
   status: QuarantineStatus;
+  original_raw: string | null;
+  dismiss_reason: string | null;
+  fixed_by_import_id: number | null;
 }
 
 /** `_sluice_quarantine` and `_sluice_warnings`. Statements prepared once. */
@@ -49,18 +60,23 @@ export class QuarantineRecords {
   constructor(private readonly db: Database.Database) {
     // OR REPLACE keeps a replayed batch from recording a row twice.
     this.insertStatement = db.prepare(`
-      INSERT OR REPLACE INTO _sluice_quarantine (import_id, row_number, line, byte_offset, raw, errors)
-      VALUES (?, ?, ?, ?, ?, ?)`);
+      INSERT OR REPLACE INTO _sluice_quarantine (import_id, row_number, line, byte_offset, raw, errors, reason_rules, reason_fields)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     this.warningStatement = db.prepare(`
       INSERT OR REPLACE INTO _sluice_warnings (import_id, row_number, line, warnings) VALUES (?, ?, ?, ?)`);
     this.setStatusStatement = db.prepare(`
       UPDATE _sluice_quarantine SET status = ?, resolved_at = CASE WHEN ? = 'open' THEN NULL ELSE ? END WHERE id = ?`);
-    this.updateStatement = db.prepare(`UPDATE _sluice_quarantine SET raw = ?, errors = COALESCE(?, errors) WHERE id = ?`);
+    // The first edit moves the import's text to original_raw; later edits keep it there.
+    this.updateStatement = db.prepare(`
+      UPDATE _sluice_quarantine SET original_raw = CASE WHEN raw = @raw THEN original_raw ELSE COALESCE(original_raw, raw) END,
+        raw = @raw, errors = COALESCE(@errors, errors), reason_rules = COALESCE(@rules, reason_rules), reason_fields = COALESCE(@fields, reason_fields)
+      WHERE id = @id`);
     this.byIdStatement = db.prepare('SELECT * FROM _sluice_quarantine WHERE id = ?');
   }
 
   add(importId: number, entry: QuarantineEntry): void {
-    this.insertStatement.run(importId, entry.rowNumber, entry.line, entry.byteOffset, entry.raw, JSON.stringify(entry.errors));
+    const keys = reasonKeys(entry.errors);
+    this.insertStatement.run(importId, entry.rowNumber, entry.line, entry.byteOffset, entry.raw, JSON.stringify(entry.errors), keys.rules, keys.fields);
   }
 
   addWarning(importId: number, rowNumber: number, line: number, warnings: RowFailure[]): void {
@@ -79,26 +95,13 @@ export class QuarantineRecords {
 
   /** Stores an edited row's text, and its new errors when it still fails (null keeps the old ones). */
   update(id: number, raw: string, errors: RowFailure[] | null): void {
-    this.updateStatement.run(raw, errors === null ? null : JSON.stringify(errors), id);
+    const keys = errors === null ? { rules: null, fields: null } : reasonKeys(errors);
+    this.updateStatement.run({ raw, errors: errors === null ? null : JSON.stringify(errors), id, ...keys });
   }
 
   /** Filtered page; filters are bound parameters, so this SQL is fixed per filter shape. */
   page(query: QuarantineQuery): { rows: QuarantinedRow[]; total: number } {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.importId !== undefined) {
-      where.push('import_id = ?');
-      params.push(query.importId);
-    }
-    if (query.status) {
-      where.push('status = ?');
-      params.push(query.status);
-    }
-    if (query.rule !== undefined || query.field !== undefined) {
-      where.push(`EXISTS (SELECT 1 FROM json_each(errors) AS e WHERE (? IS NULL OR e.value ->> '$.rule' = ?) AND (? IS NULL OR e.value ->> '$.field' = ?))`);
-      params.push(query.rule ?? null, query.rule ?? null, query.field ?? null, query.field ?? null);
-    }
-    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const { whereSql, params } = whereOf(query);
     const total = (this.db.prepare(`SELECT count(*) AS n FROM _sluice_quarantine ${whereSql}`).get(...params) as { n: number }).n;
     const rows = this.db
       .prepare(`SELECT * FROM _sluice_quarantine ${whereSql} ORDER BY import_id, row_number LIMIT ? OFFSET ?`)
@@ -106,16 +109,60 @@ export class QuarantineRecords {
     return { rows: rows.map(toQuarantined), total };
   }
 
+  /** Every row matching a query, streamed in row order (bulk fixes, dismissals, exports). */
+  *select(query: QuarantineQuery): IterableIterator<QuarantinedRow> {
+    const { whereSql, params } = whereOf(query);
+    const statement = this.db.prepare(`SELECT * FROM _sluice_quarantine ${whereSql} ORDER BY import_id, row_number`);
+    for (const row of statement.iterate(...params) as IterableIterator<QuarantineRow>) yield toQuarantined(row);
+  }
+
+  /** Sets rows aside for good, with the user's reason; returns how many. */
+  dismiss(ids: readonly number[], reason: string): number {
+    const statement = this.db.prepare(`UPDATE _sluice_quarantine SET status = 'dismissed', dismiss_reason = ?, resolved_at = ? WHERE id = ? AND status = 'open'`);
+    const now = new Date().toISOString();
+    let changed = 0;
+    for (const id of ids) changed += statement.run(reason, now, id).changes;
+    return changed;
+  }
+
+  /** How many of an import's quarantined rows are open, fixed, dismissed, undone. */
+  statusCounts(importId: number): Record<QuarantineStatus, number> {
+    const counts: Record<QuarantineStatus, number> = { open: 0, fixed: 0, dismissed: 0, undone: 0 };
+    const rows = this.db.prepare('SELECT status, count(*) AS n FROM _sluice_quarantine WHERE import_id = ? GROUP BY status').all(importId) as { status: QuarantineStatus; n: number }[];
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+
   /** Counts of failures per rule and field, for filters and summaries. */
-  summary(importId?: number): { rule: string; field: string | null; count: number }[] {
+  summary(importId?: number, status: QuarantineStatus | 'all' = 'open'): { rule: string; field: string | null; count: number }[] {
     return this.db
       .prepare(
         `SELECT e.value ->> '$.rule' AS rule, e.value ->> '$.field' AS field, count(*) AS count
          FROM _sluice_quarantine AS q, json_each(q.errors) AS e
-         WHERE (? IS NULL OR q.import_id = ?) AND q.status = 'open'
+         WHERE (? IS NULL OR q.import_id = ?) AND (? = 'all' OR q.status = ?)
          GROUP BY 1, 2 ORDER BY count DESC`,
       )
-      .all(importId ?? null, importId ?? null) as { rule: string; field: string | null; count: number }[];
+      .all(importId ?? null, importId ?? null, status, status) as { rule: string; field: string | null; count: number }[];
+  }
+
+  /** Rows per failing rule and per failing field (a row counts once per rule and once per field), for facets. */
+  facets(importId: number, status: QuarantineStatus | 'all' = 'open'): { rules: { rule: string; count: number }[]; fields: { field: string; count: number }[] } {
+    // Rows are grouped by their key strings in SQL (a handful of distinct combinations), then split here.
+    const rules = new Map<string, number>();
+    const fields = new Map<string, number>();
+    const tally = (map: Map<string, number>, column: 'reason_rules' | 'reason_fields') => {
+      const groups = this.db
+        .prepare(`SELECT ${column} AS keys, count(*) AS n FROM _sluice_quarantine WHERE import_id = ? AND (? = 'all' OR status = ?) GROUP BY 1`)
+        .all(importId, status, status) as { keys: string; n: number }[];
+      for (const group of groups) for (const key of group.keys.split('|')) if (key !== '') map.set(key, (map.get(key) ?? 0) + group.n);
+    };
+    tally(rules, 'reason_rules');
+    tally(fields, 'reason_fields');
+    const byCount = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    return {
+      rules: byCount(rules).map(([rule, count]) => ({ rule, count })),
+      fields: byCount(fields).map(([field, count]) => ({ field, count })),
+    };
   }
 
   /** Streams rows in order without loading them all. */
@@ -134,17 +181,79 @@ export class QuarantineRecords {
     this.db.prepare('UPDATE _sluice_quarantine SET fixed_by_import_id = ? WHERE id = ?').run(importId, id);
   }
 
-  /** Rows fixed by an import that is being undone go back to 'open'. */
+  /** Rows fixed by an import that is being undone go back to 'open', with the text and reasons they had before it. */
   reopenFixedBy(importId: number): void {
     this.db
       .prepare(`UPDATE _sluice_quarantine SET status = 'open', resolved_at = NULL, fixed_by_import_id = NULL WHERE fixed_by_import_id = ? AND status = 'fixed'`)
       .run(importId);
+    this.revertEditsBy(importId);
+  }
+
+  /** Logs a row's text and reasons before `importId` (a bulk fix or retry) changes them. */
+  logEdit(importId: number, id: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO _sluice_quarantine_edits (import_id, quarantine_id, raw, original_raw, errors, reason_rules, reason_fields)
+         SELECT ?, id, raw, original_raw, errors, reason_rules, reason_fields FROM _sluice_quarantine WHERE id = ?`,
+      )
+      .run(importId, id);
+  }
+
+  /** Puts back what `importId` changed: per row, the state logged first (before its first change). */
+  private revertEditsBy(importId: number): void {
+    this.db
+      .prepare(
+        `UPDATE _sluice_quarantine AS q SET raw = e.raw, original_raw = e.original_raw, errors = e.errors, reason_rules = e.reason_rules, reason_fields = e.reason_fields
+         FROM (SELECT quarantine_id, raw, original_raw, errors, reason_rules, reason_fields FROM _sluice_quarantine_edits
+               WHERE id IN (SELECT min(id) FROM _sluice_quarantine_edits WHERE import_id = ? GROUP BY quarantine_id)) AS e
+         WHERE q.id = e.quarantine_id`,
+      )
+      .run(importId);
+    this.db.prepare('DELETE FROM _sluice_quarantine_edits WHERE import_id = ?').run(importId);
   }
 
   deleteForImport(importId: number): void {
     this.db.prepare('DELETE FROM _sluice_quarantine WHERE import_id = ?').run(importId);
     this.db.prepare('DELETE FROM _sluice_warnings WHERE import_id = ?').run(importId);
   }
+}
+
+function whereOf(query: QuarantineQuery): { whereSql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (query.importId !== undefined) {
+    where.push('import_id = ?');
+    params.push(query.importId);
+  }
+  if (query.status) {
+    where.push('status = ?');
+    params.push(query.status);
+  }
+  if (query.rule !== undefined) {
+    where.push('instr(reason_rules, ?) > 0');
+    params.push(`|${query.rule}|`);
+  }
+  if (query.field !== undefined) {
+    where.push('instr(reason_fields, ?) > 0');
+    params.push(`|${query.field}|`);
+  }
+  // Both given: one failure must have that rule on that field, not the rule on one field and the field on another.
+  if (query.rule !== undefined && query.field !== undefined) {
+    where.push(`EXISTS (SELECT 1 FROM json_each(errors) AS e WHERE e.value ->> '$.rule' = ? AND e.value ->> '$.field' = ?)`);
+    params.push(query.rule, query.field);
+  }
+  if (query.rowNumber !== undefined) {
+    where.push('row_number = ?');
+    params.push(query.rowNumber);
+  }
+  return { whereSql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+/** '|enum|minimum|': a row's failing rules (and fields), for filters and facets without parsing JSON. */
+function reasonKeys(errors: readonly RowFailure[]): { rules: string; fields: string } {
+  const rules = new Set(errors.map((error) => error.rule));
+  const fields = new Set(errors.flatMap((error) => (error.field === null ? [] : [error.field])));
+  return { rules: `|${[...rules].join('|')}|`, fields: `|${[...fields].join('|')}|` };
 }
 
 function toQuarantined(row: QuarantineRow): QuarantinedRow {
@@ -157,5 +266,8 @@ function toQuarantined(row: QuarantineRow): QuarantinedRow {
     raw: row.raw,
     errors: JSON.parse(row.errors) as RowFailure[],
     status: row.status,
+    originalRaw: row.original_raw ?? null,
+    dismissReason: row.dismiss_reason ?? null,
+    fixedByImportId: row.fixed_by_import_id ?? null,
   };
 }

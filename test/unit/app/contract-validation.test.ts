@@ -22,6 +22,11 @@ describe('contract argument validation', () => {
       'quarantine/summary': { importId: 1 },
       'quarantine/retry': { id: 7, raw: '1,a,b' },
       'quarantine/revalidate': { importId: 1 },
+      'quarantine/facets': { importId: 1, status: 'all' },
+      'quarantine/row': { id: 7 },
+      'quarantine/edit': { id: 7, values: ['1', 'a'] },
+      'quarantine/fix': { importId: 1, field: 'plan', rule: 'enum', operation: { kind: 'map', pairs: [['enterprise', 'team']] }, dryRun: true },
+      'quarantine/dismiss': { importId: 1, rule: 'enum', reason: 'handled by hand' },
       'tables/list': {},
       'tables/page': { table: 'a', offset: 0, limit: 50, orderBy: 'id', descending: true, filter: '' },
       'export/start': { kind: 'table', table: 'a', path: '/tmp/a.csv', format: 'csv', overwrite: false },
@@ -62,6 +67,9 @@ describe('contract argument validation', () => {
     refuse('import/start', { path: '/a', failure: { mode: 'soft', maxErrors: -1 } }, /failure.maxErrors/);
     refuse('export/start', { kind: 'table', path: '/a.csv', format: 'csv' }, /^table must be present/);
     refuse('rules/save', { path: '/a.json', ruleFile: 'x' }, /ruleFile must be a JSON object/);
+    refuse('quarantine/fix', { importId: 1, field: 'plan', operation: { kind: 'shell', command: 'rm' } }, /operation.kind must be one of set, map/);
+    refuse('quarantine/fix', { importId: 1, field: 'plan', operation: { kind: 'map', pairs: [['a']] } }, /operation.pairs\[0\] must be an \[old, new\] pair/);
+    refuse('quarantine/dismiss', { importId: 1, reason: '' }, /^reason must be a non-empty string/);
     refuse('export/start', { kind: 'table', table: 't', path: '/a.csv', format: 'csv', overwrite: 'yes' }, /^overwrite must be true or false/);
   });
 

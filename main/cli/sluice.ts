@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   infer: async () => (await import('./commands/infer.js')).inferCommand,
   quarantine: async () => (await import('./commands/quarantine.js')).quarantineCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
+  rules: async () => (await import('./commands/rules.js')).rulesCommand,
 };
 
 const USAGE = `Sluice: clean, validate and query big CSV/JSONL files on your machine.
@@ -26,7 +27,8 @@ Commands:
   export --db <store> ...         write a table or an import's quarantine to CSV/JSONL
   infer <file>                    print a rule file (Table Schema) inferred from a sample
   quarantine --db <store>         list quarantined rows with their reasons
-  status --db <store>             list imports, their counters and whether they can resume`;
+  status --db <store>             list imports, their counters and whether they can resume
+  rules compile <rules.json> --to duckdb|spark   print SQL that applies a rule file in DuckDB or Spark`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

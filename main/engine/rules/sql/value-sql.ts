@@ -29,7 +29,8 @@ export function missingSql(d: SqlDialect, v: Val, missingValues: readonly string
 /** JavaScript's String(n) for a JSON number's text: 1.0 is "1". Exact for integers below 1e15. */
 export function jsNumberText(d: SqlDialect, t: string): string {
   const n = d.tryCast(t, 'DOUBLE');
-  return `(CASE WHEN ${n} = trunc(${n}) AND abs(${n}) < 1e15 THEN CAST(CAST(${n} AS BIGINT) AS ${d.typeName('VARCHAR')}) ELSE CAST(${n} AS ${d.typeName('VARCHAR')}) END)`;
+  return `(CASE WHEN ${d.isNan(n)} THEN 'NaN' WHEN ${d.isInf(n)} THEN (CASE WHEN ${n} > 0 THEN 'Infinity' ELSE '-Infinity' END)
+    WHEN ${n} = trunc(${n}) AND abs(${n}) < 1e15 THEN CAST(CAST(${n} AS BIGINT) AS ${d.typeName('VARCHAR')}) ELSE CAST(${n} AS ${d.typeName('VARCHAR')}) END)`;
 }
 
 /** The text Sluice's casters read from a non-object value: strings as they are, numbers and booleans as JavaScript prints them. */

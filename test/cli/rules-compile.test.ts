@@ -69,5 +69,5 @@ test('usage errors exit 2; a rule SQL cannot express is refused with its JSON pa
   const refused = sluice(['rules', 'compile', titled, '--to', 'duckdb']);
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /cannot compile to DuckDB SQL/);
-  assert.match(refused.stderr, /fields\[1\]: title case/);
+  assert.match(refused.stderr, /fields\[1\]\.sluice:transforms: title: title case/);
 });

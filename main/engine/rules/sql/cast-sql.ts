@@ -52,7 +52,7 @@ export function castSql(d: SqlDialect, type: FieldType, options: CastOptions, v:
       const clean = cleanNumberText(d, t, options);
       const shaped = d.fullMatch(clean, INTEGER_TEXT);
       const number = d.tryCast(t, 'DOUBLE');
-      const integral = `(${number} = trunc(${number}))`;
+      const integral = `(${number} = floor(${number}))`;
       const typed = byKind(v, `(CASE WHEN ${shaped} THEN ${d.tryCast(clean, 'BIGINT')} END)`, `(CASE WHEN ${integral} THEN ${d.tryCast(number, 'BIGINT')} END)`, null);
       const range = byKind(v, shaped, integral, null);
       return { typed, range, rule: 'type', text: 'is not an integer', kind: 'num', sqlType: 'BIGINT' };
@@ -71,7 +71,7 @@ export function castSql(d: SqlDialect, type: FieldType, options: CastOptions, v:
     case 'year': {
       const number = d.tryCast(t, 'DOUBLE');
       const typed = byKind(v, `(CASE WHEN ${d.fullMatch(t, '[0-9]{4}')} THEN ${d.tryCast(t, 'BIGINT')} END)`,
-        `(CASE WHEN ${number} = trunc(${number}) AND ${number} BETWEEN 0 AND 9999 THEN ${d.tryCast(number, 'BIGINT')} END)`, null);
+        `(CASE WHEN ${number} = floor(${number}) AND ${number} BETWEEN 0 AND 9999 THEN ${d.tryCast(number, 'BIGINT')} END)`, null);
       return { typed, range: null, rule: 'type', text: 'is not a year (expected YYYY)', kind: 'num', sqlType: 'BIGINT' };
     }
     case 'boolean': {

@@ -3,11 +3,11 @@ import type { FieldModel } from '../model.js';
 import { MAX_REGEX_INPUT_CHARS } from '../safe-regex.js';
 import { castSql, type CastSql } from './cast-sql.js';
 import type { SqlDialect } from './dialect.js';
-import { Inexpressible, transformSql } from './transform-sql.js';
+import { Inexpressible } from './transform-sql.js';
 import { jsLength, missingSql, scalarText, type Val } from './value-sql.js';
 
 /**
- * One field in SQL: the transformed value, its missing test, its cast and the
+ * One field in SQL: its missing test, its cast and the
  * list of its failures in the order field-check.ts reports them (required or
  * the cast, then minimum … enum). Messages are Sluice's, in their --redact form
  * (no cell values), since the SQL has no Sluice to quote them.
@@ -39,9 +39,8 @@ function literal(d: SqlDialect, value: unknown): string {
   throw new Inexpressible(`the value ${JSON.stringify(value)} has no SQL literal`);
 }
 
-export function fieldSql(d: SqlDialect, field: FieldModel, source: Val, fail: (rule: string, text: string) => string): FieldSql {
-  let value = source;
-  field.transforms.forEach((transform) => { value = transformSql(d, value, transform, field.missingValues); });
+/** `value` is the field's value after its transforms (see stages-sql.ts). */
+export function fieldSql(d: SqlDialect, field: FieldModel, value: Val, fail: (rule: string, text: string) => string): FieldSql {
   const missing = missingSql(d, value, field.missingValues);
   const cast = castSql(d, field.type, field.cast, value);
   const failures = (columns: { m: string; c: string; r: string; v: Val }): string[] => {

@@ -23,14 +23,15 @@ export function isText(v: Val): string {
 export function missingSql(d: SqlDialect, v: Val, missingValues: readonly string[]): string {
   if (missingValues.length === 0) return `(${v.t} IS NULL)`;
   const list = missingValues.map((m) => d.str(m)).join(', ');
-  return `(${v.t} IS NULL OR (${isText(v)} AND ${v.t} IN (${list})))`;
+  const listed = `${v.t} IN (${list})`;
+  return `(${v.t} IS NULL OR ${v.k === null ? listed : `(${isText(v)} AND ${listed})`})`;
 }
 
 /** JavaScript's String(n) for a JSON number's text: 1.0 is "1". Exact for integers below 1e15. */
 export function jsNumberText(d: SqlDialect, t: string): string {
   const n = d.tryCast(t, 'DOUBLE');
   return `(CASE WHEN ${d.isNan(n)} THEN 'NaN' WHEN ${d.isInf(n)} THEN (CASE WHEN ${n} > 0 THEN 'Infinity' ELSE '-Infinity' END)
-    WHEN ${n} = trunc(${n}) AND abs(${n}) < 1e15 THEN CAST(CAST(${n} AS BIGINT) AS ${d.typeName('VARCHAR')}) ELSE CAST(${n} AS ${d.typeName('VARCHAR')}) END)`;
+    WHEN ${n} = floor(${n}) AND abs(${n}) < 1e15 THEN CAST(CAST(${n} AS BIGINT) AS ${d.typeName('VARCHAR')}) ELSE CAST(${n} AS ${d.typeName('VARCHAR')}) END)`;
 }
 
 /** The text Sluice's casters read from a non-object value: strings as they are, numbers and booleans as JavaScript prints them. */

@@ -157,6 +157,8 @@ export async function runCase(benchCase: BenchCase, plan: CasePlan, context: Cas
       // Wall time includes Node's start-up, as it does for Sluice; the read alone is the pure I/O number.
       result.note = `read alone ${innerMs.toFixed(0)} ms (${(input.bytes / BYTES_PER_MB / (innerMs / 1000)).toFixed(0)} MB/s)`;
     }
+    const reportedNote = result.reported?.['note'];
+    if (benchCase.kind !== 'floor' && typeof reportedNote === 'string') result.note = reportedNote;
     if (plan.readsSluiceSummary) {
       const summary = result.reported;
       if (summary === null || typeof summary['table'] !== 'string') {

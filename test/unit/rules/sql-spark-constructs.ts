@@ -15,7 +15,7 @@ const rule = (expr: string): Record<string, unknown> => ({ 'sluice:rowRules': [{
 
 export const SPARK_CONSTRUCTS: SparkConstruct[] = [
   { construct: 'source file', snippet: "USING text OPTIONS (path '/data/customers.csv', wholetext 'true')" },
-  { construct: 'records and row numbers', snippet: 'LATERAL VIEW posexplode(sluice_list) AS sluice_pos, record' },
+  { construct: 'records and row numbers', snippet: 'OVER (ORDER BY ordinal ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) % 2 = 0 AS starts' },
   { construct: 'wrong number of fields (row-shape)', snippet: "WHEN size(fields) <> 2 THEN array(named_struct('field', CAST(NULL AS STRING), 'rule', 'row-shape'" },
   { construct: 'integer', field: { type: 'integer' }, snippet: "CASE WHEN (v0_0 RLIKE '^(?:[+-]?[0-9]+)$') THEN try_cast(v0_0 AS BIGINT) END" },
   { construct: 'number', field: { type: 'number' }, snippet: 'try_cast(v0_0 AS DOUBLE)' },

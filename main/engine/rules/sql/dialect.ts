@@ -24,6 +24,8 @@ export interface SqlDialect {
   tryCast(x: string, type: SqlScalarType): string;
   /** Length in code points. */
   length(x: string): string;
+  /** Length in UTF-8 bytes. */
+  byteLength(x: string): string;
   isNan(x: string): string;
   isInf(x: string): string;
   /** One entry of the errors column. */
@@ -47,6 +49,10 @@ export interface SqlDialect {
   prelude(path: string): string[];
   /** A FROM item giving the whole text of the source in a column `content`. */
   readText(path: string): string;
+  /** Splits text at every newline (a trailing newline gives a last empty item). */
+  splitLines(x: string): string;
+  /** Aggregate: the group's `value`s in `order`, joined by newlines. */
+  joinLinesOrdered(value: string, order: string): string;
   /** Literal, non-regex replacement of every occurrence. */
   replaceText(x: string, search: string, replacement: string): string;
   makeTimestamp(year: string, month: string, day: string, hour: string, minute: string, second: string): string;
@@ -72,6 +78,7 @@ export const DUCKDB: SqlDialect = {
   replaceAll: (x, pattern, replacement) => `regexp_replace(${x}, ${DUCKDB.str(pattern)}, ${DUCKDB.str(replacement)}, 'g')`,
   tryCast: (x, type) => `TRY_CAST(${x} AS ${type})`,
   length: (x) => `length(${x})`,
+  byteLength: (x) => `strlen(${x})`,
   isNan: (x) => `isnan(${x})`,
   isInf: (x) => `isinf(${x})`,
   failure: (field, rule, message) => `{'field': ${field}, 'rule': ${rule}, 'message': ${message}}`,
@@ -90,6 +97,8 @@ export const DUCKDB: SqlDialect = {
   prelude: () => [],
   readText: (path) => `(SELECT content FROM read_text(${DUCKDB.str(path)}))`,
   replaceText: (x, search, replacement) => `replace(${x}, ${DUCKDB.str(search)}, ${DUCKDB.str(replacement)})`,
+  splitLines: (x) => `string_split(${x}, chr(10))`,
+  joinLinesOrdered: (value, order) => `string_agg(${value}, chr(10) ORDER BY ${order})`,
   makeTimestamp: (y, m, d, h, mi, s) => `make_timestamp(${y}, ${m}, ${d}, ${h}, ${mi}, ${s})`,
   addMinutes: (ts, minutes) => `(${ts} + to_minutes(CAST(${minutes} AS BIGINT)))`,
   isoSeconds: (ts) => `strftime(${ts}, '%Y-%m-%dT%H:%M:%S')`,
@@ -118,6 +127,7 @@ export const SPARK: SqlDialect = {
   replaceAll: (x, pattern, replacement) => `regexp_replace(${x}, ${sparkStr(pattern)}, ${sparkStr(javaReplacement(replacement))})`,
   tryCast: (x, type) => `try_cast(${x} AS ${type})`,
   length: (x) => `char_length(${x})`,
+  byteLength: (x) => `octet_length(${x})`,
   isNan: (x) => `isnan(${x})`,
   isInf: (x) => `(abs(${x}) = double('infinity'))`,
   failure: (field, rule, message) => `named_struct('field', ${field}, 'rule', ${rule}, 'message', ${message})`,
@@ -137,6 +147,8 @@ export const SPARK: SqlDialect = {
   prelude: (path) => [`CREATE OR REPLACE TEMPORARY VIEW sluice_source_text USING text OPTIONS (path ${sparkStr(path)}, wholetext 'true');`],
   readText: () => '(SELECT value AS content FROM sluice_source_text)',
   replaceText: (x, search, replacement) => `replace(${x}, ${sparkStr(search)}, ${sparkStr(replacement)})`,
+  splitLines: (x) => `split(${x}, '\\n', -1)`,
+  joinLinesOrdered: (value, order) => `array_join(transform(array_sort(collect_list(struct(${order}, ${value}))), s -> s.${value}), chr(10))`,
   makeTimestamp: (y, m, d, h, mi, s) => `make_timestamp(${y}, ${m}, ${d}, ${h}, ${mi}, ${s})`,
   addMinutes: (ts, minutes) => `timestampadd(MINUTE, ${minutes}, ${ts})`,
   isoSeconds: (ts) => `date_format(${ts}, "yyyy-MM-dd'T'HH:mm:ss")`,

@@ -6,6 +6,7 @@ import { isChannel, type AppInfo, type Channel, type EventMessage, type Result, 
 import { dataHandlers } from './data-handlers.js';
 import { FileAccess } from './file-access.js';
 import { fileHandlers } from './file-handlers.js';
+import { rulesSqlHandler } from './rules-sql-handler.js';
 import type { Handlers } from './handlers.js';
 import { importHandlers } from './import-handlers.js';
 import { ImportRunner } from './import-runner.js';
@@ -51,6 +52,7 @@ export class AppService {
     this.handlers = {
       'app/info': () => info,
       ...fileHandlers(this.files, this.settings),
+      ...rulesSqlHandler(this.files),
       ...importHandlers(this.store, this.dbPath, this.files, this.runner),
       ...dataHandlers(this.store, this.dbPath, this.files, emit, (id) => this.runner.isLive(id)),
     };

@@ -102,3 +102,39 @@ test('random rule files and tricky values: DuckDB accepts and quarantines what S
   );
   assert.ok(compared > 60, `only ${compared} cases were compiled; the generator makes too many refused rule files`);
 });
+
+const JSON_TRICKY: unknown[] = [
+  null, 0, 1, -1, 2, 7, 12, 1.5, 2.0, -0.5, 1e3, 1e21, 9007199254740993, true, false, '', ' ', 'N/A', '1', '1.5', '+1', 'true', 'yes',
+  'free', 'pro', 'Ann', 'x', 'abc', '2024-02-29', '2023-02-29', '10:30:00', '2024', 'a@b.co', 'Zoë', '😀', [1, 2], { a: 1 },
+];
+
+const jsonlCase = fc.record({
+  a: field('a'),
+  b: field('b'),
+  rules: fc.array(fc.constantFrom(...ROW_RULES), { maxLength: 2 }),
+  missingValues: fc.constantFrom([''], ['', 'N/A']),
+  rows: fc.array(fc.record({ a: fc.constantFrom(...JSON_TRICKY), b: fc.constantFrom(...JSON_TRICKY), shape: fc.integer({ min: 0, max: 20 }) }), { minLength: 1, maxLength: 20 }),
+});
+
+test('random rule files over JSONL values of every JSON type: DuckDB agrees with Sluice', async () => {
+  let compared = 0;
+  await fc.assert(
+    fc.asyncProperty(jsonlCase, async (c) => {
+      const ruleFile = { missingValues: c.missingValues, fields: [c.a, c.b], 'sluice:rowRules': c.rules.map((expr, i) => ({ name: `rule_${i}`, expr })) };
+      const lines = c.rows.map((row) => (row.shape === 0 ? '{"a": 1, "zz": 2}' : row.shape === 1 ? '[1]' : row.shape === 2 ? '{"a": ' : row.shape === 3 ? '' : JSON.stringify({ a: row.a, b: row.b })));
+      const file = path.join(dir, 'random.jsonl');
+      fs.writeFileSync(file, `${lines.join('\n')}\n`);
+      let outcomes;
+      try {
+        outcomes = await bothOutcomes(file, ruleFile, dir);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'RULES_INVALID') return;
+        throw error;
+      }
+      compared += 1;
+      assert.deepEqual(outcomes.duckdb, outcomes.sluice, JSON.stringify({ ruleFile, data: fs.readFileSync(file, 'utf8') }));
+    }),
+    { numRuns: 60, seed: Number(process.env.SLUICE_SQL_SEED ?? 20261126) },
+  );
+  assert.ok(compared > 30, `only ${compared} cases were compiled`);
+});

@@ -16,6 +16,8 @@ export interface CastSql {
   range: string | null;
   rule: 'type' | 'format';
   text: string;
+  /** Where the failure is "not a string" (JSON objects and arrays for a formatted string) instead of `rule`. */
+  notString?: string;
   /** What the logical value is in SQL (row rules compare by it). */
   kind: 'text' | 'num' | 'bool';
   sqlType: 'VARCHAR' | 'BIGINT' | 'DOUBLE' | 'BOOLEAN';
@@ -46,7 +48,9 @@ export function castSql(d: SqlDialect, type: FieldType, options: CastOptions, v:
       const pattern = STRING_FORMAT_PATTERNS[options.format];
       const formatText: Record<string, string> = { email: 'is not a valid email address', uri: 'is not a valid URI', uuid: 'is not a valid UUID', binary: 'is not valid base64' };
       if (pattern === undefined) return { typed: text, range: null, rule: 'type', text: 'is not a string', kind: 'text', sqlType: 'VARCHAR' };
-      return { typed: `(CASE WHEN ${d.fullMatch(text, pattern)} THEN ${text} END)`, range: null, rule: v.k === null ? 'format' : 'format', text: formatText[options.format] as string, kind: 'text', sqlType: 'VARCHAR' };
+      const typed = `(CASE WHEN ${d.fullMatch(text, pattern)} THEN ${text} END)`;
+      const base = { typed, range: null, rule: 'format' as const, text: formatText[options.format] as string, kind: 'text' as const, sqlType: 'VARCHAR' as const };
+      return v.k === null ? base : { ...base, notString: `${v.k} IN ('OBJECT', 'ARRAY')` };
     }
     case 'integer': {
       const clean = cleanNumberText(d, t, options);

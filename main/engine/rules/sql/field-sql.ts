@@ -47,7 +47,8 @@ export function fieldSql(d: SqlDialect, field: FieldModel, value: Val, fail: (ru
     const { m, c, r, v } = columns;
     const castFailure = fail(cast.rule, cast.text);
     const rangeText = field.type === 'integer' ? 'is outside the 64-bit integer range' : 'is too large to store as a number';
-    const failed = cast.range === null ? castFailure : `CASE WHEN ${r} THEN ${fail('range', rangeText)} ELSE ${castFailure} END`;
+    const ranged = cast.range === null ? castFailure : `CASE WHEN ${r} THEN ${fail('range', rangeText)} ELSE ${castFailure} END`;
+    const failed = cast.notString === undefined ? ranged : `CASE WHEN ${cast.notString} THEN ${fail('type', 'is not a string')} ELSE ${ranged} END`;
     const list = [`CASE WHEN ${m} THEN ${field.required ? fail('required', 'is required') : 'NULL'} WHEN ${c} IS NULL THEN ${failed} END`];
     const { constraints } = field;
     const compare = (bound: string, op: string): string =>

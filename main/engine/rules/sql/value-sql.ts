@@ -27,11 +27,11 @@ export function missingSql(d: SqlDialect, v: Val, missingValues: readonly string
   return `(${v.t} IS NULL OR ${v.k === null ? listed : `(${isText(v)} AND ${listed})`})`;
 }
 
-/** JavaScript's String(n) for a JSON number's text: 1.0 is "1". Exact for integers below 1e15. */
+/** JavaScript's String(n) for a JSON number's text: 1.0 is "1"; integers print in full below 1e21, as in JavaScript. */
 export function jsNumberText(d: SqlDialect, t: string): string {
   const n = d.tryCast(t, 'DOUBLE');
   return `(CASE WHEN ${d.isNan(n)} THEN 'NaN' WHEN ${d.isInf(n)} THEN (CASE WHEN ${n} > 0 THEN 'Infinity' ELSE '-Infinity' END)
-    WHEN ${n} = floor(${n}) AND abs(${n}) < 1e15 THEN CAST(CAST(${n} AS BIGINT) AS ${d.typeName('VARCHAR')}) ELSE CAST(${n} AS ${d.typeName('VARCHAR')}) END)`;
+    WHEN ${n} = floor(${n}) AND abs(${n}) < 1e21 THEN CAST(CAST(${n} AS DECIMAL(38, 0)) AS ${d.typeName('VARCHAR')}) ELSE CAST(${n} AS ${d.typeName('VARCHAR')}) END)`;
 }
 
 /** The text Sluice's casters read from a non-object value: strings as they are, numbers and booleans as JavaScript prints them. */

@@ -20,10 +20,11 @@ const TRICKY = [
   'NaN', 'INF', '-INF', '9223372036854775807', '9223372036854775808', 'true', 'True', 'false', 'yes', 'no', 'Y', 'n',
   '2024-02-29', '2023-02-29', '2024-1-5', '29/02/2024', '3 Mar 2024', '10:30:00', '25:00:00', '2024-01-01T10:00:00+02:00', '2024', '24',
   'a@b.co', 'a@b', 'https://x.org', 'free', 'pro', 'team', 'FREE', ' pro ', 'Ann', 'Bob', 'x', 'ab', 'abc', 'AB12', 'Zoë', '中文', '😀',
-  'a,b', 'say "hi"', 'two\nlines', 'tab\there', '\u00a0nbsp\u00a0', '  spaced   out  ',
+  '2024-01-01T10:00:00', '2024-01-01 10:00:00+0230', '2024-03-01T00:30:00-01:00', '1999-12-31T23:59:59.5Z', '9:05 PM', '13:00 AM', '2024-02', '2024-13',
+  '1e21', '-0.0', '0x10', '١٢', 'a,b', 'say "hi"', 'two\nlines', 'tab\there', '\u00a0nbsp\u00a0', '  spaced   out  ',
 ];
 
-const types = ['string', 'integer', 'number', 'boolean', 'date', 'year', 'time'] as const;
+const types = ['string', 'integer', 'number', 'boolean', 'date', 'year', 'time', 'datetime', 'yearmonth'] as const;
 type FieldType = (typeof types)[number];
 
 const constraintsFor = (type: FieldType): fc.Arbitrary<Record<string, unknown>> => {
@@ -49,7 +50,7 @@ const field = (name: string): fc.Arbitrary<Record<string, unknown>> =>
   fc.constantFrom(...types).chain((type) => fc.record({
     name: fc.constant(name),
     type: fc.constant(type),
-    format: type === 'date' ? fc.constantFrom('default', 'any', '%d/%m/%Y') : type === 'string' ? fc.constantFrom('default', 'default', 'email', 'uri') : type === 'time' ? fc.constantFrom('default', 'any') : fc.constant('default'),
+    format: type === 'date' ? fc.constantFrom('default', 'any', '%d/%m/%Y') : type === 'string' ? fc.constantFrom('default', 'default', 'email', 'uri') : type === 'time' ? fc.constantFrom('default', 'any', '%I:%M %p') : type === 'datetime' ? fc.constantFrom('default', 'any', '%Y-%m-%d %H:%M:%S%z') : fc.constant('default'),
     constraints: constraintsFor(type),
     'sluice:transforms': fc.array(transform, { maxLength: 3 }),
     ...(type === 'boolean' ? { trueValues: fc.constantFrom(['true', '1'], ['yes', 'Y', 'true']), falseValues: fc.constantFrom(['false', '0'], ['no', 'n']) } : {}),
@@ -58,7 +59,7 @@ const field = (name: string): fc.Arbitrary<Record<string, unknown>> =>
 
 const ROW_RULES = [
   'a == b', 'a != "free" or is_missing(b)', 'len(a) < 5', 'not (a > b)', 'a in ["x", "pro", 1, true]', 'coalesce(a, b) != "N/A"',
-  'abs(a) < 100', 'max(a, b) == a', 'a + b != 3', 'a * 2 >= b or b / 2 < a', 'matches(a, "[a-z]+")', 'lower(a) == upper(b)', 'a % 2 == 0',
+  'abs(a) < 100', 'max(a, b) == a', 'a > 0 ? b != "x" : is_missing(b)', 'not a or b', '-a < b', 'min(a, b, 3) >= 0', 'a + b != 3', 'a * 2 >= b or b / 2 < a', 'matches(a, "[a-z]+")', 'lower(a) == upper(b)', 'a % 2 == 0',
 ];
 
 function quote(value: string): string {

@@ -64,6 +64,10 @@ test('usage errors exit 2; a rule SQL cannot express is refused with its JSON pa
   assert.equal(sluice(['rules', 'compile', rules, '--to', 'oracle']).status, 2);
   assert.equal(sluice(['rules', 'frobnicate']).status, 2);
 
+  const noSource = sluice(['rules', 'compile', rules, '--to', 'duckdb']);
+  assert.equal(noSource.status, 0, noSource.stderr);
+  assert.match(noSource.stdout, /read_text\('source\.csv'\)/, 'without --source the SQL reads source.csv');
+
   const titled = path.join(dir, 'title.rules.json');
   fs.writeFileSync(titled, JSON.stringify({ fields: [{ name: 'id', type: 'integer' }, { name: 'name', 'sluice:transforms': ['title'] }] }));
   const refused = sluice(['rules', 'compile', titled, '--to', 'duckdb']);

@@ -152,8 +152,9 @@ export const SPARK: SqlDialect = {
   makeTimestamp: (y, m, d, h, mi, s) => `make_timestamp(${y}, ${m}, ${d}, ${h}, ${mi}, ${s})`,
   addMinutes: (ts, minutes) => `timestampadd(MINUTE, ${minutes}, ${ts})`,
   isoSeconds: (ts) => `date_format(${ts}, "yyyy-MM-dd'T'HH:mm:ss")`,
+  // A cached view rather than CACHE TABLE … AS, so running the script twice in one session replaces it.
   createRelation: (name, select, materialize) =>
-    `${materialize ? 'CACHE TABLE' : 'CREATE OR REPLACE TEMPORARY VIEW'} ${SPARK.ident(name)} AS\n${select};`,
+    `CREATE OR REPLACE TEMPORARY VIEW ${SPARK.ident(name)} AS\n${select};${materialize ? `\nCACHE TABLE ${SPARK.ident(name)};` : ''}`,
   typeName: (type) => (type === 'VARCHAR' ? 'STRING' : type),
 };
 

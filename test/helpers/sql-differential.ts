@@ -15,6 +15,8 @@ export interface Outcome {
   accepted: number[];
   /** "row field rule", sorted. */
   reasons: string[];
+  /** "row rule" of warn row rules, sorted. */
+  warnings: string[];
 }
 
 let importCount = 0;
@@ -31,7 +33,9 @@ export async function sluiceOutcome(sourcePath: string, ruleFile: unknown, dir: 
     const accepted: number[] = [];
     for (let row = 1; row <= summary.rowsRead; row++) if (!quarantined.has(row)) accepted.push(row);
     const reasons = rows.flatMap((r) => (JSON.parse(r.errors) as { field: string | null; rule: string }[]).map((e) => `${r.row_number} ${e.field ?? '-'} ${e.rule}`));
-    return { accepted, reasons: reasons.sort() };
+    const warned = db.prepare('SELECT row_number, warnings FROM _sluice_warnings WHERE import_id = ?').all(summary.importId) as { row_number: number; warnings: string }[];
+    const warnings = warned.flatMap((r) => (JSON.parse(r.warnings) as { rule: string }[]).map((w) => `${r.row_number} ${w.rule}`));
+    return { accepted, reasons: reasons.sort(), warnings: warnings.sort() };
   } finally {
     db.close();
     fs.rmSync(dbPath, { force: true });
@@ -58,7 +62,9 @@ export async function duckdbOutcome(sql: string): Promise<Outcome> {
     "SELECT row_number, coalesce(e.field, '-'), e.rule FROM (SELECT row_number, unnest(errors) AS e FROM quarantined)",
   )).getRows();
   const reasons = quarantined.map((r) => `${Number(r[0])} ${String(r[1])} ${String(r[2])}`);
-  return { accepted, reasons: reasons.sort() };
+  const warned = (await db.runAndReadAll('SELECT row_number, w.rule FROM (SELECT row_number, unnest(warnings) AS w FROM warned)')).getRows();
+  const warnings = warned.map((r) => `${Number(r[0])} ${String(r[1])}`);
+  return { accepted, reasons: reasons.sort(), warnings: warnings.sort() };
 }
 
 export async function compileFor(ruleFile: unknown, sourcePath: string, target: SqlTarget = 'duckdb'): Promise<string> {

@@ -83,7 +83,7 @@ test('random rule files and tricky values: DuckDB accepts and quarantines what S
       const ruleFile = {
         missingValues: c.missingValues,
         fields: [{ ...c.a, constraints: constraints(c.a) }, c.b],
-        'sluice:rowRules': c.rules.map((expr, i) => ({ name: `rule_${i}`, expr })),
+        'sluice:rowRules': c.rules.map((expr, i) => ({ name: `rule_${i}`, expr, severity: i === 1 ? 'warn' : 'error' })),
       };
       const lines = c.rows.map((row) => (row.ragged === 0 ? quote(row.a) : row.ragged === 1 ? `${quote(row.a)},${quote(row.b)},extra` : `${quote(row.a)},${quote(row.b)}`));
       const file = path.join(dir, 'random.csv');
@@ -121,7 +121,7 @@ test('random rule files over JSONL values of every JSON type: DuckDB agrees with
   let compared = 0;
   await fc.assert(
     fc.asyncProperty(jsonlCase, async (c) => {
-      const ruleFile = { missingValues: c.missingValues, fields: [c.a, c.b], 'sluice:rowRules': c.rules.map((expr, i) => ({ name: `rule_${i}`, expr })) };
+      const ruleFile = { missingValues: c.missingValues, fields: [c.a, c.b], 'sluice:rowRules': c.rules.map((expr, i) => ({ name: `rule_${i}`, expr, severity: i === 1 ? 'warn' : 'error' })) };
       const lines = c.rows.map((row) => (row.shape === 0 ? '{"a": 1, "zz": 2}' : row.shape === 1 ? '[1]' : row.shape === 2 ? '{"a": ' : row.shape === 3 ? '' : JSON.stringify({ a: row.a, b: row.b })));
       const file = path.join(dir, 'random.jsonl');
       fs.writeFileSync(file, `${lines.join('\n')}\n`);

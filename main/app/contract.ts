@@ -11,6 +11,8 @@ import type { FailurePolicy, ImportCounters, ImportProgress, ImportStatus, Impor
 import type { FailureGroup, PreviewResult } from '../engine/rules/preview.js';
 import type { RuleProblem } from '../engine/rules/model.js';
 import type { TablePage, TablePageQuery } from '../engine/store/table-browser.js';
+import type { ImportPlanSummary } from '../engine/pipeline/import-plan.js';
+import type { UndoResult } from '../engine/history/undo.js';
 
 // The engine's shapes, re-exported type-only: the UI sees exactly what the engine produces, declared once.
 export type { FailureGroup, ImportCounters, ImportProgress, ImportStatus, RowFailure, RuleProblem, TablePage };
@@ -136,12 +138,12 @@ export interface QuarantinedRow {
   byteOffset: number;
   raw: string;
   errors: RowFailure[];
-  status: 'open' | 'fixed' | 'discarded';
+  status: 'open' | 'fixed' | 'dismissed' | 'undone';
 }
 
 export interface QuarantinePageRequest {
   importId: number;
-  status?: 'open' | 'fixed' | 'discarded';
+  status?: 'open' | 'fixed' | 'dismissed' | 'undone';
   rule?: string;
   field?: string;
   offset: number;
@@ -199,6 +201,13 @@ export interface SluiceApi {
   'tables/list': (req: Record<string, never>) => Promise<Result<TableInfo[]>>;
   'tables/page': (req: TablePageRequest) => Promise<Result<TablePage>>;
   'export/start': (req: ExportRequest) => Promise<Result<ExportResult>>;
+  /** What an import with these settings will do to its table, before anything is written. */
+  'import/plan': (req: StartImportRequest) => Promise<Result<ImportPlanSummary>>;
+  /** What undoing an import would do (exact counts), without doing it. */
+  'imports/undo-preview': (req: { importId: number; cascade?: boolean }) => Promise<Result<UndoResult>>;
+  'imports/undo': (req: { importId: number; cascade?: boolean; dropTable?: boolean }) => Promise<Result<UndoResult>>;
+  /** Removes an import's undo data from the history; its rows and quarantine records stay. */
+  'imports/forget': (req: { importId: number }) => Promise<Result<null>>;
 }
 
 export type Channel = keyof SluiceApi;
@@ -226,6 +235,10 @@ export const API_CHANNELS = [
   'tables/list',
   'tables/page',
   'export/start',
+  'import/plan',
+  'imports/undo-preview',
+  'imports/undo',
+  'imports/forget',
 ] as const satisfies readonly Channel[];
 
 // Fails to compile when a channel is missing from API_CHANNELS.

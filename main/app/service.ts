@@ -9,6 +9,7 @@ import { fileHandlers } from './file-handlers.js';
 import { rulesSqlHandler } from './rules-sql-handler.js';
 import type { Handlers } from './handlers.js';
 import { importHandlers } from './import-handlers.js';
+import { historyHandlers } from './history-handlers.js';
 import { ImportRunner } from './import-runner.js';
 import { Settings, defaultAppHome } from './settings.js';
 import { validateRequest } from './validate.js';
@@ -55,6 +56,7 @@ export class AppService {
       ...rulesSqlHandler(this.files),
       ...importHandlers(this.store, this.dbPath, this.files, this.runner),
       ...dataHandlers(this.store, this.dbPath, this.files, emit, (id) => this.runner.isLive(id)),
+      ...historyHandlers(this.store, this.dbPath, this.files, (id) => this.runner.isLive(id)),
     };
   }
 

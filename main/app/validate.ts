@@ -105,7 +105,7 @@ const CHECKS: { [C in Channel]: Check } = {
   'quarantine/page': object(
     {
       importId: integer(1),
-      status: oneOf('open', 'fixed', 'discarded'),
+      status: oneOf('open', 'fixed', 'dismissed', 'undone'),
       rule: string(256),
       field: string(256),
       offset: integer(0),
@@ -121,6 +121,13 @@ const CHECKS: { [C in Channel]: Check } = {
     { table: string(256), offset: integer(0), limit: integer(0, MAX_PAGE_ROWS), orderBy: string(256), descending: boolean, filter: string(1024, false) },
     ['orderBy', 'descending', 'filter'],
   ),
+  'import/plan': object(
+    { path, table: string(128), ruleFile: json, overrides, failure, restart: boolean },
+    ['table', 'ruleFile', 'overrides', 'failure', 'restart'],
+  ),
+  'imports/undo-preview': object({ importId: integer(1), cascade: boolean }, ['cascade']),
+  'imports/undo': object({ importId: integer(1), cascade: boolean, dropTable: boolean }, ['cascade', 'dropTable']),
+  'imports/forget': object({ importId: integer(1) }),
   'export/start': (value, at) => {
     object({ kind: oneOf('table', 'quarantine'), table: string(256), importId: integer(1), path, format: oneOf('csv', 'jsonl') }, ['table', 'importId'])(value, at);
     const request = value as { kind: string; table?: string; importId?: number };

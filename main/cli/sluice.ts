@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   infer: async () => (await import('./commands/infer.js')).inferCommand,
   quarantine: async () => (await import('./commands/quarantine.js')).quarantineCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
+  undo: async () => (await import('./commands/undo.js')).undoCommand,
   rules: async () => (await import('./commands/rules.js')).rulesCommand,
 };
 
@@ -28,6 +29,7 @@ Commands:
   infer <file>                    print a rule file (Table Schema) inferred from a sample
   quarantine --db <store>         list quarantined rows with their reasons
   status --db <store>             list imports, their counters and whether they can resume
+  undo --db <store> --import N    take an import back: remove the rows it added, restore the rows it changed
   rules compile <rules.json> --to duckdb|spark   print SQL that applies a rule file in DuckDB or Spark`;
 
 export async function main(argv: string[]): Promise<number> {

@@ -37,6 +37,11 @@ export interface ImportCounters {
   rowsInvalid: number;
   rowsInserted: number;
   rowsUpdated: number;
+  /** Rows whose key matched a row that already held the same values (upserts). */
+  rowsUnchanged?: number;
+  /** Rows whose key repeated a key seen earlier in the same import, and the first few of their row numbers. */
+  duplicateKeys?: number;
+  duplicateKeyRows?: number[];
   rowsQuarantined: number;
   /** Blank lines skipped; they are counted, never silently lost. */
   blankLines: number;
@@ -51,6 +56,9 @@ export function emptyCounters(): ImportCounters {
     rowsInvalid: 0,
     rowsInserted: 0,
     rowsUpdated: 0,
+    rowsUnchanged: 0,
+    duplicateKeys: 0,
+    duplicateKeyRows: [],
     rowsQuarantined: 0,
     blankLines: 0,
     rowsWarned: 0,
@@ -58,8 +66,8 @@ export function emptyCounters(): ImportCounters {
   };
 }
 
-/** 'superseded': an unfinished import that a --restart replaced. */
-export type ImportStatus = 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'superseded';
+/** 'superseded': an unfinished import that a --restart replaced; 'undone': taken back by `sluice undo`. */
+export type ImportStatus = 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'superseded' | 'undone';
 
 export type FailurePolicy =
   | { mode: 'soft'; maxErrors: number | null }
@@ -94,8 +102,18 @@ export interface ImportSummary {
   rowsRead: number;
   rowsInserted: number;
   rowsUpdated: number;
+  /** Upserts: rows whose key matched a row that already held the same values. Always set by runImport. */
+  rowsUnchanged?: number;
+  /** Keys repeated within the import, and the first few of their row numbers. */
+  duplicateKeys?: number;
+  duplicateKeyRows?: number[];
   rowsQuarantined: number;
   bytesRead: number;
   durationMs: number;
+  /** The upsert key and where it came from; null for plain inserts. */
+  upsertKey?: string[] | null;
+  keySource?: '--key' | 'rule file' | null;
+  /** What the import did to its table (from its plan). */
+  plan?: string;
   error?: { code: string; message: string };
 }

@@ -29,7 +29,21 @@ export function spawnSluice(args: string[]) {
   return spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** Sluice's per-row bookkeeping column: tests see tables the way users do (exports, Data screen), without it. */
+const PROVENANCE_COLUMN = '_sluice_import_id';
+
 export function queryAll(dbPath: string, sql: string, ...params: unknown[]): Record<string, unknown>[] {
+  return queryRaw(dbPath, sql, ...params)
+    .filter((row) => row.name !== PROVENANCE_COLUMN)
+    .map((row) => {
+      if (!(PROVENANCE_COLUMN in row)) return row;
+      const { [PROVENANCE_COLUMN]: _provenance, ...user } = row;
+      return user;
+    });
+}
+
+/** Rows exactly as SQLite returns them, bookkeeping included. */
+export function queryRaw(dbPath: string, sql: string, ...params: unknown[]): Record<string, unknown>[] {
   const db = new Database(dbPath, { readonly: true });
   try {
     return db.prepare(sql).all(...params) as Record<string, unknown>[];

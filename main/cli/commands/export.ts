@@ -6,13 +6,14 @@ import { formatCount, printError, printLine } from '../output.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
 import { resolveImportId } from './resolve-import.js';
 
-export const EXPORT_USAGE = `Usage: sluice export --db <store> --table <name> --out <file> [--format csv|jsonl]
-       sluice export --db <store> --quarantine <importId|latest> --out <file> [--format csv|jsonl]`;
+export const EXPORT_USAGE = `Usage: sluice export --db <store> --table <name> --out <file> [--format csv|jsonl] [--force]
+       sluice export --db <store> --quarantine <importId|latest> --out <file> [--format csv|jsonl] [--force]
+  --force  replace an existing file (never the store, its -wal/-shm/-journal files or an imported source)`;
 
 export async function exportCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(
     argv,
-    { db: { type: 'string' }, table: { type: 'string' }, quarantine: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' } },
+    { db: { type: 'string' }, table: { type: 'string' }, quarantine: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, force: { type: 'boolean' } },
     EXPORT_USAGE,
   );
   if (values.help) {
@@ -30,8 +31,8 @@ export async function exportCommand(argv: string[]): Promise<CommandResult> {
   try {
     const summary =
       values.table !== undefined
-        ? await exportTable(store, String(values.table), out, { format })
-        : await exportQuarantine(store, resolveImportId(store, String(values.quarantine)), out, { format });
+        ? await exportTable(store, String(values.table), out, { format, overwrite: values.force === true })
+        : await exportQuarantine(store, resolveImportId(store, String(values.quarantine)), out, { format, overwrite: values.force === true });
     printError(`wrote ${formatCount(summary.rowsWritten)} rows to ${summary.path}`);
     return { exitCode: EXIT.OK };
   } finally {

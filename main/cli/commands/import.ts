@@ -1,4 +1,4 @@
-import { SluiceError } from '../../engine/errors.js';
+import { SluiceError, serializeError } from '../../engine/errors.js';
 import { ImportControl } from '../../engine/pipeline/import-control.js';
 import { importInWorker } from '../../engine/pipeline/import-in-worker.js';
 import type { FailurePolicy, ImportSummary } from '../../engine/types.js';
@@ -10,7 +10,7 @@ import { EXIT, type CommandResult } from '../exit-codes.js';
 export const IMPORT_USAGE = `Usage: sluice import <file> --db <store.sqlite> [--table <name>] [--schema <rules.json>]
        [--key <col>[,<col>]] [--format csv|jsonl] [--delimiter C] [--no-header] [--encoding E]
        [--workers N] [--batch-rows N] [--resume | --restart] [--fail-fast] [--max-errors N]
-       [--redact] [--json] [--debug]`;
+       [--append | --replace] [--on-duplicate last|first|quarantine] [--redact] [--json] [--debug]`;
 
 export async function importCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(
@@ -28,6 +28,9 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
       'batch-rows': { type: 'string' },
       resume: { type: 'boolean' },
       restart: { type: 'boolean' },
+      append: { type: 'boolean' },
+      replace: { type: 'boolean' },
+      'on-duplicate': { type: 'string' },
       'fail-fast': { type: 'boolean' },
       'max-errors': { type: 'string' },
       redact: { type: 'boolean' },
@@ -45,7 +48,16 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
     throw new SluiceError('USAGE', '--fail-fast and --max-errors cannot be used together.');
   }
   const maxErrors = nonNegativeInteger(values['max-errors'], '--max-errors');
-  const failure: FailurePolicy = values['fail-fast'] ? { mode: 'fast' } : { mode: 'soft', maxErrors: maxErrors ?? null };
+  if (values.append && values.replace) throw new SluiceError('USAGE', '--append and --replace cannot be used together.');
+  const onDuplicate = oneOf(values['on-duplicate'], ['last', 'first', 'quarantine'] as const, '--on-duplicate');
+  // Without --fail-fast or --max-errors a resume keeps the policy stored with the import.
+  const failure: FailurePolicy | undefined = values['fail-fast']
+    ? { mode: 'fast' }
+    : maxErrors !== undefined
+      ? { mode: 'soft', maxErrors }
+      : values.resume
+        ? undefined
+        : { mode: 'soft', maxErrors: null };
   const key = typeof values.key === 'string' ? values.key.split(',').map((name) => name.trim()).filter(Boolean) : undefined;
   if (key && key.length === 0) throw new SluiceError('USAGE', '--key needs at least one column name.');
   const workers = positiveInteger(values.workers, '--workers');
@@ -89,25 +101,33 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
         ...(batchRows ? { batchRows } : {}),
         resume: values.resume === true,
         restart: values.restart === true,
-        failure,
+        append: values.append === true,
+        replace: values.replace === true,
+        ...(onDuplicate ? { onDuplicate } : {}),
+        ...(failure ? { failure } : {}),
         redact: values.redact === true,
       },
       {
         control,
         onProgress: (progress) => bar.update(progress),
-        onStart: ({ importId, table, resumed }) => {
-          if (!values.json) printError(`${resumed ? 'resuming' : 'starting'} import #${importId} into table "${table}"`);
+        onStart: ({ importId, table, resumed, plan }) => {
+          if (values.json) return;
+          printError(`${resumed ? 'resuming' : 'starting'} import #${importId} into table "${table}"`);
+          if (plan && !resumed) printError(`plan: ${plan.message}`);
         },
       },
     );
+  } catch (error) {
+    // --json callers get the refusal as a document too (stdout), besides the one line on stderr.
+    if (values.json) printLine(JSON.stringify({ status: 'refused', error: serializeError(error) }));
+    throw error;
   } finally {
     finished = true;
     bar.clear();
   }
 
   if (values.json) {
-    const { error: _error, ...fields } = summary;
-    printLine(JSON.stringify(fields));
+    printLine(JSON.stringify(summary));
   } else {
     printLine(describeSummary(summary));
   }
@@ -128,6 +148,15 @@ function describeSummary(summary: ImportSummary): string {
     `  rows read         ${formatCount(summary.rowsRead)}`,
     `  inserted          ${formatCount(summary.rowsInserted)}`,
     `  updated           ${formatCount(summary.rowsUpdated)}`,
+    ...(summary.upsertKey
+      ? [
+          `  unchanged         ${formatCount(summary.rowsUnchanged ?? 0)}`,
+          `  upsert key        ${summary.upsertKey.join(', ')} (from ${summary.keySource === 'rule file' ? "the rule file's primaryKey" : '--key'})`,
+        ]
+      : []),
+    ...(summary.duplicateKeys
+      ? [`  repeated keys     ${formatCount(summary.duplicateKeys)}  (rows ${(summary.duplicateKeyRows ?? []).join(', ')}${summary.duplicateKeys > (summary.duplicateKeyRows ?? []).length ? ', …' : ''})`]
+      : []),
     `  quarantined       ${formatCount(summary.rowsQuarantined)}${summary.rowsQuarantined > 0 ? `  (see: sluice quarantine --import ${summary.importId})` : ''}`,
     `  took              ${formatDuration(summary.durationMs / 1000)}`,
   ].join('\n');

@@ -27,6 +27,10 @@ export async function statusCommand(argv: string[]): Promise<CommandResult> {
             status: record.status,
             resumable: isResumable(record),
             ...record.counters,
+            upsertKey: record.options.key ?? keyFromRules(record.schema),
+            keySource: record.options.keySource ?? null,
+            parentImportId: record.parentImportId,
+            undoable: record.provenance && record.status !== 'undone' && record.status !== 'superseded',
             nextByteOffset: record.nextByteOffset,
             totalBytes: record.fingerprint.size,
             error: record.errorMessage,
@@ -59,8 +63,19 @@ export async function statusCommand(argv: string[]): Promise<CommandResult> {
       ),
     );
     for (const record of imports.filter((r) => r.errorMessage)) printLine(`#${record.id}: ${record.errorMessage}`);
+    for (const record of imports.filter((r) => r.options.keySource)) {
+      const key = record.options.key ?? keyFromRules(record.schema) ?? [];
+      printLine(`#${record.id}: upserts on key ${key.join(', ')} (from ${record.options.keySource === 'rule file' ? "the rule file's primaryKey" : '--key'})`);
+    }
     return { exitCode: EXIT.OK };
   } finally {
     store.close();
   }
+}
+
+/** The rule file's primaryKey, as stored with the import. */
+function keyFromRules(schema: unknown): string[] | null {
+  const key = (schema as { primaryKey?: unknown } | null)?.primaryKey;
+  if (typeof key === 'string') return [key];
+  return Array.isArray(key) ? key.filter((name): name is string => typeof name === 'string') : null;
 }

@@ -31,6 +31,10 @@ const api = {
   'tables/list': channel('tables/list'),
   'tables/page': channel('tables/page'),
   'export/start': channel('export/start'),
+  'import/plan': channel('import/plan'),
+  'imports/undo-preview': channel('imports/undo-preview'),
+  'imports/undo': channel('imports/undo'),
+  'imports/forget': channel('imports/forget'),
 } satisfies SluiceBridge['api'];
 
 const bridge: SluiceBridge = {

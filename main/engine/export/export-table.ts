@@ -6,6 +6,7 @@ import { SluiceError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { quoteIdentifier } from '../store/identifiers.js';
 import { mapSqliteError } from '../store/sqlite-errors.js';
+import { checkWritePermission } from './write-permission.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
 
@@ -18,6 +19,8 @@ export interface ExportOptions {
   format: ExportFormat;
   signal?: AbortSignal;
   onProgress?: (progress: ExportProgress) => void;
+  /** Replace an existing file (CLI --force; the app after the user confirmed). The store and imported sources are never replaced. */
+  overwrite?: boolean;
 }
 
 export interface ExportSummary {
@@ -36,15 +39,21 @@ export function exportFormatFromPath(filePath: string): ExportFormat {
 
 /** Streams a whole table to a file. */
 export async function exportTable(store: Store, table: string, outPath: string, options: ExportOptions): Promise<ExportSummary> {
+  checkExportTarget(store, outPath, options);
   if (!store.tableExists(table)) throw new SluiceError('USAGE', `There is no table "${table}" in ${store.path}.`);
   const columns = store.tableColumns(table);
   const total = (store.db.prepare(`SELECT count(*) AS n FROM ${quoteIdentifier(table)}`).get() as { n: number }).n;
-  const rows = store.db.prepare(`SELECT * FROM ${quoteIdentifier(table)} ORDER BY rowid`).raw(true).iterate() as IterableIterator<unknown[]>;
+  // The user's columns only: provenance bookkeeping never leaves the store.
+  const rows = store.db
+    .prepare(`SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(table)} ORDER BY rowid`)
+    .raw(true)
+    .iterate() as IterableIterator<unknown[]>;
   return writeRows(outPath, columns, rows, total, options);
 }
 
 /** Streams an import's quarantined rows (position, reasons and original text) to a file. */
 export async function exportQuarantine(store: Store, importId: number, outPath: string, options: ExportOptions): Promise<ExportSummary> {
+  checkExportTarget(store, outPath, options);
   if (!store.imports.get(importId)) throw new SluiceError('IMPORT_NOT_FOUND', `There is no import #${importId} in ${store.path}.`);
   const columns = ['row_number', 'line', 'byte_offset', 'status', 'errors', 'raw'];
   const total = store.quarantine.page({ importId, limit: 0 }).total;
@@ -54,6 +63,11 @@ export async function exportQuarantine(store: Store, importId: number, outPath: 
     }
   }
   return writeRows(outPath, columns, rows(), total, options);
+}
+
+/** Never the store, its companions or an imported source; an existing file only with overwrite. */
+function checkExportTarget(store: Store, outPath: string, options: ExportOptions): void {
+  checkWritePermission(outPath, { storePath: store.path, protectedSources: store.imports.sourcePaths(), overwrite: options.overwrite === true });
 }
 
 /** Writes to a temporary file beside the target and renames it at the end: never a half-written export. */

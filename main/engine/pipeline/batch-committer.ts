@@ -3,9 +3,12 @@ import type { ChunkResult, RejectedRecord } from '../parse/chunk-types.js';
 import { VALID_META_STRIDE } from '../parse/chunk-types.js';
 import type { Store } from '../store/store.js';
 import type { Checkpoint } from '../store/import-records.js';
-import type { TableWriter } from '../store/table-writer.js';
+import type { TableWriter, WriteOutcome } from '../store/table-writer.js';
 import type { FailurePolicy, ImportCounters } from '../types.js';
 import { SluiceError } from '../errors.js';
+
+/** How many row numbers of repeated keys a summary names. */
+const DUPLICATE_ROWS_NAMED = 10;
 
 /** Reads a record's original text back from the source, for rows the store refuses. */
 export type RawReader = (byteOffset: number, byteLength: number) => string;
@@ -99,6 +102,7 @@ export class BatchCommitter {
       counters.rowsValid += validCount;
       counters.rowsInserted += outcome.inserted;
       counters.rowsUpdated += outcome.updated;
+      this.countUpsertDetails(outcome, result.validMeta, position.nextRowNumber);
       counters.bytesRead += bad.byteOffset;
       position.nextRowNumber += bad.recordIndex;
       const line = position.nextLine + bad.lineOffset;
@@ -126,6 +130,7 @@ export class BatchCommitter {
     for (const warned of result.warned) {
       this.store.quarantine.addWarning(this.importId, firstRow + warned.recordIndex, firstLine + warned.lineOffset, warned.warnings);
     }
+    this.countUpsertDetails(outcome, result.validMeta, firstRow);
     counters.rowsRead += result.records;
     counters.rowsValid += validCount;
     counters.rowsInvalid += result.rejected.length;
@@ -141,6 +146,19 @@ export class BatchCommitter {
     position.nextChunkSeq = result.seq + 1;
     this.store.imports.saveCheckpoint(this.importId, position);
     return null;
+  }
+
+  /** Unchanged rows and repeated keys (upserts); the first few repeats are named by row number. */
+  private countUpsertDetails(outcome: WriteOutcome, meta: Float64Array, firstRow: number): void {
+    const counters = this.position.counters;
+    counters.rowsUnchanged = (counters.rowsUnchanged ?? 0) + outcome.unchanged;
+    if (outcome.duplicates.length === 0) return;
+    counters.duplicateKeys = (counters.duplicateKeys ?? 0) + outcome.duplicates.length;
+    const named = (counters.duplicateKeyRows ??= []);
+    for (const index of outcome.duplicates) {
+      if (named.length >= DUPLICATE_ROWS_NAMED) break;
+      named.push(firstRow + meta[index * VALID_META_STRIDE]!);
+    }
   }
 
   private quarantine(rejected: RejectedRecord, firstRow: number, firstLine: number, startOffset: number): void {

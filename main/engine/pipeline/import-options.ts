@@ -2,6 +2,8 @@ import os from 'node:os';
 import type { WorkerPoolOptions } from '../pool/worker-pool.js';
 import type { FailurePolicy, ImportProgress, SourceFormat } from '../types.js';
 import type { ImportControl } from './import-control.js';
+import type { OnDuplicate } from '../store/import-records.js';
+import type { ImportPlanSummary } from './import-plan.js';
 
 export interface ImportOptions {
   sourcePath: string;
@@ -21,6 +23,13 @@ export interface ImportOptions {
   batchRows?: number;
   resume?: boolean;
   restart?: boolean;
+  /** Import a file again whose content is already in the table (the re-import guard stands aside). */
+  append?: boolean;
+  /** Undo the earlier import of the same content first, then import it again. */
+  replace?: boolean;
+  /** A key repeated within the import: the last row wins (default), the first one, or the repeat is quarantined. */
+  onDuplicate?: OnDuplicate;
+  /** Absent on a resume: the import's stored policy applies. */
   failure?: FailurePolicy;
   redact?: boolean;
   /** Advanced: limits, mostly for tests. */
@@ -33,7 +42,7 @@ export interface ImportHooks {
   control?: ImportControl;
   onProgress?: (progress: ImportProgress) => void;
   /** Called once the import has an id (before any row is read). */
-  onStart?: (info: { importId: number; table: string; resumed: boolean }) => void;
+  onStart?: (info: { importId: number; table: string; resumed: boolean; plan?: ImportPlanSummary }) => void;
 }
 
 /**

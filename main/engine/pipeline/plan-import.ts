@@ -7,9 +7,14 @@ import { jsonlKeysAcross } from '../source/sample.js';
 import { openSource } from '../source/open-source.js';
 import { describeFingerprintChange, fingerprintSource } from '../source/fingerprint.js';
 import type { Store } from '../store/store.js';
-import type { ImportRecord, StoredImportOptions } from '../store/import-records.js';
+import type { ImportRecord, KeySource, StoredImportOptions } from '../store/import-records.js';
 import { INTERNAL_TABLE_PREFIX, quoteIdentifier, tableNameFromPath } from '../store/identifiers.js';
-import { TableWriter, type TableSpec } from '../store/table-writer.js';
+import { userColumnsOf, type TableSpec } from '../store/table-writer.js';
+import { prepareTable } from '../store/table-shape.js';
+import { tableRowCount } from '../store/table-browser.js';
+import { takeBackRows } from '../history/take-back.js';
+import { dropAddedColumns, undoImport } from '../history/undo.js';
+import { assertPlanProceeds, decideImportPlan, type ImportPlanSummary } from './import-plan.js';
 import { emptyCounters } from '../types.js';
 import {
   DEFAULT_BATCH_ROWS,
@@ -24,15 +29,50 @@ export interface ImportPlan {
   rules: CompiledRules;
   spec: TableSpec;
   resumed: boolean;
+  /** What the import does to its table (the same decision the CLI and app show before it starts). */
+  summary: ImportPlanSummary;
 }
 
 const SAMPLE_BYTES = 256 * 1024;
 
 /** Decides what this run does (new import, resume, restart) and prepares the table and the import record. */
 export async function planImport(options: ImportOptions, store: Store): Promise<ImportPlan> {
+  const planned = await planOrPreview(options, store, false);
+  if ('preview' in planned) throw new SluiceError('INTERNAL', 'an import was planned without being prepared');
+  return planned;
+}
+
+/**
+ * What an import with these options would do, without writing anything (the
+ * app's notice before an import). A refusal comes back as action 'refuse'.
+ */
+export async function previewImportPlan(options: ImportOptions, store: Store): Promise<ImportPlanSummary> {
+  try {
+    const planned = await planOrPreview(options, store, true);
+    return 'preview' in planned ? planned.preview : planned.summary;
+  } catch (error) {
+    if (!(error instanceof SluiceError)) throw error;
+    const table = options.table ?? tableNameFromPath(path.resolve(options.sourcePath));
+    return {
+      action: 'refuse',
+      table: store.canonicalTableName(table) ?? table,
+      key: null,
+      keySource: null,
+      addColumns: [],
+      replaces: null,
+      restarts: null,
+      refusal: { code: error.code, message: error.message },
+      message: `refused: ${error.message}`,
+    };
+  }
+}
+
+async function planOrPreview(options: ImportOptions, store: Store, dryRun: boolean): Promise<ImportPlan | { preview: ImportPlanSummary }> {
   const sourcePath = path.resolve(options.sourcePath);
-  const table = options.table ?? tableNameFromPath(sourcePath);
-  checkTableName(table);
+  const requested = options.table ?? tableNameFromPath(sourcePath);
+  checkTableName(requested);
+  // SQLite matches table names case-insensitively: so does every lookup here (resume, restart, guards).
+  const table = store.canonicalTableName(requested) ?? requested;
   const fingerprint = await fingerprintSource(sourcePath);
   const unfinished = store.imports.latestUnfinished(sourcePath, table);
 
@@ -47,9 +87,27 @@ export async function planImport(options: ImportOptions, store: Store): Promise<
         `Cannot resume import #${unfinished.id}: ${options.sourcePath} has changed since it started (${change}). Use --restart to import it again from the start.`,
       );
     }
-    const { rules, spec } = compileFor(unfinished.layout.columns, unfinished.schema, unfinished.options);
-    store.imports.setStatus(unfinished.id, 'running');
-    return { record: { ...unfinished, status: 'running' }, rules, spec, resumed: true };
+    const { rules, spec } = compileFor(unfinished.layout.columns, unfinished.schema, unfinished.options, unfinished.table);
+    // The failure policy is part of the import: a resume keeps it unless told otherwise.
+    const storedOptions = options.failure ? { ...unfinished.options, failure: options.failure } : unfinished.options;
+    const key = spec.key.length > 0 ? [...spec.key] : null;
+    const summary: ImportPlanSummary = {
+      action: 'resume',
+      table: unfinished.table,
+      key,
+      keySource: key ? (storedOptions.keySource ?? null) : null,
+      addColumns: [],
+      replaces: null,
+      restarts: null,
+      refusal: null,
+      message: `resume import #${unfinished.id} into table "${unfinished.table}"`,
+    };
+    if (dryRun) return { preview: summary };
+    store.db.transaction(() => {
+      store.imports.setOptions(unfinished.id, storedOptions);
+      store.imports.setStatus(unfinished.id, 'running');
+    }).immediate();
+    return { record: { ...unfinished, status: 'running', options: storedOptions }, rules, spec, resumed: true, summary };
   }
   if (unfinished && !options.restart) {
     throw new SluiceError(
@@ -71,32 +129,53 @@ export async function planImport(options: ImportOptions, store: Store): Promise<
     redact: options.redact ?? false,
     chunkBytes: await chunkBytesFor(sourcePath, layout.dataStartOffset, options.batchRows ?? DEFAULT_BATCH_ROWS),
     maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+    failure: options.failure ?? { mode: 'soft', maxErrors: null },
+    onDuplicate: options.onDuplicate ?? 'last',
   };
   const columns =
     layout.dialect.format === 'jsonl' ? jsonlSourceColumns(await jsonlKeysAcross(sourcePath, layout), schema) : layout.columns;
   const finalLayout = { ...layout, columns };
-  const { rules, spec } = compileFor(columns, schema, storedOptions);
+  const { rules, spec } = compileFor(columns, schema, storedOptions, table);
+  const keySource: KeySource | null = spec.key.length === 0 ? null : storedOptions.key ? '--key' : 'rule file';
+  if (keySource) storedOptions.keySource = keySource;
+  const summary = await decideImportPlan({
+    store,
+    sourcePath,
+    displayPath: options.sourcePath,
+    table,
+    fingerprint,
+    request: spec,
+    keySource,
+    append: options.append === true,
+    replace: options.replace === true,
+    restarts: unfinished ?? null,
+  });
+  if (dryRun) return { preview: summary };
+  assertPlanProceeds(summary);
 
   const importId = store.db.transaction(() => {
     if (unfinished) supersede(store, unfinished);
+    if (summary.replaces !== null) undoImport(store, summary.replaces);
     // An empty file has no columns: there is nothing to create, and nothing to import.
-    const createdTable = spec.columns.length > 0 && TableWriter.ensureTable(store.db, spec);
+    const prepared = spec.columns.length > 0 ? prepareTable(store.db, spec) : { created: false, addedColumns: [] };
     return store.imports.create({
       sourcePath,
       fingerprint,
       table,
-      createdTable,
+      createdTable: prepared.created,
       layout: finalLayout,
       schema,
       options: storedOptions,
       counters: emptyCounters(),
+      addedColumns: prepared.addedColumns,
+      writtenColumns: spec.columns.length > 0 ? userColumnsOf(store.db, table) : [],
     });
   }).immediate();
   const record = store.imports.get(importId);
   if (!record) throw new SluiceError('INTERNAL', `import #${importId} vanished after it was created`);
-  return { record, rules, spec, resumed: false };
+  return { record, rules, spec, resumed: false, summary };
 
-  function compileFor(sourceColumns: string[], ruleFile: unknown, stored: StoredImportOptions) {
+  function compileFor(sourceColumns: string[], ruleFile: unknown, stored: StoredImportOptions, tableName: string) {
     const compiled = compileRules(ruleFile === null ? null : parseRuleFile(ruleFile), {
       sourceColumns,
       redact: stored.redact,
@@ -104,7 +183,7 @@ export async function planImport(options: ImportOptions, store: Store): Promise<
       ...(stored.key ? { keyOverride: stored.key } : {}),
     });
     const tableSpec: TableSpec = {
-      table,
+      table: tableName,
       columns: compiled.columns,
       key: compiled.primaryKey,
       uniqueKeys: compiled.uniqueKeys,
@@ -113,9 +192,29 @@ export async function planImport(options: ImportOptions, store: Store): Promise<
   }
 }
 
-/** A restart replaces an unfinished import: its partial table (if it made one) and quarantine go. */
+/**
+ * A restart replaces an unfinished import: the rows it still owns are taken
+ * back (by provenance; other imports' rows are untouched) and its quarantine
+ * goes. A table it created and that is now empty is dropped, so the new run
+ * creates it afresh from its own rules.
+ */
 function supersede(store: Store, previous: ImportRecord): void {
-  if (previous.createdTable) store.db.exec(`DROP TABLE IF EXISTS ${quoteIdentifier(previous.table)}`);
+  const table = store.canonicalTableName(previous.table);
+  if (previous.provenance) {
+    takeBackRows(store.db, previous);
+    dropAddedColumns(store.db, previous, true);
+    if (table && previous.createdTable && tableRowCount(store, table) === 0) store.db.exec(`DROP TABLE ${quoteIdentifier(table)}`);
+  } else if (table && previous.createdTable) {
+    // Store format 1: rows carry no import id. Dropping the table is only safe when no other import wrote into it.
+    const others = store.imports.forTable(table).filter((record) => record.id !== previous.id && record.status !== 'superseded' && record.status !== 'undone');
+    if (others.length > 0) {
+      throw new SluiceError(
+        'UNDO_REFUSED',
+        `Cannot restart import #${previous.id}: it was made before Sluice recorded which import wrote each row, and table "${table}" also holds rows of import${others.length === 1 ? '' : 's'} ${others.map((r) => `#${r.id}`).join(', ')}. Import into a new table with --table instead.`,
+      );
+    }
+    store.db.exec(`DROP TABLE ${quoteIdentifier(table)}`);
+  }
   store.quarantine.deleteForImport(previous.id);
   store.imports.setStatus(previous.id, 'superseded');
 }

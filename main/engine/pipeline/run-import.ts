@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { SluiceError, serializeError } from '../errors.js';
 import { Store } from '../store/store.js';
@@ -20,7 +21,8 @@ import {
   type ImportOptions,
   poolOptionsFor,
 } from './import-options.js';
-import { planImport } from './plan-import.js';
+import { planImport, type ImportPlan } from './plan-import.js';
+import { hashWholeFile } from './import-plan.js';
 import { ProgressMeter } from './progress.js';
 
 interface InFlight {
@@ -45,7 +47,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
   const pool = launchedPool ?? WorkerPool.launch(poolOptionsFor(options));
   const workers = pool.size;
   let store: Store;
-  let plan;
+  let plan: ImportPlan;
   try {
     store = Store.open(options.dbPath);
   } catch (error) {
@@ -60,9 +62,9 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     throw error instanceof SluiceError ? error : mapSqliteError(error, options.dbPath);
   }
   const { record, spec } = plan;
-  hooks.onStart?.({ importId: record.id, table: record.table, resumed: plan.resumed });
+  hooks.onStart?.({ importId: record.id, table: record.table, resumed: plan.resumed, plan: plan.summary });
 
-  const failure = options.failure ?? { mode: 'soft', maxErrors: null };
+  const failure = options.failure ?? record.options.failure ?? { mode: 'soft', maxErrors: null };
   const totalBytes = record.fingerprint.size - record.layout.dataStartOffset;
   const meter = new ProgressMeter(record.id, totalBytes, startedAt, hooks.onProgress);
   const activeMsBefore = record.activeMs;
@@ -73,6 +75,8 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
   let handle: fs.promises.FileHandle | null = null;
   let committer: BatchCommitter | null = null;
   const inFlight: InFlight[] = [];
+  const contentHash = createHash('sha256');
+  let hashedBytes = 0;
 
   try {
     if (spec.columns.length === 0) {
@@ -82,7 +86,10 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     handle = await openSource(record.sourcePath);
     const fd = handle.fd;
     const decoder = createDecoder(record.layout.dialect.encoding);
-    const writer = new TableWriter(store.db, spec);
+    const writer = new TableWriter(store.db, spec, { importId: record.id, onDuplicate: record.options.onDuplicate ?? 'last' });
+    // The content hash (the re-import guard's evidence) is computed from the bytes as they are read; a resume first re-reads what came before.
+    contentHash.update(await readPrefix(handle, record.nextByteOffset));
+    hashedBytes = record.nextByteOffset;
     committer = new BatchCommitter(
       store,
       record.id,
@@ -139,6 +146,12 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
         meter.update(status, committer.counters, inFlight.length, true);
       }
       if (control.signal.aborted || stopError) break;
+      if (chunk.kind === 'records') {
+        contentHash.update(chunk.bytes);
+        hashedBytes += chunk.bytes.byteLength;
+      } else {
+        hashedBytes = Number.NaN;
+      }
       const place = runner.place(chunk);
       const entry: InFlight = { place, result: runner.run(chunk), ready: null };
       entry.result.then(
@@ -159,6 +172,11 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     } else {
       stopError = await checkFinished(record.sourcePath, record.fingerprint, committer);
       status = stopError ? 'failed' : 'completed';
+      if (status === 'completed') {
+        // A read that skipped bytes (an oversized record is never held whole) is hashed again in one pass.
+        const digest = hashedBytes === record.fingerprint.size ? contentHash.digest('hex') : await hashWholeFile(record.sourcePath);
+        store.imports.setContentHash(record.id, digest);
+      }
     }
   } catch (error) {
     status = 'failed';
@@ -188,12 +206,29 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
       rowsRead: counters.rowsRead,
       rowsInserted: counters.rowsInserted,
       rowsUpdated: counters.rowsUpdated,
+      rowsUnchanged: counters.rowsUnchanged ?? 0,
+      duplicateKeys: counters.duplicateKeys ?? 0,
+      duplicateKeyRows: counters.duplicateKeyRows ?? [],
       rowsQuarantined: counters.rowsQuarantined,
       bytesRead: counters.bytesRead,
       durationMs: Math.round(performance.now() - startedAt),
+      upsertKey: spec.key.length > 0 ? [...spec.key] : null,
+      keySource: spec.key.length > 0 ? (record.options.keySource ?? null) : null,
+      plan: plan.summary.message,
       ...(stopError ? { error: serializeError(stopError) } : {}),
     };
   }
+}
+
+async function readPrefix(handle: fs.promises.FileHandle, length: number): Promise<Buffer> {
+  const bytes = Buffer.alloc(length);
+  let at = 0;
+  while (at < length) {
+    const { bytesRead } = await handle.read(bytes, at, length - at, at);
+    if (bytesRead === 0) break;
+    at += bytesRead;
+  }
+  return bytes.subarray(0, at);
 }
 
 /** End-of-import checks: every record accounted for, and the source unchanged while it was read. */
@@ -203,11 +238,11 @@ async function checkFinished(
   committer: BatchCommitter,
 ): Promise<SluiceError | null> {
   const counters = committer.counters;
-  const accounted = counters.rowsInserted + counters.rowsUpdated + counters.rowsQuarantined;
+  const accounted = counters.rowsInserted + counters.rowsUpdated + (counters.rowsUnchanged ?? 0) + counters.rowsQuarantined;
   if (accounted !== counters.rowsRead) {
     return new SluiceError(
       'INTERNAL',
-      `Row accounting failed: ${counters.rowsRead} rows read but ${accounted} inserted, updated or quarantined. Please report this.`,
+      `Row accounting failed: ${counters.rowsRead} rows read but ${accounted} inserted, updated, unchanged or quarantined. Please report this.`,
     );
   }
   const now = await fingerprintSource(sourcePath).catch(() => null);

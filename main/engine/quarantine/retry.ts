@@ -4,8 +4,9 @@ import type { CompiledRules, SqlValue } from '../rules/contract.js';
 import { parseRecord } from '../parse/parse-record.js';
 import type { Store } from '../store/store.js';
 import type { ImportRecord } from '../store/import-records.js';
-import { TableWriter } from '../store/table-writer.js';
-import type { RowFailure } from '../types.js';
+import { TableWriter, userColumnsOf, type TableSpec } from '../store/table-writer.js';
+import { prepareTable } from '../store/table-shape.js';
+import { emptyCounters, type ImportCounters, type RowFailure } from '../types.js';
 
 export type RetryOutcome = { ok: true } | { ok: false; errors: RowFailure[] };
 
@@ -15,11 +16,16 @@ export interface RevalidateSummary {
   stillFailing: number;
 }
 
-/** Validates and writes rows with an import's rules; the one path for fixing quarantined rows. */
+/**
+ * Validates and writes rows with an import's rules; the one path for fixing
+ * quarantined rows. What it writes is recorded as an import of its own, a
+ * child of the import it fixes, so `undo` can take it back like any import.
+ */
 class RowFixer {
   private readonly rules: CompiledRules;
-  private readonly writer: TableWriter;
+  private readonly spec: TableSpec;
   private readonly out: SqlValue[];
+  private child: { id: number; writer: TableWriter; counters: ImportCounters } | null = null;
 
   constructor(
     private readonly store: Store,
@@ -32,9 +38,8 @@ class RowFixer {
       sourceKind: record.options.format,
       ...(record.options.key ? { keyOverride: record.options.key } : {}),
     });
-    const spec = { table: record.table, columns: this.rules.columns, key: this.rules.primaryKey, uniqueKeys: this.rules.uniqueKeys };
-    TableWriter.ensureTable(store.db, spec);
-    this.writer = new TableWriter(store.db, spec);
+    const table = store.canonicalTableName(record.table) ?? record.table;
+    this.spec = { table, columns: this.rules.columns, key: this.rules.primaryKey, uniqueKeys: this.rules.uniqueKeys };
     this.out = new Array<SqlValue>(this.rules.columns.length);
   }
 
@@ -43,11 +48,13 @@ class RowFixer {
     const parsed = parseRecord(raw, this.record.layout);
     let errors: RowFailure[] | null = 'errors' in parsed ? parsed.errors : null;
     if (!errors && 'values' in parsed) errors = this.rules.validate(parsed.values, this.out)?.errors ?? null;
-    let written: 'inserted' | 'updated' = 'inserted';
-    if (!errors) {
-      const outcome = this.writer.write(this.out, 1);
+    let written: 'inserted' | 'updated' | 'unchanged' = 'inserted';
+    const child = errors ? null : this.childImport();
+    if (child) {
+      const outcome = child.writer.write(this.out, 1);
       errors = outcome.refused[0]?.errors ?? null;
       if (outcome.updated > 0) written = 'updated';
+      else if (outcome.unchanged > 0) written = 'unchanged';
     }
     if (errors) {
       this.store.quarantine.update(quarantineId, raw, errors);
@@ -55,8 +62,44 @@ class RowFixer {
     }
     this.store.quarantine.update(quarantineId, raw, null);
     this.store.quarantine.setStatus(quarantineId, 'fixed');
-    this.store.imports.countFixedRow(this.record.id, written);
+    this.store.quarantine.setFixedBy(quarantineId, child!.id);
+    this.store.imports.countFixedRow(this.record.id, written === 'inserted' ? 'inserted' : 'updated');
+    const counters = child!.counters;
+    counters.rowsRead++;
+    counters.rowsValid++;
+    if (written === 'inserted') counters.rowsInserted++;
+    else if (written === 'updated') counters.rowsUpdated++;
+    else counters.rowsUnchanged = (counters.rowsUnchanged ?? 0) + 1;
     return { ok: true };
+  }
+
+  /** Records the child import's counters and completes it; call at the end of the transaction. */
+  finish(): void {
+    if (!this.child) return;
+    const record = this.store.imports.get(this.child.id)!;
+    this.store.imports.saveCheckpoint(this.child.id, { ...record, counters: this.child.counters });
+    this.store.imports.setStatus(this.child.id, 'completed');
+  }
+
+  private childImport(): { id: number; writer: TableWriter; counters: ImportCounters } {
+    if (this.child) return this.child;
+    const prepared = prepareTable(this.store.db, this.spec);
+    const id = this.store.imports.create({
+      sourcePath: this.record.sourcePath,
+      fingerprint: this.record.fingerprint,
+      table: prepared.table,
+      createdTable: prepared.created,
+      layout: this.record.layout,
+      schema: this.record.schema,
+      options: this.record.options,
+      counters: emptyCounters(),
+      parentImportId: this.record.id,
+      addedColumns: prepared.addedColumns,
+      writtenColumns: userColumnsOf(this.store.db, prepared.table),
+    });
+    const writer = new TableWriter(this.store.db, { ...this.spec, table: prepared.table }, { importId: id, onDuplicate: 'last' });
+    this.child = { id, writer, counters: emptyCounters() };
+    return this.child;
   }
 }
 
@@ -68,7 +111,11 @@ export function retryQuarantinedRow(store: Store, quarantineId: number, editedRa
   const record = store.imports.get(row.importId);
   if (!record) throw new SluiceError('IMPORT_NOT_FOUND', `The import of quarantined row #${quarantineId} no longer exists.`);
   const fixer = new RowFixer(store, record, record.schema);
-  return store.db.transaction(() => fixer.fix(quarantineId, editedRaw)).immediate();
+  return store.db.transaction(() => {
+    const outcome = fixer.fix(quarantineId, editedRaw);
+    fixer.finish();
+    return outcome;
+  }).immediate();
 }
 
 /**
@@ -92,6 +139,7 @@ export function revalidateQuarantine(store: Store, importId: number, ruleFile?: 
       if (fixer.fix(row.id, row.raw).ok) summary.fixed++;
       else summary.stillFailing++;
     }
+    fixer.finish();
   }).immediate();
   return summary;
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ImportCounters, ImportStatus, SourceLayout } from '../types.js';
+import type { FailurePolicy, ImportCounters, ImportStatus, SourceLayout } from '../types.js';
 import type { SourceFingerprint } from '../source/fingerprint.js';
 
 /** Options that shape the data; a resumed import must reuse them to give the same result. */
@@ -9,7 +9,16 @@ export interface StoredImportOptions {
   redact: boolean;
   chunkBytes: number;
   maxRecordBytes: number;
+  /** The failure policy the import was started with; a resume keeps it unless told otherwise. */
+  failure?: FailurePolicy;
+  /** Where the upsert key came from (absent: a plain insert). */
+  keySource?: KeySource;
+  /** What to do with a key repeated within this import. */
+  onDuplicate?: OnDuplicate;
 }
+
+export type KeySource = '--key' | 'rule file';
+export type OnDuplicate = 'last' | 'first' | 'quarantine';
 
 export interface ImportRecord {
   id: number;
@@ -32,6 +41,16 @@ export interface ImportRecord {
   startedAt: string;
   updatedAt: string;
   finishedAt: string | null;
+  /** The import a retry or bulk fix of quarantined rows belongs to. */
+  parentImportId: number | null;
+  /** Whether its rows carry `_sluice_import_id` and pre-images (false for imports of store format 1). */
+  provenance: boolean;
+  /** SHA-256 of the whole source, computed while importing (null until completed). */
+  contentHash: string | null;
+  /** Columns this import added to an existing table. */
+  addedColumns: string[];
+  /** The columns this import writes: the columns its pre-images hold, in order. */
+  writtenColumns: string[];
 }
 
 export interface Checkpoint {
@@ -66,9 +85,17 @@ interface ImportRow {
   started_at: string;
   updated_at: string;
   finished_at: string | null;
+  parent_import_id: number | null;
+  provenance: number;
+  content_hash: string | null;
+  added_columns: string | null;
+  written_columns: string | null;
 }
 
 const UNFINISHED = `status IN ('running', 'paused', 'failed', 'cancelled')`;
+
+/** The hidden column that records which import wrote a row last. */
+export const PROVENANCE_COLUMN = '_sluice_import_id';
 
 /** `_sluice_imports`: one row per import, holding its checkpoint. Statements prepared once. */
 export class ImportRecords {
@@ -83,9 +110,10 @@ export class ImportRecords {
   constructor(private readonly db: Database.Database) {
     this.insertStatement = db.prepare(`
       INSERT INTO _sluice_imports (source_path, source_size, source_mtime_ms, source_hash, table_name, created_table,
-        layout, schema, options, status, next_byte_offset, next_row_number, next_line, counters, started_at, updated_at)
+        layout, schema, options, status, next_byte_offset, next_row_number, next_line, counters, started_at, updated_at,
+        parent_import_id, provenance, added_columns, written_columns)
       VALUES (@sourcePath, @size, @mtimeMs, @hash, @table, @createdTable, @layout, @schema, @options, 'running',
-        @nextByteOffset, @nextRowNumber, @nextLine, @counters, @now, @now)`);
+        @nextByteOffset, @nextRowNumber, @nextLine, @counters, @now, @now, @parentImportId, 1, @addedColumns, @writtenColumns)`);
     this.checkpointStatement = db.prepare(`
       UPDATE _sluice_imports SET next_byte_offset = @nextByteOffset, next_row_number = @nextRowNumber,
         next_line = @nextLine, next_chunk_seq = @nextChunkSeq, counters = @counters, active_ms = @activeMs, updated_at = @now
@@ -97,7 +125,7 @@ export class ImportRecords {
     this.byIdStatement = db.prepare('SELECT * FROM _sluice_imports WHERE id = ?');
     this.listStatement = db.prepare('SELECT * FROM _sluice_imports ORDER BY id DESC');
     this.latestUnfinishedStatement = db.prepare(
-      `SELECT * FROM _sluice_imports WHERE source_path = ? AND table_name = ? AND ${UNFINISHED} ORDER BY id DESC LIMIT 1`,
+      `SELECT * FROM _sluice_imports WHERE source_path = ? AND table_name = ? COLLATE NOCASE AND ${UNFINISHED} ORDER BY id DESC LIMIT 1`,
     );
     this.latestStatement = db.prepare('SELECT * FROM _sluice_imports ORDER BY id DESC LIMIT 1');
   }
@@ -111,6 +139,9 @@ export class ImportRecords {
     schema: unknown;
     options: StoredImportOptions;
     counters: ImportCounters;
+    parentImportId?: number | null;
+    addedColumns?: string[];
+    writtenColumns?: string[];
   }): number {
     const result = this.insertStatement.run({
       sourcePath: record.sourcePath,
@@ -127,6 +158,9 @@ export class ImportRecords {
       nextLine: record.layout.dataStartLine,
       counters: JSON.stringify(record.counters),
       now: new Date().toISOString(),
+      parentImportId: record.parentImportId ?? null,
+      addedColumns: JSON.stringify(record.addedColumns ?? []),
+      writtenColumns: JSON.stringify(record.writtenColumns ?? []),
     });
     return Number(result.lastInsertRowid);
   }
@@ -180,6 +214,42 @@ export class ImportRecords {
     return row ? toRecord(row) : null;
   }
 
+  /** Imports into a table, newest first; table names match the way SQLite matches them (case-insensitively). */
+  forTable(table: string): ImportRecord[] {
+    const rows = this.db.prepare('SELECT * FROM _sluice_imports WHERE table_name = ? COLLATE NOCASE ORDER BY id DESC').all(table) as ImportRow[];
+    return rows.map(toRecord);
+  }
+
+  /** Imports made to fix quarantined rows of `parentId` (retries, bulk fixes). */
+  children(parentId: number): ImportRecord[] {
+    const rows = this.db.prepare('SELECT * FROM _sluice_imports WHERE parent_import_id = ? ORDER BY id DESC').all(parentId) as ImportRow[];
+    return rows.map(toRecord);
+  }
+
+  /** Every source path imported into this store: export must never overwrite one. */
+  sourcePaths(): string[] {
+    return (this.db.prepare('SELECT DISTINCT source_path AS p FROM _sluice_imports').all() as { p: string }[]).map((row) => row.p);
+  }
+
+  setContentHash(id: number, hash: string): void {
+    this.db.prepare('UPDATE _sluice_imports SET content_hash = ? WHERE id = ?').run(hash, id);
+  }
+
+  setOptions(id: number, options: StoredImportOptions): void {
+    this.db.prepare('UPDATE _sluice_imports SET options = ? WHERE id = ?').run(JSON.stringify(options), id);
+  }
+
+  markUndone(id: number): void {
+    const now = new Date().toISOString();
+    this.db.prepare(`UPDATE _sluice_imports SET status = 'undone', undone_at = ?, updated_at = ? WHERE id = ?`).run(now, now, id);
+  }
+
+  /** Forgets an import's undo data (its pre-images); its rows and quarantine records stay. */
+  forgetUndoData(id: number): void {
+    this.db.prepare('DELETE FROM _sluice_preimages WHERE import_id = ?').run(id);
+    this.db.prepare('UPDATE _sluice_imports SET provenance = 0 WHERE id = ?').run(id);
+  }
+
   latestUnfinished(sourcePath: string, table: string): ImportRecord | null {
     const row = this.latestUnfinishedStatement.get(sourcePath, table) as ImportRow | undefined;
     return row ? toRecord(row) : null;
@@ -187,7 +257,7 @@ export class ImportRecords {
 }
 
 export function isResumable(record: ImportRecord): boolean {
-  return record.status !== 'completed' && record.status !== 'superseded';
+  return record.status !== 'completed' && record.status !== 'superseded' && record.status !== 'undone';
 }
 
 function toRecord(row: ImportRow): ImportRecord {
@@ -212,5 +282,10 @@ function toRecord(row: ImportRow): ImportRecord {
     startedAt: row.started_at,
     updatedAt: row.updated_at,
     finishedAt: row.finished_at,
+    parentImportId: row.parent_import_id,
+    provenance: row.provenance === 1,
+    contentHash: row.content_hash,
+    addedColumns: row.added_columns ? (JSON.parse(row.added_columns) as string[]) : [],
+    writtenColumns: row.written_columns ? (JSON.parse(row.written_columns) as string[]) : [],
   };
 }

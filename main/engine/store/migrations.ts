@@ -49,4 +49,30 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (import_id, row_number)
   );
   `,
+  /**
+   * Provenance (issue 11). Rows of Sluice tables carry `_sluice_import_id` (added
+   * to each table by the first import that writes it after this migration; rows
+   * written before it keep NULL: they have no provenance). `_sluice_preimages`
+   * holds, per import, the previous values of every row it changed (`row_values`
+   * NULL: the row was matched but left unchanged), written in the same transaction.
+   */
+  /* 2 */ `
+    ALTER TABLE _sluice_imports ADD COLUMN parent_import_id INTEGER;
+    ALTER TABLE _sluice_imports ADD COLUMN provenance INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE _sluice_imports ADD COLUMN content_hash TEXT;
+    ALTER TABLE _sluice_imports ADD COLUMN added_columns TEXT;
+    ALTER TABLE _sluice_imports ADD COLUMN written_columns TEXT;
+    ALTER TABLE _sluice_imports ADD COLUMN undone_at TEXT;
+    ALTER TABLE _sluice_quarantine ADD COLUMN fixed_by_import_id INTEGER;
+    UPDATE _sluice_quarantine SET status = 'dismissed' WHERE status = 'discarded';
+    CREATE TABLE _sluice_preimages (
+      id INTEGER PRIMARY KEY,
+      import_id INTEGER NOT NULL,
+      row_id INTEGER NOT NULL,
+      prev_import_id INTEGER,
+      row_values TEXT
+    );
+    CREATE INDEX _sluice_preimages_by_import ON _sluice_preimages (import_id, row_id);
+    CREATE INDEX _sluice_preimages_by_prev ON _sluice_preimages (prev_import_id);
+    `,
 ];

@@ -9,7 +9,7 @@ export interface QuarantineEntry {
   errors: RowFailure[];
 }
 
-export type QuarantineStatus = 'open' | 'fixed' | 'discarded';
+export type QuarantineStatus = 'open' | 'fixed' | 'dismissed' | 'undone';
 
 export interface QuarantinedRow extends QuarantineEntry {
   id: number;
@@ -122,6 +122,23 @@ export class QuarantineRecords {
   *iterate(importId: number): IterableIterator<QuarantinedRow> {
     const statement = this.db.prepare('SELECT * FROM _sluice_quarantine WHERE import_id = ? ORDER BY row_number');
     for (const row of statement.iterate(importId) as IterableIterator<QuarantineRow>) yield toQuarantined(row);
+  }
+
+  /** Rows of an undone import: kept, marked 'undone'. */
+  markUndone(importId: number): void {
+    this.db.prepare(`UPDATE _sluice_quarantine SET status = 'undone', resolved_at = ? WHERE import_id = ?`).run(new Date().toISOString(), importId);
+  }
+
+  /** Records which (child) import wrote a fixed row, so undoing that import reopens it. */
+  setFixedBy(id: number, importId: number): void {
+    this.db.prepare('UPDATE _sluice_quarantine SET fixed_by_import_id = ? WHERE id = ?').run(importId, id);
+  }
+
+  /** Rows fixed by an import that is being undone go back to 'open'. */
+  reopenFixedBy(importId: number): void {
+    this.db
+      .prepare(`UPDATE _sluice_quarantine SET status = 'open', resolved_at = NULL, fixed_by_import_id = NULL WHERE fixed_by_import_id = ? AND status = 'fixed'`)
+      .run(importId);
   }
 
   deleteForImport(importId: number): void {

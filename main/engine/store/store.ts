@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { SluiceError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { mapSqliteError } from './sqlite-errors.js';
-import { ImportRecords } from './import-records.js';
+import { ImportRecords, PROVENANCE_COLUMN } from './import-records.js';
 import { QuarantineRecords } from './quarantine-records.js';
 
 export interface StoreOptions {
@@ -80,12 +80,26 @@ export class Store {
   }
 
   tableExists(table: string): boolean {
-    return this.db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`).get(table) !== undefined;
+    return this.db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE`).get(table) !== undefined;
   }
 
+  /** The user's columns: Sluice's bookkeeping (provenance) never shows in exports, the Data screen or `infer`. */
   tableColumns(table: string): string[] {
+    return this.rawTableColumns(table).filter((name) => name !== PROVENANCE_COLUMN);
+  }
+
+  /** Every column, bookkeeping included. */
+  rawTableColumns(table: string): string[] {
     const rows = this.db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[];
     return rows.map((row) => row.name);
+  }
+
+  /** The table's name as stored, for a name given in any case (SQLite matches table names case-insensitively). */
+  canonicalTableName(table: string): string | null {
+    const row = this.db
+      .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE`)
+      .get(table) as { name: string } | undefined;
+    return row?.name ?? null;
   }
 }
 

@@ -44,7 +44,7 @@ export function tablePage(store: Store, query: TablePageQuery): TablePage {
   const offset = Math.max(0, Math.floor(query.offset));
   const total = (store.db.prepare(`SELECT count(*) AS n FROM ${table} ${where}`).get(...params) as { n: number }).n;
   const rows = store.db
-    .prepare(`SELECT * FROM ${table} ${where} ${order} LIMIT ? OFFSET ?`)
+    .prepare(`SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${table} ${where} ${order} LIMIT ? OFFSET ?`)
     .raw(true)
     .all(...params, limit, offset) as unknown[][];
   return { columns, rows: rows.map((row) => row.map(plainValue)), total };

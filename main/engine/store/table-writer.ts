@@ -4,6 +4,8 @@ import type { RowFailure } from '../types.js';
 import { SluiceError } from '../errors.js';
 import { quoteIdentifier } from './identifiers.js';
 import { isConstraintError, uniqueColumnsOf } from './sqlite-errors.js';
+import { PROVENANCE_COLUMN, type OnDuplicate } from './import-records.js';
+import { sameColumns } from './table-shape.js';
 
 export interface TableSpec {
   table: string;
@@ -13,9 +15,20 @@ export interface TableSpec {
   uniqueKeys: readonly (readonly string[])[];
 }
 
+/** The import a writer works for: its id goes into every row it writes (provenance). */
+export interface WriterOptions {
+  importId: number;
+  /** A key repeated within the import: the last row wins (default), the first one, or the repeat is quarantined. */
+  onDuplicate?: OnDuplicate;
+}
+
 export interface WriteOutcome {
   inserted: number;
   updated: number;
+  /** Rows whose key matched a row holding the same values already. */
+  unchanged: number;
+  /** Rows (by index in the batch) whose key repeated a key written earlier by the same import. */
+  duplicates: number[];
   /** Rows the store refused (unique or other constraints), by index in the batch. */
   refused: { index: number; errors: RowFailure[] }[];
 }
@@ -23,12 +36,23 @@ export interface WriteOutcome {
 /** SQLite allows 32,766 bound parameters per statement; multi-row inserts stay well below. */
 const MAX_PARAMS_PER_STATEMENT = 4000;
 const MAX_ROWS_PER_STATEMENT = 100;
-/** SQLITE_MAX_COLUMN of the bundled SQLite build (its default); past it CREATE TABLE fails with a bare "too many columns". */
-const MAX_TABLE_COLUMNS = 2000;
 /** After a multi-row upsert hits existing keys, this many groups go row by row before trying again. */
 const GROUPS_SKIPPED_AFTER_CONFLICT = 32;
 
-/** Creates the target table when needed and writes batches of rows into it. */
+interface ExistingRow {
+  rowId: number;
+  owner: number | null;
+  duplicate: number;
+  same: number;
+  before: string;
+}
+
+/**
+ * Writes batches of rows into a prepared table (see table-shape.ts). Every
+ * row carries the id of the import that wrote it last; an upsert that changes
+ * a row first logs its previous values (a pre-image) in the same transaction,
+ * so the import can be taken back exactly.
+ */
 export class TableWriter {
   private readonly width: number;
   private readonly rowsPerStatement: number;
@@ -37,98 +61,75 @@ export class TableWriter {
   private readonly insertsBySize = new Map<number, Database.Statement>();
   private readonly singleInsert: Database.Statement;
   private readonly insertIfNew: Database.Statement | null;
-  private readonly updateByKey: Database.Statement | null;
-  private readonly updateParameterOrder: number[];
+  private readonly findByKey: Database.Statement | null;
+  private readonly updateByRowid: Database.Statement | null;
+  private readonly logPreimage: Database.Statement;
+  private readonly valueColumns: number[];
+  private readonly keyColumns: number[];
+  private readonly importId: number;
+  private readonly onDuplicate: OnDuplicate;
+  /** The rule file says the key is unique: a repeat within the import is quarantined, whatever --on-duplicate says. */
+  private readonly keyIsUniqueRule: boolean;
   private groupsToSkip = 0;
+  /** Per key column: whether a value can take the table column's numeric type without loss (null: any value can). */
+  private readonly keyCasts: (((value: SqlValue) => boolean) | null)[] | null = null;
+  /** The columns a pre-image of this writer holds, in order (upserts only). */
+  readonly preimageColumns: string[];
 
   constructor(
     private readonly db: Database.Database,
     private readonly spec: TableSpec,
+    options: WriterOptions,
   ) {
+    this.importId = options.importId;
+    if (!Number.isSafeInteger(this.importId)) throw new SluiceError('INTERNAL', 'a table writer needs an import id');
+    this.onDuplicate = options.onDuplicate ?? 'last';
+    this.keyIsUniqueRule = spec.key.length > 0 && spec.uniqueKeys.some((columns) => sameColumns(columns, spec.key));
     this.width = spec.columns.length;
     const table = quoteIdentifier(spec.table);
-    const names = spec.columns.map((column) => quoteIdentifier(column.name)).join(', ');
-    const rowPlaceholders = `(${spec.columns.map(() => '?').join(', ')})`;
+    const provenance = quoteIdentifier(PROVENANCE_COLUMN);
+    const names = [...spec.columns.map((column) => quoteIdentifier(column.name)), provenance].join(', ');
+    // The import id is a trusted integer: inlined, it costs no bound parameter per row.
+    const rowPlaceholders = `(${[...spec.columns.map(() => '?'), String(this.importId)].join(', ')})`;
     this.rowsPerStatement = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS_PER_STATEMENT / Math.max(1, this.width))));
     this.insertPrefix = `INSERT INTO ${table} (${names})`;
     this.rowPlaceholders = rowPlaceholders;
     this.singleInsert = db.prepare(`${this.insertPrefix} VALUES ${rowPlaceholders}`);
+    this.logPreimage = db.prepare('INSERT INTO _sluice_preimages (import_id, row_id, prev_import_id, row_values) VALUES (?, ?, ?, ?)');
+    const keySet = new Set(spec.key);
+    this.valueColumns = spec.columns.map((_, i) => i).filter((i) => !keySet.has(spec.columns[i]!.name));
+    this.keyColumns = spec.key.map((name) => spec.columns.findIndex((column) => column.name === name));
     if (spec.key.length > 0) {
-      const keySet = new Set(spec.key);
       const keyList = spec.key.map(quoteIdentifier).join(', ');
-      this.insertIfNew = db.prepare(`INSERT INTO ${table} (${names}) VALUES ${rowPlaceholders} ON CONFLICT (${keyList}) DO NOTHING`);
-      // better-sqlite3 binds arrays in order only, so the UPDATE's parameters are listed in the order they appear.
-      const valueColumns = spec.columns.map((_, i) => i).filter((i) => !keySet.has(spec.columns[i]!.name));
-      const keyColumns = spec.key.map((name) => spec.columns.findIndex((column) => column.name === name));
-      this.updateParameterOrder = [...valueColumns, ...keyColumns];
-      const assignments = valueColumns.map((i) => `${quoteIdentifier(spec.columns[i]!.name)} = ?`).join(', ');
+      this.insertIfNew = db.prepare(`${this.insertPrefix} VALUES ${rowPlaceholders} ON CONFLICT (${keyList}) DO NOTHING`);
+      const valueNames = this.valueColumns.map((i) => quoteIdentifier(spec.columns[i]!.name));
+      // better-sqlite3 binds arrays in order only: value comparisons first, then the key match.
+      const same = valueNames.length > 0 ? valueNames.map((name) => `${name} IS ?`).join(' AND ') : '1';
       const keyMatch = spec.key.map((name) => `${quoteIdentifier(name)} IS ?`).join(' AND ');
-      this.updateByKey = valueColumns.length > 0 ? db.prepare(`UPDATE ${table} SET ${assignments} WHERE ${keyMatch}`) : null;
+      // Pre-images hold every user column of the table, so undo can put the row back whole (rowid included).
+      this.preimageColumns = userColumnsOf(db, spec.table);
+      this.findByKey = db.prepare(
+        `SELECT rowid AS rowId, ${provenance} AS owner,
+          (${provenance} IS ${this.importId} OR EXISTS (SELECT 1 FROM _sluice_preimages WHERE import_id = ${this.importId} AND row_id = ${table}.rowid)) AS duplicate,
+          (${same}) AS same, ${preimageExpression(this.preimageColumns.map(quoteIdentifier))} AS before
+         FROM ${table} WHERE ${keyMatch}`,
+      );
+      const assignments = [...valueNames.map((name) => `${name} = ?`), `${provenance} = ${this.importId}`].join(', ');
+      this.updateByRowid = db.prepare(`UPDATE ${table} SET ${assignments} WHERE rowid = ?`);
+      const declared = new Map(
+        (db.prepare('SELECT name, type FROM pragma_table_info(?)').all(spec.table) as { name: string; type: string }[]).map((c) => [c.name.toLowerCase(), c.type.toUpperCase()]),
+      );
+      const casts = spec.key.map((name) => keyCastCheck(declared.get(name.toLowerCase()) ?? ''));
+      this.keyCasts = casts.some((check) => check !== null) ? casts : null;
     } else {
       this.insertIfNew = null;
-      this.updateByKey = null;
-      this.updateParameterOrder = [];
+      this.findByKey = null;
+      this.updateByRowid = null;
+      this.preimageColumns = [];
     }
   }
 
-  /**
-   * Creates the table (and its key and unique indexes) or checks that an
-   * existing one can take these columns. Returns whether it was created.
-   */
-  static ensureTable(db: Database.Database, spec: TableSpec): boolean {
-    const table = quoteIdentifier(spec.table);
-    const existing = db.prepare('SELECT name FROM pragma_table_info(?)').all(spec.table) as { name: string }[];
-    let created = false;
-    // A single integer key becomes the rowid itself: no second index to maintain on every insert.
-    const rowidKey =
-      spec.key.length === 1 && spec.columns.find((column) => column.name === spec.key[0])?.sqlType === 'INTEGER' ? spec.key[0] : null;
-    if (existing.length === 0) {
-      if (spec.columns.length > MAX_TABLE_COLUMNS) {
-        throw new SluiceError(
-          'TABLE_MISMATCH',
-          `The file has ${spec.columns.length.toLocaleString('en-US')} columns; an SQLite table holds at most ${MAX_TABLE_COLUMNS.toLocaleString('en-US')}. Split it into narrower files.`,
-        );
-      }
-      const columnSql = spec.columns
-        .map((column) =>
-          column.name === rowidKey
-            ? `${quoteIdentifier(column.name)} INTEGER PRIMARY KEY`
-            : `${quoteIdentifier(column.name)}${column.sqlType ? ` ${column.sqlType}` : ''}`,
-        )
-        .join(', ');
-      db.exec(`CREATE TABLE ${table} (${columnSql})`);
-      created = true;
-    } else {
-      const have = new Set(existing.map((column) => column.name));
-      const missing = spec.columns.filter((column) => !have.has(column.name)).map((column) => column.name);
-      if (missing.length > 0) {
-        throw new SluiceError(
-          'TABLE_MISMATCH',
-          `Table "${spec.table}" already exists without column(s) ${missing.map((name) => `"${name}"`).join(', ')}; import into another table with --table.`,
-        );
-      }
-    }
-    const indexes: { name: string; columns: readonly string[] }[] = [];
-    const keyIsRowid = created && rowidKey !== null;
-    if (spec.key.length > 0 && !keyIsRowid) indexes.push({ name: `${spec.table}__key`, columns: spec.key });
-    spec.uniqueKeys.forEach((columns, i) => indexes.push({ name: `${spec.table}__unique_${i + 1}`, columns }));
-    for (const index of indexes) {
-      try {
-        db.exec(
-          `CREATE UNIQUE INDEX IF NOT EXISTS ${quoteIdentifier(index.name)} ON ${table} (${index.columns.map(quoteIdentifier).join(', ')})`,
-        );
-      } catch (error) {
-        if (!isConstraintError(error)) throw error;
-        throw new SluiceError(
-          'TABLE_MISMATCH',
-          `Table "${spec.table}" already holds duplicate values in ${index.columns.join(', ')}, so they cannot be used as a unique key.`,
-        );
-      }
-    }
-    return created;
-  }
-
-  /**
+/**
    * Writes `count` rows from the flat `values` array. Call inside a
    * transaction. Rows the store refuses are reported, not thrown.
    */
@@ -153,12 +154,12 @@ export class TableWriter {
     count: number,
     oneByOne: (from: number, to: number, outcome: WriteOutcome) => void,
   ): WriteOutcome {
-    const outcome: WriteOutcome = { inserted: 0, updated: 0, refused: [] };
+    const outcome: WriteOutcome = { inserted: 0, updated: 0, unchanged: 0, duplicates: [], refused: [] };
     const upserting = this.spec.key.length > 0;
     for (let row = 0; row < count; ) {
       const rows = Math.min(this.rowsPerStatement, count - row);
       const next = row + rows;
-      if (rows === 1 || (upserting && this.groupsToSkip > 0)) {
+      if (rows === 1 || (upserting && this.groupsToSkip > 0) || (this.keyCasts && this.hasLossyKey(values, row, next))) {
         if (this.groupsToSkip > 0) this.groupsToSkip--;
         oneByOne(row, next, outcome);
       } else {
@@ -206,27 +207,116 @@ export class TableWriter {
     return this.writeInGroups(values, count, (from, to, outcome) => this.upsertOneByOne(values, from, to, outcome));
   }
 
+  /** Whether a row in [from, to) has a key value the table's key column type cannot hold without loss. */
+  private hasLossyKey(values: readonly SqlValue[], from: number, to: number): boolean {
+    for (let row = from; row < to; row++) if (this.lossyKeyColumn(values, row) !== null) return true;
+    return false;
+  }
+
+  private lossyKeyColumn(values: readonly SqlValue[], row: number): string | null {
+    const casts = this.keyCasts!;
+    for (let k = 0; k < casts.length; k++) {
+      const check = casts[k];
+      if (check && !check(values[row * this.width + this.keyColumns[k]!] ?? null)) return this.spec.key[k]!;
+    }
+    return null;
+  }
+
   private upsertOneByOne(values: readonly SqlValue[], from: number, to: number, outcome: WriteOutcome): void {
     const width = this.width;
     const one = new Array<SqlValue>(width);
-    const order = this.updateParameterOrder;
-    const update = new Array<SqlValue>(order.length);
+    const lookup = new Array<SqlValue>(this.valueColumns.length + this.keyColumns.length);
+    const update = new Array<SqlValue>(this.valueColumns.length + 1);
     for (let row = from; row < to; row++) {
       for (let i = 0; i < width; i++) one[i] = values[row * width + i] ?? null;
+      const lossy = this.keyCasts ? this.lossyKeyColumn(values, row) : null;
+      if (lossy !== null) {
+        // The key keeps the table's type, so "1" and 1 are one key; a value that would stay text in a numeric key column is set aside.
+        outcome.refused.push({ index: row, errors: [{ field: lossy, rule: 'type', message: `${lossy}: the value cannot be stored as the key column's type without loss` }] });
+        continue;
+      }
       try {
-        if (this.insertIfNew!.run(...one).changes > 0) outcome.inserted++;
-        else {
-          // Last wins: the existing row takes this row's values.
-          for (let i = 0; i < order.length; i++) update[i] = one[order[i]!]!;
-          this.updateByKey?.run(...update);
-          outcome.updated++;
+        if (this.insertIfNew!.run(...one).changes > 0) {
+          outcome.inserted++;
+          continue;
         }
+        let at = 0;
+        for (const i of this.valueColumns) lookup[at++] = one[i]!;
+        for (const i of this.keyColumns) lookup[at++] = one[i]!;
+        const existing = this.findByKey!.get(...lookup) as ExistingRow | undefined;
+        if (!existing) {
+          outcome.refused.push({ index: row, errors: [{ field: null, rule: 'constraint', message: 'the table refused the row (constraint failed)' }] });
+          continue;
+        }
+        if (existing.duplicate === 1) {
+          outcome.duplicates.push(row);
+          if (this.keyIsUniqueRule || this.onDuplicate === 'quarantine') {
+            const field = this.spec.key.join(',');
+            outcome.refused.push({
+              index: row,
+              errors: [
+                this.keyIsUniqueRule
+                  ? { field, rule: 'unique', message: `${this.spec.key.join(', ')}: value repeats a row earlier in this import (must be unique)` }
+                  : { field, rule: 'duplicate-key', message: `${this.spec.key.join(', ')}: key repeats a row earlier in this import` },
+              ],
+            });
+            continue;
+          }
+          if (this.onDuplicate === 'first') {
+            outcome.unchanged++;
+            continue;
+          }
+        }
+        if (existing.same === 1) {
+          // Logged without values: the row was matched, not changed; a later repeat of its key is still recognised.
+          if (existing.duplicate !== 1) this.logPreimage.run(this.importId, existing.rowId, existing.owner, null);
+          outcome.unchanged++;
+          continue;
+        }
+        at = 0;
+        for (const i of this.valueColumns) update[at++] = one[i]!;
+        update[at] = existing.rowId;
+        this.updateByRowid!.run(...update);
+        this.logPreimage.run(this.importId, existing.rowId, existing.owner, existing.before);
+        outcome.updated++;
       } catch (error) {
         if (!isConstraintError(error)) throw error;
         outcome.refused.push({ index: row, errors: [constraintFailure(error)] });
       }
     }
   }
+}
+
+/** INTEGER and REAL key columns (SQLite type affinity) take numbers, and text that converts to one exactly. */
+function keyCastCheck(declaredType: string): ((value: SqlValue) => boolean) | null {
+  if (declaredType.includes('INT')) {
+    return (value) => value === null || typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^[+-]?(0|[1-9]\d{0,17})$/.test(value));
+  }
+  if (/REAL|FLOA|DOUB/.test(declaredType)) {
+    return (value) => value === null || typeof value === 'number' || typeof value === 'bigint' || (typeof value === 'string' && value.trim() !== '' && String(Number(value)) === value);
+  }
+  return null;
+}
+
+/** The user's columns of a table, in table order (bookkeeping excluded). */
+export function userColumnsOf(db: Database.Database, table: string): string[] {
+  return (db.prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid').all(table) as { name: string }[])
+    .map((column) => column.name)
+    .filter((name) => name !== PROVENANCE_COLUMN);
+}
+
+/**
+ * A row's values as one JSON array, exact for every SQLite type: integers and
+ * reals keep their type and all digits; blobs (which JSON cannot hold) go as {"blob": hex}.
+ */
+export function preimageExpression(quotedColumns: readonly string[]): string {
+  if (quotedColumns.length === 0) return `'[]'`;
+  return `json_array(${quotedColumns.map((name) => `CASE WHEN typeof(${name}) = 'blob' THEN json_object('blob', hex(${name})) ELSE ${name} END`).join(', ')})`;
+}
+
+/** The inverse of preimageExpression for element `index` of the JSON in `source`. */
+export function restoreExpression(source: string, index: number): string {
+  return `CASE WHEN json_type(${source}, '$[${index}]') = 'object' THEN unhex(${source} ->> '$[${index}].blob') ELSE ${source} ->> '$[${index}]' END`;
 }
 
 function constraintFailure(error: unknown): RowFailure {

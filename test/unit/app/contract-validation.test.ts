@@ -26,6 +26,10 @@ describe('contract argument validation', () => {
       'tables/list': {},
       'tables/page': { table: 'a', offset: 0, limit: 50, orderBy: 'id', descending: true, filter: '' },
       'export/start': { kind: 'table', table: 'a', path: '/tmp/a.csv', format: 'csv' },
+      'import/plan': { path: '/data/a.csv', table: 'a' },
+      'imports/undo-preview': { importId: 2, cascade: true },
+      'imports/undo': { importId: 2, dropTable: true },
+      'imports/forget': { importId: 2 },
     };
     for (const channel of API_CHANNELS) assert.doesNotThrow(() => validateRequest(channel, examples[channel]), channel);
   });

@@ -6,6 +6,7 @@ import { runImport } from '../../../main/engine/pipeline/run-import.js';
 import { retryQuarantinedRow, revalidateQuarantine } from '../../../main/engine/quarantine/retry.js';
 import { Store } from '../../../main/engine/store/store.js';
 import { tablePage } from '../../../main/engine/store/table-browser.js';
+import { undoImport } from '../../../main/engine/history/undo.js';
 import { tempDir } from '../../helpers/paths.js';
 
 const dir = tempDir();
@@ -68,6 +69,29 @@ test('the table browser sorts, filters and pages without injecting', async () =>
     assert.equal(tablePage(store, { table, offset: 1, limit: 1 }).rows.length, 1);
     assert.throws(() => tablePage(store, { table, offset: 0, limit: 10, orderBy: 'nope' }), /no column/);
     assert.throws(() => tablePage(store, { table: '_sluice_imports', offset: 0, limit: 10 }), /no table/);
+  } finally {
+    store.close();
+  }
+});
+
+test('a retry is an import of its own (a child of the import it fixes): undo takes it back and reopens the row', async () => {
+  const { store, importId, table } = await importSample('retry-undo');
+  try {
+    const [badEmail] = store.quarantine.page({ importId }).rows;
+    assert.deepEqual(retryQuarantinedRow(store, badEmail!.id, '2,b@x.io,40'), { ok: true });
+    const child = store.imports.children(importId)[0]!;
+    assert.equal(child.parentImportId, importId);
+    assert.equal(child.status, 'completed');
+    assert.equal(store.imports.get(child.id)!.counters.rowsInserted, 1);
+    undoImport(store, child.id);
+    assert.deepEqual(tablePage(store, { table, offset: 0, limit: 10, orderBy: 'id' }).rows.map((row) => row[0]), [1, 4]);
+    assert.equal(store.quarantine.get(badEmail!.id)!.status, 'open', 'the row is back in quarantine, to fix again');
+    // Undoing the parent takes its retries with it, and marks its quarantine undone.
+    assert.deepEqual(retryQuarantinedRow(store, badEmail!.id, '2,b@x.io,41'), { ok: true });
+    const result = undoImport(store, importId);
+    assert.equal(result.undoneImports.length, 2);
+    assert.equal(tablePage(store, { table, offset: 0, limit: 10 }).total, 0);
+    assert.deepEqual(store.quarantine.page({ importId }).rows.map((row) => row.status), ['undone', 'undone']);
   } finally {
     store.close();
   }

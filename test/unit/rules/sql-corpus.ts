@@ -152,8 +152,13 @@ export const SQL_CORPUS: CorpusEntry[] = [
   },
   {
     name: 'primaryKey upserts: a repeated key is accepted (last wins), not quarantined',
-    rules: { fields: [{ name: 'id', type: 'integer', constraints: { unique: true } }, { name: 'v', type: 'string', constraints: { required: true } }], primaryKey: 'id' },
+    rules: { fields: [{ name: 'id', type: 'integer' }, { name: 'v', type: 'string', constraints: { required: true } }], primaryKey: 'id' },
     data: csv('id,v', ['1,a', '2,b', '1,c', ',d', '3,', '2,e']),
+  },
+  {
+    name: 'primaryKey that is also unique: a repeated key is quarantined, the first row wins',
+    rules: { fields: [{ name: 'id', type: 'integer', constraints: { unique: true } }, { name: 'v', type: 'string', constraints: { required: true } }], primaryKey: 'id' },
+    data: csv('id,v', ['1,a', '2,b', '1,c', ',d', '3,', '2,e', '3,f']),
   },
   {
     name: 'columns: renamed, dropped, absent, case-insensitive, extra kept',

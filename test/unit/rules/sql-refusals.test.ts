@@ -46,8 +46,8 @@ test('row rules whose value has no single SQL type are refused; every problem is
   assert.match(message, /3 problems/);
 });
 
-test('a unique key that is the primary key itself is not a refusal (the key upserts)', () => {
+test('a unique key that is the primary key itself is enforced, not refused (no row is then replaced)', () => {
   const model = ruleModelOf(parseRuleFile({ fields: [{ name: 'id', type: 'integer', constraints: { unique: true } }], primaryKey: 'id' }));
   const sql = compileToSql(model, { target: 'duckdb', source: { format: 'csv', path: 'x.csv', delimiter: ',', quoteChar: '"', hasHeader: true, columns: ['id'] } });
-  assert.ok(!sql.includes("'unique'"), 'no unique check: Sluice upserts on the key');
+  assert.ok(sql.includes("'unique'"), 'the key is checked for duplicates within the input');
 });

@@ -38,16 +38,22 @@ function refuse(problems: RuleProblem[], target: SqlTarget): never {
   throw new SluiceError('RULES_INVALID', formatProblems(problems, `cannot compile to ${target === 'duckdb' ? 'DuckDB' : 'Spark'} SQL`));
 }
 
-/** Key columns Sluice enforces by a unique index; with a primaryKey it upserts, which SQL cannot replay set-wise. */
+/**
+ * The unique key Sluice enforces within the import: first row wins, later
+ * duplicates are quarantined. A unique key that is the primaryKey itself
+ * works the same way (no row is then ever replaced); any other unique key
+ * beside a primaryKey is refused, as are several unique keys.
+ */
 function uniqueKey(model: RuleModel, problems: RuleProblem[]): string[] | null {
   const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
-  const keys = model.uniqueKeys.filter((key, i) => !same(key, model.primaryKey) && !model.uniqueKeys.slice(0, i).some((k) => same(k, key)));
+  const keys = model.uniqueKeys.filter((key, i) => !model.uniqueKeys.slice(0, i).some((k) => same(k, key)));
   const pathOf = (key: string[]): string => {
     const field = model.fields.findIndex((f) => f.unique && key.length === 1 && key[0] === f.name);
     return field >= 0 ? at(at(at('fields', field), 'constraints'), 'unique') : 'uniqueKeys';
   };
-  if (keys.length > 0 && model.primaryKey.length > 0) {
-    problems.push({ path: pathOf(keys[0] as string[]), message: 'with a primaryKey Sluice upserts (a later row replaces an earlier one), so whether a value collides depends on the rows replaced before it; set-wise SQL cannot replay that' });
+  const other = keys.find((key) => !same(key, model.primaryKey));
+  if (other !== undefined && model.primaryKey.length > 0) {
+    problems.push({ path: pathOf(other), message: 'with a primaryKey Sluice upserts (a later row replaces an earlier one), so whether a value collides depends on the rows replaced before it; set-wise SQL cannot replay that' });
     return null;
   }
   if (keys.length > 1) {

@@ -72,6 +72,7 @@ const caseArbitrary = fc.record({
   rules: fc.array(fc.constantFrom(...ROW_RULES), { maxLength: 2 }),
   missingValues: fc.constantFrom([''], ['', 'N/A'], []),
   unique: fc.boolean(),
+  key: fc.boolean(),
   rows: fc.array(fc.record({ a: fc.constantFrom(...TRICKY), b: fc.constantFrom(...TRICKY), ragged: fc.integer({ min: 0, max: 30 }) }), { minLength: 1, maxLength: 25 }),
 });
 
@@ -84,6 +85,7 @@ test('random rule files and tricky values: DuckDB accepts and quarantines what S
         missingValues: c.missingValues,
         fields: [{ ...c.a, constraints: constraints(c.a) }, c.b],
         'sluice:rowRules': c.rules.map((expr, i) => ({ name: `rule_${i}`, expr, severity: i === 1 ? 'warn' : 'error' })),
+        ...(c.key ? { primaryKey: 'a' } : {}),
       };
       const lines = c.rows.map((row) => (row.ragged === 0 ? quote(row.a) : row.ragged === 1 ? `${quote(row.a)},${quote(row.b)},extra` : `${quote(row.a)},${quote(row.b)}`));
       const file = path.join(dir, 'random.csv');

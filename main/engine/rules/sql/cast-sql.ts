@@ -91,7 +91,7 @@ export function castSql(d: SqlDialect, type: FieldType, options: CastOptions, v:
       return { typed, range: null, rule: 'type', text: describeTemporal(type, options.format), kind: 'text', sqlType: 'VARCHAR' };
     }
     case 'yearmonth': {
-      const month = `CAST(substr(${t}, 6, 2) AS INTEGER)`;
+      const month = `TRY_CAST(substr(${t}, 6, 2) AS INTEGER)`;
       const typed = byKind(v, `(CASE WHEN ${d.fullMatch(t, '[0-9]{4}-[0-9]{2}')} AND ${month} BETWEEN 1 AND 12 THEN ${t} END)`, null, null);
       return { typed, range: null, rule: 'type', text: 'is not a year-month (expected YYYY-MM)', kind: 'text', sqlType: 'VARCHAR' };
     }

@@ -67,7 +67,8 @@ function compilePattern(pattern: string): CompiledPattern {
   return { regex, groups };
 }
 
-const sqlInt = (x: string): string => `CAST(${x} AS INTEGER)`;
+// TRY_CAST: engines need not short-circuit AND, so a cast may see text its regex check rejects.
+const sqlInt = (x: string): string => `TRY_CAST(${x} AS INTEGER)`;
 
 /** Builds the ISO-text expression for one regex; null (SQL NULL) where Sluice's parser returns null. */
 class PartsRenderer {

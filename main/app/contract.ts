@@ -20,7 +20,7 @@ export type FailureMode = FailurePolicy;
 export type TablePageRequest = TablePageQuery;
 
 /** The engine's codes plus the app layer's own (a malformed request, a file never opened, an import already running). */
-export type ErrorCode = SluiceErrorCode | 'BAD_REQUEST' | 'NOT_OPENED' | 'IMPORT_RUNNING' | 'NOT_AVAILABLE';
+export type ErrorCode = SluiceErrorCode | 'BAD_REQUEST' | 'NOT_OPENED' | 'NOT_ALLOWED' | 'IMPORT_RUNNING' | 'NOT_AVAILABLE' | 'PREVIEW_TIMEOUT';
 
 export interface AppError {
   code: ErrorCode | string;
@@ -98,6 +98,10 @@ export interface StartImportRequest {
   failure?: FailureMode;
   /** Replace an unfinished import of the same file and table. */
   restart?: boolean;
+  /** Import content that is already in the table again (the re-import guard stands aside). */
+  append?: boolean;
+  /** Undo the earlier import of the same content first, then import it again. */
+  replace?: boolean;
 }
 
 export interface StartedImport {
@@ -168,6 +172,8 @@ export interface ExportRequest {
   importId?: number;
   path: string;
   format: 'csv' | 'jsonl';
+  /** Replace an existing file; the UI sets it only after the user confirmed. */
+  overwrite?: boolean;
 }
 
 export interface ExportResult {
@@ -181,12 +187,12 @@ export interface ExportResult {
 export interface SluiceApi {
   'app/info': (req: Record<string, never>) => Promise<Result<AppInfo>>;
   'files/recent': (req: Record<string, never>) => Promise<Result<RecentFile[]>>;
-  /** The user typed, picked or dropped this path: from now on the app may read it. */
+  /** The user typed, picked or dropped this path; it must pass the file-access checks (see file-access.ts). */
   'files/open': (req: { path: string }) => Promise<Result<OpenedFile>>;
   'files/preview': (req: { path: string; overrides?: DialectOverrides; maxRows?: number }) => Promise<Result<FilePreview>>;
   'rules/preview': (req: { path: string; draft: unknown; overrides?: DialectOverrides }) => Promise<Result<RulesPreview>>;
   'rules/load': (req: { path: string }) => Promise<Result<{ path: string; ruleFile: unknown }>>;
-  'rules/save': (req: { path: string; ruleFile: unknown }) => Promise<Result<{ path: string }>>;
+  'rules/save': (req: { path: string; ruleFile: unknown; overwrite?: boolean }) => Promise<Result<{ path: string }>>;
   /** The rule file compiled to SQL that reads the opened file (see `sluice rules compile`). */
   'rules/sql': (req: { path: string; ruleFile: unknown; target: 'duckdb' | 'spark' }) => Promise<Result<{ target: 'duckdb' | 'spark'; sql: string }>>;
   'import/start': (req: StartImportRequest) => Promise<Result<StartedImport>>;

@@ -41,7 +41,7 @@ export function dataHandlers(
     'tables/page': (request) => tablePage(store, request),
 
     'export/start': (request) => {
-      const target = files.requireWritable(request.path);
+      const target = files.authorizeWrite(request.path, request.overwrite === true);
       return runExport(dbPath, { ...request, path: target }, (progress) => emit('export/progress', { path: target, ...progress }));
     },
   };

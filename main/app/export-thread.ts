@@ -13,7 +13,12 @@ const post = (message: FromExportThread): void => port.postMessage(message);
 async function run(): Promise<void> {
   const store = Store.open(dbPath, { readonly: true });
   try {
-    const options = { format: request.format, onProgress: (progress: { rowsWritten: number; totalRows: number }) => post({ type: 'progress', progress }) };
+    // The serving thread already ran checkWritePermission (FileAccess.authorizeWrite); `overwrite` is what the user confirmed there.
+    const options = {
+      format: request.format,
+      overwrite: request.overwrite === true,
+      onProgress: (progress: { rowsWritten: number; totalRows: number }) => post({ type: 'progress', progress }),
+    };
     const summary =
       request.kind === 'table'
         ? await exportTable(store, request.table!, request.path, options)

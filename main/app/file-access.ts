@@ -1,19 +1,46 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { checkWritePermission } from '../engine/export/write-permission.js';
+import { SluiceError } from '../engine/errors.js';
 import { AppFailure } from './app-failure.js';
+import { describeRootRefusal, realRoot, rootVerdict, type Root } from './file-roots.js';
 import type { Settings } from './settings.js';
 
+export interface FileAccessOptions {
+  mode: 'browser' | 'electron';
+  /** Folders granted with `--allow DIR`, besides the home folder. */
+  allow: readonly string[];
+  /** The user's home folder; default `os.homedir()` (tests pass their own). */
+  home?: string;
+  /** The store in use: never written (nor its -wal, -shm, -journal). */
+  storePath: string;
+  /** Source files of imports in the store: never written. */
+  importedSources: () => readonly string[];
+}
+
 /**
- * The app reads only files the user chose (typed, picked in a dialog or
- * dropped), never a path a page makes up: `open` is the one door that adds a
- * path to the allow-list, and every later read goes through `requireOpened`.
+ * The one choke point for every path a request names. A path is usable when
+ * it is a capability the main process handed out (Electron: the native dialog,
+ * a drop, the recent list, the OS "open with") or when its resolved real path
+ * (symlinks followed) lies under an allowed root: the home folder or an
+ * `--allow` folder, minus hidden files and folders an `--allow` does not name,
+ * and never /etc, /proc, /sys or /dev. Writes then go through the engine's
+ * `checkWritePermission`. Refusals name the `--allow` that would permit the
+ * path and never contain anything read from a file.
  */
 export class FileAccess {
+  private readonly roots: Root[];
+  /** Electron's capabilities: real paths the user picked, dropped or opened from the OS. Kept in the main process only. */
+  private readonly granted = new Set<string>();
+
   constructor(
     private readonly settings: Settings,
-    private readonly protectedPaths: string[],
-  ) {}
+    private readonly options: FileAccessOptions,
+  ) {
+    const home = options.home ?? os.homedir();
+    this.roots = [realRoot(home, false), ...options.allow.map((folder) => realRoot(folder, true))];
+  }
 
   /** Normalises a user-typed path: `~/x` expands, the result must be absolute. */
   static normalise(input: string): string {
@@ -23,15 +50,33 @@ export class FileAccess {
     return path.resolve(expanded);
   }
 
-  /** The user opened this file: check it is a readable regular file and allow reading it from now on. */
-  open(input: string, options: { recent: boolean }): { path: string; size: number } {
+  /**
+   * Electron only: the user chose this path in a native dialog, dropped it on
+   * the window or opened it from the OS, so it is usable whatever its folder.
+   * A data file's sibling rule file (`x.rules.json`) comes with it.
+   */
+  grant(input: string): string {
+    if (this.options.mode !== 'electron') throw new AppFailure('NOT_ALLOWED', 'Only the desktop app hands out file capabilities.');
     const resolved = FileAccess.normalise(input);
+    const real = realPathForWrite(resolved);
+    this.granted.add(real);
+    this.granted.add(resolved);
+    const sibling = `${real.replace(/\.[^./\\]+$/, '')}.rules.json`;
+    this.granted.add(sibling);
+    return real;
+  }
+
+  /** The choke point for reads: a usable, existing, readable regular file; returns its real path. */
+  authorizeRead(input: string): string {
+    const resolved = FileAccess.normalise(input);
+    this.requireUsable(resolved, resolved);
     let real: string;
     try {
       real = fs.realpathSync(resolved);
     } catch {
       throw new AppFailure('FILE_NOT_FOUND', `${resolved}: no such file.`);
     }
+    this.requireUsable(real, resolved);
     const stat = fs.statSync(real);
     if (!stat.isFile()) throw new AppFailure('NOT_A_FILE', `${resolved} is not a regular file.`);
     try {
@@ -39,34 +84,69 @@ export class FileAccess {
     } catch {
       throw new AppFailure('FILE_UNREADABLE', `${resolved} cannot be read (permission denied).`);
     }
-    this.settings.rememberOpened(real, options.recent);
-    return { path: real, size: stat.size };
-  }
-
-  /** A path the user opened earlier; anything else is refused. */
-  requireOpened(input: string): string {
-    const resolved = FileAccess.normalise(input);
-    let real = resolved;
-    try {
-      real = fs.realpathSync(resolved);
-    } catch {
-      // A vanished file keeps its allow-list entry; the engine reports it as not found.
-    }
-    if (!this.settings.hasOpened(real)) throw new AppFailure('NOT_OPENED', `${resolved} has not been opened in Sluice; open it first.`);
     return real;
   }
 
-  /** A path the user chose to write to: its folder must exist, and it must not be a source or the store. */
-  requireWritable(input: string): string {
+  /**
+   * The choke point for writes: a usable path (the real path of its folder is
+   * checked, so a symlinked folder cannot lead outside), then the engine's one
+   * write-permission decision (never the store or its companions, never an
+   * imported source, an existing file only with `overwrite`). Returns the path to write.
+   */
+  authorizeWrite(input: string, overwrite: boolean): string {
     const resolved = FileAccess.normalise(input);
-    const folder = path.dirname(resolved);
-    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new AppFailure('USAGE', `The folder ${folder} does not exist.`);
-    if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) throw new AppFailure('NOT_A_FILE', `${resolved} is a folder.`);
-    const real = fs.existsSync(resolved) ? fs.realpathSync(resolved) : resolved;
-    const isOpenedSource = this.settings.hasOpened(real) && !real.endsWith('.rules.json');
-    if (this.protectedPaths.includes(real) || isOpenedSource) {
-      throw new AppFailure('USAGE', `Refusing to overwrite ${resolved}: it is an opened source file or the Sluice store.`);
+    this.requireUsable(resolved, resolved);
+    const real = realPathForWrite(resolved);
+    this.requireUsable(real, resolved);
+    if (real === this.settings.file || resolved === this.settings.file) throw new AppFailure('WRITE_REFUSED', `Refusing to write ${resolved}: it is Sluice's settings file.`);
+    try {
+      return checkWritePermission(real, { storePath: this.options.storePath, protectedSources: this.options.importedSources(), overwrite });
+    } catch (error) {
+      if (error instanceof SluiceError && error.code === 'FILE_EXISTS') {
+        throw new AppFailure('FILE_EXISTS', `${resolved} already exists; confirm that you want to replace it.`);
+      }
+      throw error;
     }
-    return resolved;
+  }
+
+  /** The user opened this file: it must be readable; `recent` lists it on the Home screen. */
+  open(input: string, options: { recent: boolean }): { path: string; size: number } {
+    const real = this.authorizeRead(input);
+    if (options.recent) this.settings.rememberOpened(real);
+    return { path: real, size: fs.statSync(real).size };
+  }
+
+  /** A readable file the request may use, or null (for optional companions such as a sibling rule file). */
+  usableOrNull(input: string): string | null {
+    try {
+      return this.authorizeRead(input);
+    } catch {
+      return null;
+    }
+  }
+
+  private isCapability(candidate: string): boolean {
+    if (this.options.mode !== 'electron') return false;
+    return this.granted.has(candidate) || this.settings.recentFiles.some((file) => file.path === candidate);
+  }
+
+  private requireUsable(candidate: string, asTyped: string): void {
+    if (this.isCapability(candidate) || this.isCapability(asTyped)) return;
+    const verdict = rootVerdict(candidate, this.roots);
+    if (verdict.ok) return;
+    throw new AppFailure('NOT_ALLOWED', describeRootRefusal(asTyped, verdict, this.options.mode));
+  }
+}
+
+/** The real path of a file that may not exist yet: its folder's real path plus its name (an existing file's own link is followed). */
+function realPathForWrite(resolved: string): string {
+  try {
+    return fs.realpathSync(resolved);
+  } catch {
+    try {
+      return path.join(fs.realpathSync(path.dirname(resolved)), path.basename(resolved));
+    } catch {
+      return resolved;
+    }
   }
 }

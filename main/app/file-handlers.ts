@@ -1,30 +1,31 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { inferRules, parseRuleFile, previewRules, type PreviewState } from '../engine/rules/index.js';
+import { inferRules, parseRuleFile } from '../engine/rules/index.js';
 import { sampleSource, type SourceSample } from '../engine/source/sample.js';
 import type { DialectOverrides, FilePreview, RulesPreview } from './contract.js';
 import { AppFailure } from './app-failure.js';
 import type { FileAccess } from './file-access.js';
 import type { Handlers } from './handlers.js';
 import type { Settings } from './settings.js';
+import type { PreviewRunner } from './preview-runner.js';
+import { writeFileAtomically } from '../engine/export/write-permission.js';
+import { jsonErrorOffset } from '../engine/rules/json-error-offset.js';
 
 const DEFAULT_SAMPLE_ROWS = 1000;
 const MAX_RULE_FILE_BYTES = 4 * 1024 * 1024;
-/** Samples kept for the live rule preview; one per opened file and dialect is plenty. */
+/** Samples kept for file previews; one per opened file and dialect is plenty. */
 const MAX_CACHED_SAMPLES = 4;
 
 interface CachedSample {
   sample: SourceSample;
-  previewSample: { columns: string[]; rows: unknown[][]; kind: 'csv' | 'jsonl' };
-  previous: PreviewState | undefined;
 }
 
 /**
- * Opening, previewing and rule editing. The sample is cached per file and
- * dialect so that each keystroke in the rule editor only re-runs the rules
- * (incrementally, via previewRules' state) and never re-reads the file.
+ * Opening, previewing and rule editing. Every path goes through FileAccess
+ * (the one place that decides which files may be used); the live rule preview
+ * runs in its own thread (PreviewRunner) so a slow draft never stalls the UI.
  */
-export function fileHandlers(files: FileAccess, settings: Settings): Pick<Handlers, 'files/recent' | 'files/open' | 'files/preview' | 'rules/preview' | 'rules/load' | 'rules/save'> {
+export function fileHandlers(files: FileAccess, settings: Settings, previews: PreviewRunner): Pick<Handlers, 'files/recent' | 'files/open' | 'files/preview' | 'rules/preview' | 'rules/load' | 'rules/save'> {
   const samples = new Map<string, CachedSample>();
 
   async function cachedSample(filePath: string, overrides: DialectOverrides = {}, maxRows = DEFAULT_SAMPLE_ROWS): Promise<CachedSample> {
@@ -33,11 +34,7 @@ export function fileHandlers(files: FileAccess, settings: Settings): Pick<Handle
     const hit = samples.get(key);
     if (hit) return hit;
     const sample = await sampleSource(filePath, maxRows, overrides);
-    const entry: CachedSample = {
-      sample,
-      previewSample: { columns: sample.columns, rows: sample.rows, kind: sample.layout.dialect.format },
-      previous: undefined,
-    };
+    const entry: CachedSample = { sample };
     samples.set(key, entry);
     while (samples.size > MAX_CACHED_SAMPLES) samples.delete(samples.keys().next().value!);
     return entry;
@@ -49,15 +46,13 @@ export function fileHandlers(files: FileAccess, settings: Settings): Pick<Handle
     'files/open': (request) => {
       const opened = files.open(request.path, { recent: true });
       const stem = opened.path.replace(/\.[^./\\]+$/, '');
-      const sibling = `${stem}.rules.json`;
-      const siblingRulesPath = fs.existsSync(sibling) ? sibling : null;
-      // A rule file beside the data is part of what the user opened.
-      if (siblingRulesPath) files.open(siblingRulesPath, { recent: false });
+      // A rule file beside the data is offered only when the same checks would let the app read it.
+      const siblingRulesPath = fs.existsSync(`${stem}.rules.json`) ? files.usableOrNull(`${stem}.rules.json`) : null;
       return { path: opened.path, name: path.basename(opened.path), size: opened.size, siblingRulesPath };
     },
 
     'files/preview': async (request): Promise<FilePreview> => {
-      const filePath = files.requireOpened(request.path);
+      const filePath = files.authorizeRead(request.path);
       const { sample } = await cachedSample(filePath, request.overrides, request.maxRows);
       const { bomBytes: _bomBytes, ...dialect } = sample.layout.dialect;
       return {
@@ -70,43 +65,33 @@ export function fileHandlers(files: FileAccess, settings: Settings): Pick<Handle
       };
     },
 
-    'rules/preview': async (request): Promise<RulesPreview> => {
-      const filePath = files.requireOpened(request.path);
-      const cached = await cachedSample(filePath, request.overrides);
-      const result = previewRules(request.draft, cached.previewSample, cached.previous);
-      if (result.state) cached.previous = result.state;
-      return {
-        ok: result.ok,
-        problems: result.problems,
-        columns: result.columns.map((c) => ({ name: c.name, sqlType: c.sqlType })),
-        rows: result.rows,
-        groups: result.groups,
-        invalidRows: result.invalidRows,
-        warnedRows: result.warnedRows,
-        sampleRows: cached.sample.rows.length,
-      };
-    },
+    'rules/preview': (request): Promise<RulesPreview> => previews.preview(files.authorizeRead(request.path), request.draft, request.overrides),
 
     'rules/load': (request) => {
       const opened = files.open(request.path, { recent: false });
       if (opened.size > MAX_RULE_FILE_BYTES) throw new AppFailure('RULES_INVALID', `${opened.path} is too large for a rule file.`);
-      let ruleFile: unknown;
-      try {
-        ruleFile = JSON.parse(fs.readFileSync(opened.path, 'utf8'));
-      } catch (error) {
-        throw new AppFailure('RULES_INVALID', `${opened.path} is not valid JSON: ${(error as Error).message}`);
-      }
-      return { path: opened.path, ruleFile };
+      return { path: opened.path, ruleFile: parseRuleFileText(opened.path, fs.readFileSync(opened.path, 'utf8')) };
     },
 
     'rules/save': (request) => {
       parseRuleFile(request.ruleFile);
-      const target = files.requireWritable(request.path);
-      const temporary = `${target}.${process.pid}.tmp`;
-      fs.writeFileSync(temporary, `${JSON.stringify(request.ruleFile, null, 2)}\n`);
-      fs.renameSync(temporary, target);
-      files.open(target, { recent: false });
+      const target = files.authorizeWrite(request.path, request.overwrite === true);
+      writeFileAtomically(target, `${JSON.stringify(request.ruleFile, null, 2)}\n`);
       return { path: target };
     },
   };
+}
+
+/** The JSON of a rule file; a syntax error names its line and column only, never the text (the file may be anything). */
+function parseRuleFileText(filePath: string, text: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    const offset = jsonErrorOffset(body);
+    const before = body.slice(0, offset);
+    const line = before.split('\n').length;
+    const column = offset - before.lastIndexOf('\n');
+    throw new AppFailure('RULES_INVALID', `${filePath} is not a valid rule file: invalid JSON at line ${line}, column ${column}.`);
+  }
 }

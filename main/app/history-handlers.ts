@@ -22,7 +22,7 @@ export function historyHandlers(
     'import/plan': async (request) => {
       const overrides = request.overrides ?? {};
       const options: ImportOptions = {
-        sourcePath: files.requireOpened(request.path),
+        sourcePath: files.authorizeRead(request.path),
         dbPath,
         ...(request.table ? { table: request.table } : {}),
         ...(request.ruleFile !== undefined ? { schema: request.ruleFile } : {}),
@@ -31,6 +31,8 @@ export function historyHandlers(
         ...(overrides.hasHeader !== undefined ? { hasHeader: overrides.hasHeader } : {}),
         ...(overrides.encoding ? { encoding: overrides.encoding } : {}),
         restart: request.restart ?? false,
+        append: request.append ?? false,
+        replace: request.replace ?? false,
       };
       return previewImportPlan(options, store);
     },

@@ -53,7 +53,7 @@ export function importHandlers(
   return {
     'import/start': (request) => {
       requireIdle();
-      const sourcePath = files.requireOpened(request.path);
+      const sourcePath = files.authorizeRead(request.path);
       const overrides = request.overrides ?? {};
       const options: ImportOptions = {
         sourcePath,
@@ -66,6 +66,8 @@ export function importHandlers(
         ...(overrides.encoding ? { encoding: overrides.encoding } : {}),
         failure: request.failure ?? { mode: 'soft', maxErrors: null },
         restart: request.restart ?? false,
+        append: request.append ?? false,
+        replace: request.replace ?? false,
       };
       return runner.start(options);
     },

@@ -11,6 +11,7 @@ import type { Handlers } from './handlers.js';
 import { importHandlers } from './import-handlers.js';
 import { historyHandlers } from './history-handlers.js';
 import { ImportRunner } from './import-runner.js';
+import { PreviewRunner } from './preview-runner.js';
 import { Settings, defaultAppHome } from './settings.js';
 import { validateRequest } from './validate.js';
 
@@ -21,6 +22,10 @@ export interface ServiceOptions {
   /** Default: <home>/sluice.sqlite. */
   dbPath?: string;
   version?: string;
+  /** Folders besides the home folder that paths may lie under (`--allow DIR`). */
+  allow?: readonly string[];
+  /** The home folder that bounds typed paths; default `os.homedir()`. */
+  userHome?: string;
 }
 
 export type EventListener = (message: EventMessage) => void;
@@ -37,6 +42,7 @@ export class AppService {
   readonly dbPath: string;
   private readonly store: Store;
   private readonly runner: ImportRunner;
+  private readonly previews = new PreviewRunner();
   private readonly handlers: Handlers;
   private readonly listeners = new Set<EventListener>();
 
@@ -46,13 +52,19 @@ export class AppService {
     this.dbPath = path.resolve(options.dbPath ?? path.join(home, 'sluice.sqlite'));
     fs.mkdirSync(path.dirname(this.dbPath), { recursive: true });
     this.store = Store.open(this.dbPath);
-    this.files = new FileAccess(this.settings, [this.dbPath, `${this.dbPath}-wal`, `${this.dbPath}-shm`, this.settings.file]);
+    this.files = new FileAccess(this.settings, {
+      mode: options.mode,
+      allow: options.allow ?? [],
+      ...(options.userHome ? { home: options.userHome } : {}),
+      storePath: this.dbPath,
+      importedSources: () => this.store.imports.sourcePaths(),
+    });
     const emit = <E extends keyof SluiceEvents>(event: E, data: SluiceEvents[E]) => this.emit(event, data);
     this.runner = new ImportRunner(emit);
     const info: AppInfo = { mode: options.mode, version: options.version ?? '0.0.0', dbPath: this.dbPath, nativeDialogs: options.mode === 'electron' };
     this.handlers = {
       'app/info': () => info,
-      ...fileHandlers(this.files, this.settings),
+      ...fileHandlers(this.files, this.settings, this.previews),
       ...rulesSqlHandler(this.files),
       ...importHandlers(this.store, this.dbPath, this.files, this.runner),
       ...dataHandlers(this.store, this.dbPath, this.files, emit, (id) => this.runner.isLive(id)),
@@ -89,6 +101,7 @@ export class AppService {
   /** Cancels running imports (they stay resumable) and closes the store. */
   async close(): Promise<void> {
     this.runner.cancelAll();
+    this.previews.close();
     this.store.close();
   }
 }

@@ -4,18 +4,16 @@ import path from 'node:path';
 import type { RecentFile } from './contract.js';
 
 /**
- * A small JSON file of what the user opened: recent files for the Home
- * screen, and the set of paths the app is allowed to read (see file-access.ts).
- * Written atomically (temp file + rename) so a crash never leaves it half-written.
+ * A small JSON file: recent files for the Home screen (in the desktop app also
+ * a capability, see file-access.ts) and the window's placement. Written
+ * atomically (temp file + rename) so a crash never leaves it half-written.
  */
 export interface SettingsData {
   recentFiles: RecentFile[];
-  openedPaths: string[];
   window?: { x?: number; y?: number; width: number; height: number; maximized: boolean };
 }
 
 const MAX_RECENT_FILES = 12;
-const MAX_OPENED_PATHS = 500;
 
 /** `SLUICE_HOME` (tests, portable setups) or the platform's per-user app data folder. */
 export function defaultAppHome(): string {
@@ -41,12 +39,11 @@ export class Settings {
       const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<SettingsData>;
       return {
         recentFiles: Array.isArray(parsed.recentFiles) ? parsed.recentFiles.filter((f) => typeof f?.path === 'string') : [],
-        openedPaths: Array.isArray(parsed.openedPaths) ? parsed.openedPaths.filter((p) => typeof p === 'string') : [],
         ...(parsed.window ? { window: parsed.window } : {}),
       };
     } catch {
       // Missing or unreadable settings start empty; nothing in them is essential.
-      return { recentFiles: [], openedPaths: [] };
+      return { recentFiles: [] };
     }
   }
 
@@ -58,17 +55,14 @@ export class Settings {
     return this.data.window;
   }
 
-  hasOpened(filePath: string): boolean {
-    return this.data.openedPaths.includes(filePath);
-  }
-
-  /** Records a path the user chose; `recent` also lists it on the Home screen. */
-  rememberOpened(filePath: string, recent: boolean): void {
-    this.data.openedPaths = [filePath, ...this.data.openedPaths.filter((p) => p !== filePath)].slice(0, MAX_OPENED_PATHS);
-    if (recent) {
-      const entry: RecentFile = { path: filePath, name: path.basename(filePath), openedAt: new Date().toISOString() };
-      this.data.recentFiles = [entry, ...this.data.recentFiles.filter((f) => f.path !== filePath)].slice(0, MAX_RECENT_FILES);
-    }
+  /**
+   * Lists a file the user opened on the Home screen. (Earlier versions also kept
+   * an `openedPaths` allow-list here; access is now decided by FileAccess alone,
+   * and such a list in an old settings file is ignored.)
+   */
+  rememberOpened(filePath: string): void {
+    const entry: RecentFile = { path: filePath, name: path.basename(filePath), openedAt: new Date().toISOString() };
+    this.data.recentFiles = [entry, ...this.data.recentFiles.filter((f) => f.path !== filePath)].slice(0, MAX_RECENT_FILES);
     this.save();
   }
 

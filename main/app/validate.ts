@@ -26,11 +26,12 @@ function object(shape: Record<string, Check>, optional: readonly string[] = []):
   return (value, at) => {
     if (!isObject(value)) fail(at, 'an object');
     for (const key of Object.keys(value)) {
-      if (!(key in shape)) fail(`${at ? `${at}.` : ''}${key}`, 'absent (unknown property)');
+      // Own properties only: `constructor`, `toString` and friends are unknown keys, not inherited shape entries.
+      if (!Object.hasOwn(shape, key)) fail(`${at ? `${at}.` : ''}${key}`, 'absent (unknown property)');
     }
     for (const [key, check] of Object.entries(shape)) {
       const path = at ? `${at}.${key}` : key;
-      if (value[key] === undefined) {
+      if (!Object.hasOwn(value, key) || value[key] === undefined) {
         if (!optional.includes(key)) fail(path, 'present');
         continue;
       }
@@ -92,11 +93,11 @@ const CHECKS: { [C in Channel]: Check } = {
   'files/preview': object({ path, overrides, maxRows: integer(1, 10_000) }, ['overrides', 'maxRows']),
   'rules/preview': object({ path, draft: (v, at) => { if (v === null || v === undefined) fail(at, 'present'); }, overrides }, ['overrides']),
   'rules/load': object({ path }),
-  'rules/save': object({ path, ruleFile: json }),
+  'rules/save': object({ path, ruleFile: json, overwrite: boolean }, ['overwrite']),
   'rules/sql': object({ path, ruleFile: json, target: oneOf('duckdb', 'spark') }),
   'import/start': object(
-    { path, table: string(128), ruleFile: json, overrides, failure, restart: boolean },
-    ['table', 'ruleFile', 'overrides', 'failure', 'restart'],
+    { path, table: string(128), ruleFile: json, overrides, failure, restart: boolean, append: boolean, replace: boolean },
+    ['table', 'ruleFile', 'overrides', 'failure', 'restart', 'append', 'replace'],
   ),
   'import/resume': object({ importId: integer(1) }),
   'import/control': object({ importId: integer(1), action: oneOf('pause', 'resume', 'cancel') }),
@@ -122,14 +123,14 @@ const CHECKS: { [C in Channel]: Check } = {
     ['orderBy', 'descending', 'filter'],
   ),
   'import/plan': object(
-    { path, table: string(128), ruleFile: json, overrides, failure, restart: boolean },
-    ['table', 'ruleFile', 'overrides', 'failure', 'restart'],
+    { path, table: string(128), ruleFile: json, overrides, failure, restart: boolean, append: boolean, replace: boolean },
+    ['table', 'ruleFile', 'overrides', 'failure', 'restart', 'append', 'replace'],
   ),
   'imports/undo-preview': object({ importId: integer(1), cascade: boolean }, ['cascade']),
   'imports/undo': object({ importId: integer(1), cascade: boolean, dropTable: boolean }, ['cascade', 'dropTable']),
   'imports/forget': object({ importId: integer(1) }),
   'export/start': (value, at) => {
-    object({ kind: oneOf('table', 'quarantine'), table: string(256), importId: integer(1), path, format: oneOf('csv', 'jsonl') }, ['table', 'importId'])(value, at);
+    object({ kind: oneOf('table', 'quarantine'), table: string(256), importId: integer(1), path, format: oneOf('csv', 'jsonl'), overwrite: boolean }, ['table', 'importId', 'overwrite'])(value, at);
     const request = value as { kind: string; table?: string; importId?: number };
     if (request.kind === 'table' && request.table === undefined) fail('table', 'present when exporting a table');
     if (request.kind === 'quarantine' && request.importId === undefined) fail('importId', 'present when exporting a quarantine');

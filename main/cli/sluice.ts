@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   quarantine: async () => (await import('./commands/quarantine.js')).quarantineCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
   undo: async () => (await import('./commands/undo.js')).undoCommand,
+  schema: async () => (await import('./commands/schema.js')).schemaCommand,
   rules: async () => (await import('./commands/rules.js')).rulesCommand,
 };
 
@@ -30,6 +31,7 @@ Commands:
   quarantine --db <store>         list quarantined rows with their reasons
   status --db <store>             list imports, their counters and whether they can resume
   undo --db <store> --import N    take an import back: remove the rows it added, restore the rows it changed
+  schema --db <store> --table T   print the Table Schema a table was imported with
   rules compile <rules.json> --to duckdb|spark   print SQL that applies a rule file in DuckDB or Spark`;
 
 export async function main(argv: string[]): Promise<number> {

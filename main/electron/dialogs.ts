@@ -8,7 +8,7 @@ const DATA_FILTERS = [
 ];
 const RULE_FILTERS = [{ name: 'Rule files', extensions: ['json'] }];
 
-/** Native open/save dialogs. A path the user picks here is a path the user opened, so the service may read it. */
+/** Native open/save dialogs. A path the user picks here is a capability: the service may use it whatever its folder. */
 export function registerDialogs(service: AppService): void {
   handle('dialog/open', async (request) => {
     const kind = (request as { kind?: unknown } | null)?.kind === 'rules' ? 'rules' : 'data';
@@ -22,7 +22,9 @@ export function registerDialogs(service: AppService): void {
       filters: kind === 'rules' ? RULE_FILTERS : kind === 'jsonl' ? [{ name: 'JSON Lines', extensions: ['jsonl'] }] : [{ name: 'CSV', extensions: ['csv'] }],
     };
     const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
-    return result.canceled || !result.filePath ? null : result.filePath;
+    if (result.canceled || !result.filePath) return null;
+    service.files.grant(result.filePath);
+    return result.filePath;
   });
 }
 
@@ -32,6 +34,7 @@ export async function pickFile(service: AppService, kind: 'data' | 'rules'): Pro
   const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
   const picked = result.canceled ? undefined : result.filePaths[0];
   if (!picked) return null;
+  service.files.grant(picked);
   service.files.open(picked, { recent: kind === 'data' });
   return picked;
 }

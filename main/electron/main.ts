@@ -5,7 +5,7 @@ import { BrowserWindow, app, protocol, session } from 'electron';
 import { AppService } from '../app/service.js';
 import { buildAppMenu } from './app-menu.js';
 import { pickFile, registerDialogs } from './dialogs.js';
-import { EVENT_CHANNEL, registerApi } from './ipc.js';
+import { EVENT_CHANNEL, registerApi, registerDropGrants } from './ipc.js';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, RESPONSE_HEADERS, hardenSession, hardenWebContents, secureWebPreferences } from './security.js';
 import { rememberWindowState, restoredBounds } from './window-state.js';
 
@@ -21,12 +21,25 @@ let service: AppService | null = null;
 
 /** Files named on the command line (or by a second launch) that Sluice should open. */
 function fileArguments(argv: string[]): string[] {
-  return argv.slice(app.isPackaged ? 1 : 2).filter((arg) => !arg.startsWith('-') && fs.existsSync(arg) && fs.statSync(arg).isFile());
+  const args = argv.slice(app.isPackaged ? 1 : 2);
+  return args.filter((arg, i) => !arg.startsWith('-') && args[i - 1] !== '--allow' && fs.existsSync(arg) && fs.statSync(arg).isFile());
+}
+
+/** `--allow DIR` (repeatable): folders besides the home folder that typed paths may lie under, as in browser mode. */
+function allowArguments(argv: string[]): string[] {
+  const folders: string[] = [];
+  argv.forEach((arg, i) => {
+    if (arg === '--allow' && argv[i + 1]) folders.push(path.resolve(argv[i + 1]!));
+    else if (arg.startsWith('--allow=')) folders.push(path.resolve(arg.slice('--allow='.length)));
+  });
+  return folders;
 }
 
 function openForUser(filePath: string): void {
   if (!service) return;
   try {
+    // Opened from the OS (open with, dock, second launch) or the recent list: the user chose it, so it is a capability.
+    service.files.grant(path.resolve(filePath));
     const opened = service.files.open(path.resolve(filePath), { recent: true });
     service.emit('app/open-file', { path: opened.path });
     refreshMenu();
@@ -104,8 +117,9 @@ if (!app.requestSingleInstanceLock()) {
     protocol.handle(APP_SCHEME, serveRenderer);
     hardenSession(session.defaultSession);
     const version = app.getVersion();
-    service = new AppService({ mode: 'electron', version, home: process.env.SLUICE_HOME ?? app.getPath('userData') });
+    service = new AppService({ mode: 'electron', version, home: process.env.SLUICE_HOME ?? app.getPath('userData'), allow: allowArguments(process.argv) });
     registerApi(service);
+    registerDropGrants(service);
     registerDialogs(service);
     refreshMenu();
     mainWindow = createWindow(service);

@@ -1,7 +1,8 @@
 /** Types shared by the engine's stages, the worker contract, the CLI and the app. */
+import type { ColumnType } from './rules/lossless-columns.js';
 
 export type SourceFormat = 'csv' | 'jsonl';
-export type SupportedEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+export type SupportedEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'iso-8859-15' | 'shift_jis' | 'gb18030';
 
 /** How a CSV/JSONL file is laid out, as sniffed or overridden by the user. */
 export interface Dialect {
@@ -26,8 +27,10 @@ export interface SourceLayout {
   dataStartOffset: number;
   /** 1-based line number of the first data record. */
   dataStartLine: number;
-  /** Raw header names as they appear in the file, before de-duplication. */
+  /** Raw header names (CSV) or keys (JSONL) as they appear in the file, before de-duplication and renames. */
   rawHeader: string[] | null;
+  /** Without rules: each column's logical type, typed without loss (rules/lossless-columns.ts). */
+  columnTypes?: (ColumnType | null)[];
 }
 
 export interface ImportCounters {
@@ -93,6 +96,8 @@ export interface RowFailure {
   rule: string;
   message: string;
   value?: string;
+  /** Rule `encoding`: the record's raw bytes in base64 (its raw text can only show them in some encoding). */
+  bytes?: string;
 }
 
 export interface ImportSummary {
@@ -116,4 +121,8 @@ export interface ImportSummary {
   /** What the import did to its table (from its plan). */
   plan?: string;
   error?: { code: string; message: string };
+  /** Columns named differently from the file (blank, duplicate or reserved names), every one. */
+  renamedColumns?: { from: string; to: string }[];
+  /** Records quarantined because their bytes are not valid in the file's encoding. */
+  rowsBadEncoding?: number;
 }

@@ -3,7 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { AppService } from '../app/service.js';
-import { SECURITY_HEADERS, checkRequest, tokenCookieName } from './request-guard.js';
+import { SECURITY_HEADERS, judgeRequest } from './request-guard.js';
 
 export interface ServerOptions {
   service: AppService;
@@ -42,30 +42,46 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   let port = 0;
 
   service.onEvent((message) => {
-    const frame = `event: ${message.event}\ndata: ${JSON.stringify(message.data)}\n\n`;
-    for (const stream of streams) stream.write(frame);
+    let frame: string;
+    try {
+      frame = `event: ${message.event}\ndata: ${JSON.stringify(message.data, jsonReplacer)}\n\n`;
+    } catch {
+      return;
+    }
+    for (const stream of streams) if (!stream.destroyed) stream.write(frame);
   });
 
   const server = http.createServer((request, response) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const verdict = checkRequest(request, url, port, token);
-    if (!verdict.ok) return sendText(response, verdict.status, verdict.reason);
-    // First visit with ?token=: keep the token in a cookie the page's own requests carry, and drop it from the address bar.
-    if (request.method === 'GET' && url.searchParams.has('token')) {
-      response.setHeader('Set-Cookie', `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-      response.writeHead(303, { Location: '/' });
-      return response.end();
+    // The one entry for every request: nothing it does may throw or reject past here, so no request can stop the process.
+    try {
+      route(request, response);
+    } catch {
+      failSafely(response);
     }
-    if (url.pathname === '/api/events' && request.method === 'GET') return openEventStream(response, streams);
-    if (url.pathname.startsWith('/api/')) {
-      if (request.method !== 'POST') return sendText(response, 405, 'Use POST');
-      if (!(request.headers['content-type'] ?? '').startsWith('application/json')) return sendText(response, 415, 'Send JSON');
-      return void handleCall(service, decodeURIComponent(url.pathname.slice('/api/'.length)), request, response);
-    }
-    if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Method not allowed');
-    serveStatic(staticRoot, url.pathname, response);
   });
+  // A malformed request line or header never reaches the handler: answer 400 and drop the socket.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  function route(request: http.IncomingMessage, response: http.ServerResponse): void {
+    request.on('error', () => response.destroy());
+    response.on('error', () => response.destroy());
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    const verdict = judgeRequest({ method: request.method, url: request.url, headers: request.headers }, port, token);
+    switch (verdict.kind) {
+      case 'refuse':
+        request.resume();
+        return sendText(response, verdict.status, verdict.reason);
+      case 'events':
+        return openEventStream(response, streams);
+      case 'call':
+        return void handleCall(service, verdict.channel, request, response).catch(() => failSafely(response));
+      case 'static':
+        return serveStatic(staticRoot, verdict.relativePath, response);
+    }
+  }
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -74,7 +90,8 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       port = (server.address() as AddressInfo).port;
       resolve({
         port,
-        url: `http://127.0.0.1:${port}/?token=${token}`,
+        // The token rides in the fragment, which the browser keeps to itself; the page moves it to sessionStorage.
+        url: `http://127.0.0.1:${port}/#token=${token}`,
         close: () =>
           new Promise<void>((done) => {
             for (const stream of streams) stream.end();
@@ -87,8 +104,19 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
 }
 
 function sendText(response: http.ServerResponse, status: number, text: string): void {
+  if (response.headersSent) return void response.end();
   response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
   response.end(`${text}\n`);
+}
+
+/** Last resort when something unexpected failed: a 500 if nothing was sent yet, never a throw. */
+function failSafely(response: http.ServerResponse): void {
+  try {
+    if (!response.headersSent) sendText(response, 500, 'Internal error');
+    else response.end();
+  } catch {
+    response.destroy();
+  }
 }
 
 async function handleCall(service: AppService, channel: string, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
@@ -98,13 +126,16 @@ async function handleCall(service: AppService, channel: string, request: http.In
   } catch (error) {
     return sendJson(response, 400, { ok: false, error: { code: 'BAD_REQUEST', message: (error as Error).message } });
   }
+  // service.call returns a Result and never throws; route() catches this promise's rejection anyway (failSafely).
   const result = await service.call(channel, body);
-  sendJson(response, 200, result);
+  if (!response.destroyed) sendJson(response, 200, result);
 }
+
+const jsonReplacer = (_key: string, v: unknown): unknown => (typeof v === 'bigint' ? v.toString() : v);
 
 function sendJson(response: http.ServerResponse, status: number, value: unknown): void {
   response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
-  response.end(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+  response.end(JSON.stringify(value, jsonReplacer));
 }
 
 async function readJson(request: http.IncomingMessage): Promise<unknown> {
@@ -135,8 +166,7 @@ function openEventStream(response: http.ServerResponse, streams: Set<http.Server
   });
 }
 
-function serveStatic(root: string, pathname: string, response: http.ServerResponse): void {
-  const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+function serveStatic(root: string, relative: string, response: http.ServerResponse): void {
   const file = path.resolve(root, relative);
   if (file !== root && !file.startsWith(root + path.sep)) return sendText(response, 404, 'Not found');
   fs.stat(file, (error, stat) => {
@@ -145,6 +175,8 @@ function serveStatic(root: string, pathname: string, response: http.ServerRespon
       'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
       'Content-Length': stat.size,
     });
-    fs.createReadStream(file).pipe(response);
+    const stream = fs.createReadStream(file);
+    stream.on('error', () => response.destroy());
+    stream.pipe(response);
   });
 }

@@ -1,16 +1,19 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { CONTENT_SECURITY_POLICY } from '../app/csp.js';
 
 /**
- * Who may talk to the browser-mode server: only a page that knows this run's
- * token, addressed by the loopback name (a foreign Host means DNS rebinding),
- * and not driven by another site (a foreign Origin or a cross-site fetch).
+ * The browser-mode server's one choke point. Every request is judged here, by a
+ * function that never throws, before any other code sees its URL, headers or
+ * body: only a page addressed by the loopback name (a foreign Host means DNS
+ * rebinding), not driven by another site (a foreign Origin or a cross-site
+ * fetch) and, for the API, presenting this run's token in a header gets through.
+ *
+ * The token travels only in the `X-Sluice-Token` header, which a browser never
+ * sends by itself: no cookie, no query string, so nothing leaks to another
+ * local service or into a log. The page gets it from the start URL's fragment
+ * (`/#token=…`), which browsers never send to any server.
  */
-/** Cookies ignore ports, so each run's cookie is named for its port: two Sluice servers never see each other's token. */
-export function tokenCookieName(port: number): string {
-  return `sluice_token_${port}`;
-}
 export const TOKEN_HEADER = 'x-sluice-token';
 
 export const SECURITY_HEADERS: Record<string, string> = {
@@ -23,42 +26,84 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'Cache-Control': 'no-store',
 };
 
-export type GuardVerdict = { ok: true } | { ok: false; status: 401 | 403; reason: string };
+/** What to do with a request; anything malformed is a refusal with a status, never an exception. */
+export type RequestVerdict =
+  | { kind: 'refuse'; status: 400 | 401 | 403 | 404 | 405 | 415; reason: string }
+  | { kind: 'static'; relativePath: string }
+  | { kind: 'events' }
+  | { kind: 'call'; channel: string };
+
+/** The parts of a request the guard reads: plain data, so tests and the fuzzer can build them freely. */
+export interface RequestHead {
+  method: string | undefined;
+  url: string | undefined;
+  headers: IncomingHttpHeaders;
+}
+
+const MAX_URL_CHARS = 8192;
 
 export function allowedHosts(port: number): string[] {
   return [`127.0.0.1:${port}`, `localhost:${port}`];
 }
 
-function sameToken(given: string | undefined, token: string): boolean {
-  if (!given) return false;
+function sameToken(given: unknown, token: string): boolean {
+  if (typeof given !== 'string' || given.length === 0) return false;
   const a = Buffer.from(given);
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Every token the request presents: header, this port's cookie, `?token=`. */
-export function tokensFrom(request: IncomingMessage, url: URL, port: number): string[] {
-  const tokens: string[] = [];
-  const header = request.headers[TOKEN_HEADER];
-  if (typeof header === 'string') tokens.push(header);
-  const cookieName = tokenCookieName(port);
-  for (const part of request.headers.cookie?.split(';') ?? []) {
-    const [name, value] = part.trim().split('=');
-    if (name === cookieName && value) tokens.push(value);
+/** `decodeURIComponent` that answers null for malformed escapes (`%E0%A4%A`, `%c0%ae`) instead of throwing URIError. */
+export function safeDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
   }
-  const query = url.searchParams.get('token');
-  if (query) tokens.push(query);
-  return tokens;
 }
 
-export function checkRequest(request: IncomingMessage, url: URL, port: number, token: string): GuardVerdict {
+const refuse = (status: 400 | 401 | 403 | 404 | 405 | 415, reason: string): RequestVerdict => ({ kind: 'refuse', status, reason });
+
+/** Judges one request. Never throws: every branch returns a verdict. */
+export function judgeRequest(head: RequestHead, port: number, token: string): RequestVerdict {
+  try {
+    return judge(head, port, token);
+  } catch {
+    // Nothing above is expected to throw; if it ever does, the request is refused rather than the process harmed.
+    return refuse(400, 'Bad request');
+  }
+}
+
+function judge(head: RequestHead, port: number, token: string): RequestVerdict {
+  const { method, headers } = head;
+  const rawUrl = head.url ?? '';
+  if (typeof rawUrl !== 'string' || rawUrl.length === 0 || rawUrl.length > MAX_URL_CHARS || !rawUrl.startsWith('/')) return refuse(400, 'Bad request URL');
   const hosts = allowedHosts(port);
-  const host = request.headers.host ?? '';
-  if (!hosts.includes(host)) return { ok: false, status: 403, reason: 'Host not allowed' };
-  const origin = request.headers.origin;
-  if (origin !== undefined && !hosts.map((h) => `http://${h}`).includes(origin)) return { ok: false, status: 403, reason: 'Origin not allowed' };
-  const fetchSite = request.headers['sec-fetch-site'];
-  if (fetchSite === 'cross-site' || fetchSite === 'same-site') return { ok: false, status: 403, reason: 'Cross-site request' };
-  if (!tokensFrom(request, url, port).some((given) => sameToken(given, token))) return { ok: false, status: 401, reason: 'Missing or wrong token' };
-  return { ok: true };
+  if (typeof headers.host !== 'string' || !hosts.includes(headers.host)) return refuse(403, 'Host not allowed');
+  const origin = headers.origin;
+  if (origin !== undefined && (typeof origin !== 'string' || !hosts.some((h) => origin === `http://${h}`))) return refuse(403, 'Origin not allowed');
+  const fetchSite = headers['sec-fetch-site'];
+  if (fetchSite === 'cross-site' || fetchSite === 'same-site') return refuse(403, 'Cross-site request');
+
+  let url: URL;
+  try {
+    // A fixed base: the request line's path is all that is read, never a scheme or host it may claim.
+    url = new URL(`http://127.0.0.1${rawUrl}`);
+  } catch {
+    return refuse(400, 'Bad request URL');
+  }
+  const pathname = safeDecode(url.pathname);
+  if (pathname === null || pathname.includes('\0')) return refuse(400, 'Bad percent-encoding in the URL');
+
+  if (pathname === '/api' || pathname.startsWith('/api/')) {
+    if (!sameToken(headers[TOKEN_HEADER], token)) return refuse(401, 'Missing or wrong token');
+    if (pathname === '/api/events') return method === 'GET' ? { kind: 'events' } : refuse(405, 'Use GET');
+    if (method !== 'POST') return refuse(405, 'Use POST');
+    const contentType = headers['content-type'];
+    if (typeof contentType !== 'string' || !contentType.startsWith('application/json')) return refuse(415, 'Send JSON');
+    return { kind: 'call', channel: pathname.slice('/api/'.length) };
+  }
+  // The built UI holds no secrets: it is served without the token, so a page can load and then ask for it.
+  if (method !== 'GET' && method !== 'HEAD') return refuse(405, 'Method not allowed');
+  return { kind: 'static', relativePath: pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, '') };
 }

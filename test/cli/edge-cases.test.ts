@@ -78,7 +78,7 @@ test('UTF-8 BOM, CRLF and a missing final newline', () => {
 test('duplicate and blank header names get unique column names', () => {
   const { run, db } = importFile('duplicate-headers.csv', 'id,name,name,,Name\n1,a,b,c,d\n');
   assert.equal(run.status, 0, run.stderr);
-  assert.deepEqual(rows(db, 'duplicate_headers'), [{ id: '1', name: 'a', name_2: 'b', column_4: 'c', Name_3: 'd' }]);
+  assert.deepEqual(rows(db, 'duplicate_headers'), [{ id: 1, name: 'a', name_2: 'b', column_4: 'c', Name_3: 'd' }]);
 });
 
 test('a 5 MB field is imported whole', () => {
@@ -86,11 +86,12 @@ test('a 5 MB field is imported whole', () => {
   const { run, db } = importFile('big-field.csv', `id,blob\n1,"${big}"\n2,small\n`);
   assert.equal(run.status, 0, run.stderr);
   const stored = queryAll(db, 'SELECT id, length(blob) AS n FROM big_field ORDER BY rowid');
-  assert.deepEqual(stored, [{ id: '1', n: big.length }, { id: '2', n: 5 }]);
+  assert.deepEqual(stored, [{ id: 1, n: big.length }, { id: 2, n: 5 }]);
 });
 
 test('invalid UTF-8 in an otherwise UTF-8 file quarantines only the bad row', () => {
-  const head = Buffer.from(`id,name\n${Array.from({ length: 10000 }, (_, i) => `${i},ok ${i}`).join('\n')}\n`);
+  // "Otherwise UTF-8": valid multi-byte text around the bad byte (a file of ASCII and one stray 0xE9 reads as windows-1252).
+  const head = Buffer.from(`id,name\n${Array.from({ length: 10000 }, (_, i) => `${i},Zoë ${i}`).join('\n')}\n`);
   const bad = Buffer.concat([Buffer.from('9999,caf'), Buffer.from([0xe9]), Buffer.from('\n10000,fine\n')]);
   const { run, db, summary } = importFile('invalid-utf8.csv', Buffer.concat([head, bad]));
   assert.equal(run.status, 0, run.stderr);
@@ -110,21 +111,21 @@ test('a windows-1252 file is detected and decoded', () => {
 test('UTF-16LE with BOM', () => {
   const { run, db } = importFile('utf16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a;b\r\n1;ü\r\n', 'utf16le')]));
   assert.equal(run.status, 0, run.stderr);
-  assert.deepEqual(rows(db, 'utf16'), [{ a: '1', b: 'ü' }]);
+  assert.deepEqual(rows(db, 'utf16'), [{ a: 1, b: 'ü' }]);
 });
 
 test('semicolon, tab and pipe delimiters are sniffed', () => {
   for (const [name, delimiter] of [['semi.csv', ';'], ['tabs.tsv', '\t'], ['pipes.csv', '|']] as const) {
     const { run, db, table } = importFile(name, `a${delimiter}b\n1${delimiter}2,5\n`);
     assert.equal(run.status, 0, run.stderr);
-    assert.deepEqual(rows(db, table), [{ a: '1', b: '2,5' }], name);
+    assert.deepEqual(rows(db, table), [{ a: 1, b: '2,5' }], name);
   }
 });
 
 test('--no-header names the columns column_1…', () => {
   const { run, db } = importFile('noheader.csv', '1,2\n3,4\n', ['--no-header']);
   assert.equal(run.status, 0, run.stderr);
-  assert.deepEqual(rows(db, 'noheader'), [{ column_1: '1', column_2: '2' }, { column_1: '3', column_2: '4' }]);
+  assert.deepEqual(rows(db, 'noheader'), [{ column_1: 1, column_2: 2 }, { column_1: 3, column_2: 4 }]);
 });
 
 test('JSONL: blank lines are counted, non-objects and bad JSON are quarantined, nested values kept as JSON', () => {
@@ -173,7 +174,7 @@ test('a second import of the same unfinished file asks for --resume or --restart
   assert.equal(second.status, 0, second.stderr);
   const summary = lastJson(second);
   assert.deepEqual([summary.rowsInserted, summary.rowsUpdated], [1, 2]);
-  assert.deepEqual(rows(db, 'people'), [{ id: '1', name: 'a' }, { id: '2', name: 'BB' }, { id: '3', name: 'c' }]);
+  assert.deepEqual(rows(db, 'people'), [{ id: 1, name: 'a' }, { id: 2, name: 'BB' }, { id: 3, name: 'c' }]);
 });
 
 test('JSONL keys that only appear later in the file become columns, not quarantined rows', () => {

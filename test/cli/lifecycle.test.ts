@@ -105,7 +105,7 @@ test('an unfinished import blocks a plain re-import; a changed file is not resum
   assert.match(resumed.stderr, /has changed since it started \(its size changed from 14 to 18 bytes/);
   const restarted = sluice(['import', file, '--db', db, '--restart', '--json']);
   assert.equal(restarted.status, 0, restarted.stderr);
-  assert.deepEqual(table(db, 'changing'), [{ a: '1', b: 'x' }, { a: '3', b: 'z' }, { a: '4', b: 'w' }]);
+  assert.deepEqual(table(db, 'changing'), [{ a: 1, b: 'x' }, { a: 3, b: 'z' }, { a: 4, b: 'w' }]);
   assert.equal(queryAll(db, 'SELECT count(*) AS n FROM _sluice_quarantine')[0]!.n, 1);
   assert.equal(sluice(['import', file, '--db', db, '--resume']).status, 1, 'nothing left to resume');
 });

@@ -60,7 +60,8 @@ test('sequence 1: --restart takes back only its own rows; another import into th
   const restarted = sluice(['import', bigFile, '--db', db, '--table', 'T', '--restart', '--json']);
   assert.equal(restarted.status, 0, restarted.stderr);
   assert.equal(count(db, 'T'), baseline() + 2);
-  assert.equal(queryAll(db, `SELECT count(*) AS n FROM T WHERE id IN ('900001', '900002')`)[0]!.n, 2);
+  // Ids are stored as integers (lossless typing, columns without affinity), so they are matched as numbers.
+  assert.equal(queryAll(db, `SELECT count(*) AS n FROM T WHERE id IN (900001, 900002)`)[0]!.n, 2);
   const statuses = queryAll(db, 'SELECT id, status FROM _sluice_imports ORDER BY id').map((r) => r.status);
   assert.deepEqual(statuses, ['superseded', 'completed', 'completed']);
 });
@@ -159,6 +160,18 @@ test('sequence 4: every import\'s unique rules hold on the whole table; a confli
   assert.equal(refused.status, 1);
   assert.equal(refused.stderr.trim(), 'sluice: Table "u" already holds 1 repeated value in "name", so it cannot be used as a unique constraint; nothing was written.');
   assert.equal(count(db, 'u'), 2);
+  // Without repeats in the table, the later import's constraint holds over earlier rows too.
+  const fresh = path.join(dir, 'seq4-fresh.sqlite');
+  fs.writeFileSync(first, 'id,name,email\n1,ann,a@x\n2,bob,b@x\n');
+  assert.equal(sluice(['import', first, '--db', fresh, '--table', 'u', '--schema', emailUnique]).status, 0);
+  fs.writeFileSync(second, 'id,name,email\n3,cy,c@x\n4,ann,d@x\n5,cy,e@x\n');
+  const enforced = sluice(['import', second, '--db', fresh, '--table', 'u', '--schema', nameUnique, '--json']);
+  assert.equal(enforced.status, 0, enforced.stderr);
+  assert.deepEqual([lastJson(enforced).rowsInserted, lastJson(enforced).rowsQuarantined], [1, 2], 'ann (an earlier import\'s) and the second cy are refused');
+  assert.deepEqual(
+    queryRaw(fresh, `SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'u' ORDER BY name`).map((r) => r.name),
+    ['u__unique__email', 'u__unique__name'],
+  );
 
   const keyed = path.join(dir, 'k.csv');
   fs.writeFileSync(keyed, 'id,name,email\n1,ann,a@x\n');
@@ -198,7 +211,8 @@ test('export never destroys: not the store, not an imported source, not an exist
   assert.match(existing.stderr, /already exists; choose another name or allow overwriting it \(--force\)/);
   assert.equal(fs.readFileSync(out, 'utf8'), 'keep me');
   assert.equal(sluice(['export', '--db', db, '--table', 'e', '--out', out, '--force']).status, 0);
-  assert.equal(fs.readFileSync(out, 'utf8'), 'a,b\r\n1,2\r\n', 'the export holds the user\'s columns only');
+  // The source's own newline (LF), see issue 12.
+  assert.equal(fs.readFileSync(out, 'utf8'), 'a,b\n1,2\n', 'the export holds the user\'s columns only');
 });
 
 test('undo: restores an upsert exactly, refuses over later changes unless --cascade, drops what it created', () => {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../helpers/paths.js';
+import { REPO_ROOT, SAMPLES } from '../helpers/paths.js';
 
 /** A browser-mode server started the way `npm start -- --browser` starts it, in its own SLUICE_HOME. */
 export interface AppServer {
@@ -59,11 +59,17 @@ export async function stopAllServers(): Promise<void> {
   await Promise.all([...liveChildren].map((child) => stopChild(child, 'SIGKILL')));
 }
 
-export function startAppServer(options: { home: string; db: string; port?: number }): Promise<AppServer> {
+/**
+ * Tests keep their files in temporary folders under /tmp, outside the home
+ * folder, so the server is started with `--allow` for them: by default the
+ * store's folder (each test's temp dir) and the shipped samples.
+ */
+export function startAppServer(options: { home: string; db: string; port?: number; allow?: string[] }): Promise<AppServer> {
   fs.mkdirSync(options.home, { recursive: true });
+  const allow = options.allow ?? [path.dirname(options.db), SAMPLES];
   const child = spawn(
     process.execPath,
-    [path.join(REPO_ROOT, 'bin', 'start.js'), '--browser', '--port', String(options.port ?? 0), '--db', options.db],
+    [path.join(REPO_ROOT, 'bin', 'start.js'), '--browser', '--port', String(options.port ?? 0), '--db', options.db, ...allow.flatMap((folder) => ['--allow', folder])],
     { env: { ...process.env, SLUICE_HOME: options.home }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   liveChildren.add(child);
@@ -79,7 +85,7 @@ export function startAppServer(options: { home: string; db: string; port?: numbe
       reject(new Error(`server did not start within ${START_TIMEOUT_MS} ms:\n${output}`));
     }, START_TIMEOUT_MS);
     const onData = () => {
-      const match = /(http:\/\/127\.0\.0\.1:(\d+))\/\?token=([\w-]+)/.exec(output);
+      const match = /(http:\/\/127\.0\.0\.1:(\d+))\/#token=([\w-]+)/.exec(output);
       if (!match) return;
       clearTimeout(timer);
       child.stdout!.off('data', onData);

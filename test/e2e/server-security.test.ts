@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { SAMPLES, tempDir } from '../helpers/paths.js';
+import { REPO_ROOT, SAMPLES, tempDir } from '../helpers/paths.js';
 import { startAppServer, stopAllServers, type AppServer } from './app-server.js';
 
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -51,27 +52,29 @@ describe('browser-mode server security', { timeout: 5 * 60_000 }, () => {
   }, { timeout: TEST_TIMEOUT_MS });
   after(() => stopAllServers(), { timeout: TEST_TIMEOUT_MS });
 
-  test('requests without the token, or with a wrong one, get 401', { timeout: TEST_TIMEOUT_MS }, async () => {
-    assert.equal((await send(server, { path: '/' })).status, 401);
-    assert.equal((await send(server, { path: '/assets/x.js' })).status, 401);
+  test('API calls and the event stream without the token in its header, or with a wrong one, get 401; a cookie or ?token= is no credential', { timeout: TEST_TIMEOUT_MS }, async () => {
     assert.equal((await send(server, { method: 'POST', path: '/api/app/info', body: {} })).status, 401);
     assert.equal((await send(server, { method: 'POST', path: '/api/app/info', body: {}, headers: { 'x-sluice-token': 'wrong' } })).status, 401);
-    assert.equal((await send(server, { path: '/?token=wrong' })).status, 401);
-    assert.equal((await send(server, { path: '/api/events', headers: { cookie: `sluice_token_${server.port}=wrong` } })).status, 401);
+    assert.equal((await send(server, { method: 'POST', path: `/api/app/info?token=${server.token}`, body: {} })).status, 401);
+    assert.equal((await send(server, { path: '/api/events', headers: { cookie: `sluice_token_${server.port}=${server.token}` } })).status, 401);
+    assert.equal((await send(server, { path: `/api/events?token=${server.token}` })).status, 401);
   });
 
-  test('the token URL sets an HttpOnly SameSite cookie and serves the UI with a strict CSP', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const first = await send(server, { path: `/?token=${server.token}` });
-    assert.equal(first.status, 303);
-    assert.match(String(first.headers['set-cookie']), new RegExp(`sluice_token_${server.port}=.+; HttpOnly; SameSite=Strict`));
-    const page = await send(server, { path: '/', headers: { cookie: `sluice_token_${server.port}=${server.token}` } });
+  test('the start URL carries the token only in its fragment; the UI is served without it, with a strict CSP and no cookie', { timeout: TEST_TIMEOUT_MS }, async () => {
+    assert.equal(server.url, `${server.origin}/#token=${server.token}`);
+    const page = await send(server, { path: '/' });
     assert.equal(page.status, 200);
     assert.match(page.body, /<div id="app">/);
+    assert.equal(page.headers['set-cookie'], undefined);
+    assert.ok(!page.body.includes(server.token), 'the page itself holds no token');
     const csp = String(page.headers['content-security-policy']);
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /script-src 'self'(;|$)/);
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
     assert.equal(page.headers['x-frame-options'], 'DENY');
+    const legacy = await send(server, { path: `/?token=${server.token}` });
+    assert.equal(legacy.status, 200);
+    assert.equal(legacy.headers['set-cookie'], undefined, 'the old ?token= hand-over sets no cookie any more');
   });
 
   test('a Host other than the loopback address gets 403 (DNS rebinding), even with the token', { timeout: TEST_TIMEOUT_MS }, async () => {
@@ -119,14 +122,28 @@ describe('browser-mode server security', { timeout: 5 * 60_000 }, () => {
     assert.equal((await send(server, { path: '/api/app/info', headers: { 'x-sluice-token': server.token } })).status, 405);
   });
 
-  test('only files the user opened can be read', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const refused = JSON.parse((await call('files/preview', { path: '/etc/passwd' })).body) as { error: { code: string } };
-    assert.equal(refused.error.code, 'NOT_OPENED');
+  test('files outside the home folder and the --allow folders cannot be read; the message holds no file content', { timeout: TEST_TIMEOUT_MS }, async () => {
+    for (const channel of ['files/open', 'files/preview', 'rules/load']) {
+      const refused = JSON.parse((await call(channel, { path: '/etc/passwd' })).body) as { error: { code: string; message: string } };
+      assert.equal(refused.error.code, 'NOT_ALLOWED', channel);
+      assert.doesNotMatch(refused.error.message, /root:/);
+    }
     const sample = path.join(SAMPLES, 'customers.csv');
     assert.equal((JSON.parse((await call('files/open', { path: sample })).body) as { ok: boolean }).ok, true);
     const preview = JSON.parse((await call('files/preview', { path: sample })).body) as { ok: boolean; value: { columns: string[] } };
     assert.equal(preview.value.columns[0], 'id');
-    const traversal = await send(server, { path: '/..%2F..%2Fpackage.json', headers: { 'x-sluice-token': server.token } });
+    const traversal = await send(server, { path: '/..%2F..%2Fpackage.json' });
     assert.equal(traversal.status, 404);
+  });
+
+  test('an --allow folder that does not exist stops the server at start with a clear message', { timeout: TEST_TIMEOUT_MS }, () => {
+    const missing = path.join(dir, 'no-such-folder');
+    const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'start.js'), '--browser', '--port', '0', '--db', path.join(dir, 'x.sqlite'), '--allow', missing], {
+      env: { ...process.env, SLUICE_HOME: path.join(dir, 'home-2') },
+      encoding: 'utf8',
+      timeout: TEST_TIMEOUT_MS,
+    });
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr, `sluice: --allow ${missing}: no such folder.\n`);
   });
 });

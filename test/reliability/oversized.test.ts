@@ -62,14 +62,14 @@ test('a line with 100,000 columns is quarantined as row-shape; the other rows im
   const db = path.join(dir, 'many-cells.sqlite');
   const run = await importMeasured(['import', file, '--db', db, '--json']);
   assert.equal(run.code, 0, run.stderr);
-  assert.deepEqual(queryAll(db, 'SELECT * FROM many_cells ORDER BY rowid'), [{ a: '1', b: '2', c: '3' }, { a: '4', b: '5', c: '6' }]);
+  assert.deepEqual(queryAll(db, 'SELECT * FROM many_cells ORDER BY rowid'), [{ a: 1, b: 2, c: 3 }, { a: 4, b: 5, c: 6 }]);
   const [bad] = queryAll(db, 'SELECT row_number, errors FROM _sluice_quarantine');
   assert.equal(bad!.row_number, 2);
   assert.match(String(bad!.errors), /expected 3 fields, found 100000/);
   if (run.peakRssMb !== null) assert.ok(run.peakRssMb < MAX_PEAK_RSS_MB, `peak RSS ${run.peakRssMb.toFixed(0)} MB`);
 });
 
-test('a 10,000-column header fails up front with a clear message (SQLite holds 2,000 columns); 2,000 columns import', { timeout: 60_000 }, async () => {
+test('a 10,000-column header fails up front with a clear message (SQLite holds 2,000 columns); 1,999 columns import', { timeout: 60_000 }, async () => {
   const wide = (columns: number) => `${Array.from({ length: columns }, (_, i) => `c${i}`).join(',')}\n${Array.from({ length: 3 }, (_, r) => Array.from({ length: columns }, (_, i) => r * i).join(',')).join('\n')}\n`;
   const file = path.join(dir, 'wide.csv');
   fs.writeFileSync(file, wide(10_000));
@@ -80,9 +80,9 @@ test('a 10,000-column header fails up front with a clear message (SQLite holds 2
   assert.equal(latestImportStatus(db), null, 'no import was started');
 
   const fits = path.join(dir, 'fits.csv');
-  fs.writeFileSync(fits, wide(2000));
+  fs.writeFileSync(fits, wide(1999)); // the 2,000th column is Sluice's provenance bookkeeping
   const ok = await importMeasured(['import', fits, '--db', db, '--json']);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(count(db, 'SELECT count(*) AS n FROM fits'), 3);
-  assert.equal(queryAll(db, 'SELECT c1999 FROM fits ORDER BY rowid')[2]!.c1999, '3998');
+  assert.equal(queryAll(db, 'SELECT c1998 FROM fits ORDER BY rowid')[2]!.c1998, 3996);
 });

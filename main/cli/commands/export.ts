@@ -1,19 +1,22 @@
 import { SluiceError } from '../../engine/errors.js';
 import { exportFormatFromPath, exportQuarantine, exportTable } from '../../engine/export/export-table.js';
 import { Store } from '../../engine/store/store.js';
+import { parseDelimiterOverride } from '../../engine/source/sniff.js';
 import { oneOf, parseCommandArgs, requireString } from '../args.js';
 import { formatCount, printError, printLine } from '../output.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
 import { resolveImportId } from './resolve-import.js';
 
-export const EXPORT_USAGE = `Usage: sluice export --db <store> --table <name> --out <file> [--format csv|jsonl] [--force]
+export const EXPORT_USAGE = `Usage: sluice export --db <store> --table <name> --out <file> [--format csv|jsonl] [--force] [--delimiter C] [--newline lf|crlf]
        sluice export --db <store> --quarantine <importId|latest> --out <file> [--format csv|jsonl] [--force]
-  --force  replace an existing file (never the store, its -wal/-shm/-journal files or an imported source)`;
+  --force  replace an existing file (never the store, its -wal/-shm/-journal files or an imported source)
+  --delimiter, --newline  CSV layout (default: the table's source file's)`;
 
 export async function exportCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(
     argv,
-    { db: { type: 'string' }, table: { type: 'string' }, quarantine: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, force: { type: 'boolean' } },
+    { db: { type: 'string' }, table: { type: 'string' }, quarantine: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, force: { type: 'boolean' },
+      delimiter: { type: 'string' }, newline: { type: 'string' } },
     EXPORT_USAGE,
   );
   if (values.help) {
@@ -31,11 +34,20 @@ export async function exportCommand(argv: string[]): Promise<CommandResult> {
   try {
     const summary =
       values.table !== undefined
-        ? await exportTable(store, String(values.table), out, { format, overwrite: values.force === true })
+        ? await exportTable(store, String(values.table), out, { format, overwrite: values.force === true, ...csvLayoutOptions(values.delimiter, values.newline) })
         : await exportQuarantine(store, resolveImportId(store, String(values.quarantine)), out, { format, overwrite: values.force === true });
     printError(`wrote ${formatCount(summary.rowsWritten)} rows to ${summary.path}`);
     return { exitCode: EXIT.OK };
   } finally {
     store.close();
   }
+}
+
+/** --delimiter and --newline override the table's source file's own (the default). */
+function csvLayoutOptions(delimiter: unknown, newline: unknown): { delimiter?: string; newline?: '\n' | '\r\n' } {
+  const chosen = oneOf(newline as string | undefined, ['lf', 'crlf'] as const, '--newline');
+  return {
+    ...(typeof delimiter === 'string' ? { delimiter: parseDelimiterOverride(delimiter) } : {}),
+    ...(chosen ? { newline: chosen === 'lf' ? '\n' : '\r\n' } : {}),
+  };
 }

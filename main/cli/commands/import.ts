@@ -159,5 +159,7 @@ function describeSummary(summary: ImportSummary): string {
       : []),
     `  quarantined       ${formatCount(summary.rowsQuarantined)}${summary.rowsQuarantined > 0 ? `  (see: sluice quarantine --import ${summary.importId})` : ''}`,
     `  took              ${formatDuration(summary.durationMs / 1000)}`,
+    ...(summary.rowsBadEncoding ? [`  bad encoding      ${formatCount(summary.rowsBadEncoding)}  (records whose bytes are not valid in the file's encoding, quarantined)`] : []),
+    ...(summary.renamedColumns ?? []).map((rename) => `  renamed column    ${JSON.stringify(rename.from)} → ${JSON.stringify(rename.to)}`),
   ].join('\n');
 }

@@ -5,6 +5,7 @@ import type { Channel, EventMessage, SluiceApi, SluiceBridge } from '../../app/c
 
 const { contextBridge, ipcRenderer, webUtils } = electron;
 const EVENT_CHANNEL = 'sluice:event';
+const DROP_CHANNEL = 'sluice:dropped-file';
 
 function channel<C extends Channel>(name: C): SluiceApi[C] {
   return ((request: unknown) => ipcRenderer.invoke(name, request)) as SluiceApi[C];
@@ -44,12 +45,16 @@ const bridge: SluiceBridge = {
     ipcRenderer.on(EVENT_CHANNEL, relay);
     return () => ipcRenderer.off(EVENT_CHANNEL, relay);
   },
+  // Only a real dropped File has a path; the main process records it as a capability before the renderer may use it.
+  // sendSync so the grant is in place before the renderer's next call (files/open) arrives.
   pathForFile(file) {
+    let filePath = '';
     try {
-      return webUtils.getPathForFile(file as File);
+      filePath = webUtils.getPathForFile(file as File);
     } catch {
       return '';
     }
+    return filePath && ipcRenderer.sendSync(DROP_CHANNEL, filePath) === true ? filePath : '';
   },
   showOpenDialog: (request) => ipcRenderer.invoke('dialog/open', request) as Promise<string | null>,
   showSaveDialog: (request) => ipcRenderer.invoke('dialog/save', request) as Promise<string | null>,

@@ -6,6 +6,8 @@ import { SluiceError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { quoteIdentifier } from '../store/identifiers.js';
 import { mapSqliteError } from '../store/sqlite-errors.js';
+import { TableSchemas } from '../store/table-schemas.js';
+import { csvFormatter, jsonFormatter, quoteCsv } from './cell-format.js';
 import { checkWritePermission } from './write-permission.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
@@ -17,6 +19,9 @@ export interface ExportProgress {
 
 export interface ExportOptions {
   format: ExportFormat;
+  /** CSV only; default: the table's source file's (stored schema), else ',' and CRLF. */
+  delimiter?: string;
+  newline?: '\n' | '\r\n';
   signal?: AbortSignal;
   onProgress?: (progress: ExportProgress) => void;
   /** Replace an existing file (CLI --force; the app after the user confirmed). The store and imported sources are never replaced. */
@@ -37,18 +42,63 @@ export function exportFormatFromPath(filePath: string): ExportFormat {
   return ext === '.jsonl' || ext === '.ndjson' || ext === '.json' ? 'jsonl' : 'csv';
 }
 
-/** Streams a whole table to a file. */
+/** Streams a whole table to a file, written as it was imported (see cell-format.ts). */
 export async function exportTable(store: Store, table: string, outPath: string, options: ExportOptions): Promise<ExportSummary> {
   checkExportTarget(store, outPath, options);
   if (!store.tableExists(table)) throw new SluiceError('USAGE', `There is no table "${table}" in ${store.path}.`);
   const columns = store.tableColumns(table);
+  const schema = storedSchemaOf(store, table);
+  const fields = new Map((schema?.fields ?? []).map((field) => [field.name, field]));
   const total = (store.db.prepare(`SELECT count(*) AS n FROM ${quoteIdentifier(table)}`).get() as { n: number }).n;
   // The user's columns only: provenance bookkeeping never leaves the store.
-  const rows = store.db
-    .prepare(`SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(table)} ORDER BY rowid`)
-    .raw(true)
-    .iterate() as IterableIterator<unknown[]>;
-  return writeRows(outPath, columns, rows, total, options);
+  const select = store.db.prepare(`SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(table)} ORDER BY rowid`);
+  // Integers come back as bigint, so those beyond 2^53 stay exact.
+  const rows = select.raw(true).safeIntegers(true).iterate() as IterableIterator<unknown[]>;
+  const source = schema?.['sluice:source'];
+  if (options.format === 'jsonl') {
+    const keys = columns.map((name) => `${JSON.stringify(name)}:`);
+    const cells = columns.map((name) => jsonFormatter(schema ? (fields.get(name) ?? { name, type: 'any' }) : undefined));
+    const line = (row: unknown[]) => `{${row.map((value, i) => keys[i]! + cells[i]!(value)).join(',')}}`;
+    return writeLines(outPath, null, rows, line, { newline: '\n', finalNewline: true }, total, options);
+  }
+  const delimiter = options.delimiter ?? source?.delimiter ?? ',';
+  const newline = options.newline ?? (source?.newline === '\n' ? '\n' : '\r\n');
+  const finalNewline = source?.finalNewline ?? true;
+  const cells = columns.map((name) => csvFormatter(schema ? fields.get(name) : undefined));
+  const header = columns.map((name) => quoteCsv(name, delimiter)).join(delimiter);
+  const line = (row: unknown[]) => row.map((value, i) => quoteCsv(cells[i]!(value), delimiter)).join(delimiter);
+  return writeLines(outPath, header, rows, line, { newline, finalNewline }, total, options);
+}
+
+function storedSchemaOf(store: Store, table: string) {
+  try {
+    return new TableSchemas(store.db).get(table);
+  } catch {
+    // A store opened read-only before its migration has no _sluice_tables: export as before.
+    return null;
+  }
+}
+
+/** Writes a header (if any) and one line per row, joined by `newline`, ending with one only when asked. */
+async function writeLines(
+  outPath: string,
+  header: string | null,
+  rows: IterableIterator<unknown[]>,
+  line: (row: unknown[]) => string,
+  layout: { newline: string; finalNewline: boolean },
+  total: number,
+  options: ExportOptions,
+): Promise<ExportSummary> {
+  let started = header !== null;
+  function* texts(): IterableIterator<[string, boolean]> {
+    if (header !== null) yield [header, false];
+    for (const row of rows) {
+      yield [started ? layout.newline + line(row) : line(row), true];
+      started = true;
+    }
+    if (started && layout.finalNewline) yield [layout.newline, false];
+  }
+  return streamToFile(outPath, texts(), total, options);
 }
 
 /** Streams an import's quarantined rows (position, reasons and original text) to a file. */
@@ -70,11 +120,29 @@ function checkExportTarget(store: Store, outPath: string, options: ExportOptions
   checkWritePermission(outPath, { storePath: store.path, protectedSources: store.imports.sourcePaths(), overwrite: options.overwrite === true });
 }
 
-/** Writes to a temporary file beside the target and renames it at the end: never a half-written export. */
+/** The quarantine export: positions, reasons and raw text, quoted by papaparse / JSON.stringify. */
 async function writeRows(
   outPath: string,
   columns: string[],
   rows: IterableIterator<unknown[]>,
+  total: number,
+  options: ExportOptions,
+): Promise<ExportSummary> {
+  if (options.format === 'csv') {
+    const line = (row: unknown[]) => Papa.unparse([row.map((value) => value ?? '')], { newline: '\r\n' });
+    return writeLines(outPath, Papa.unparse([columns]), rows, line, { newline: '\r\n', finalNewline: true }, total, options);
+  }
+  const line = (row: unknown[]) => JSON.stringify(Object.fromEntries(columns.map((name, i) => [name, row[i] ?? null])));
+  return writeLines(outPath, null, rows, line, { newline: '\n', finalNewline: true }, total, options);
+}
+
+/**
+ * Writes to a temporary file beside the target and renames it at the end:
+ * never a half-written export. `texts` yields [text, isRow] pieces.
+ */
+async function streamToFile(
+  outPath: string,
+  texts: IterableIterator<[string, boolean]>,
   total: number,
   options: ExportOptions,
 ): Promise<ExportSummary> {
@@ -89,22 +157,20 @@ async function writeRows(
   }
   let written = 0;
   try {
-    if (options.format === 'csv') await write(out, `${Papa.unparse([columns])}\r\n`);
-    let batch: unknown[][] = [];
+    let batch: string[] = [];
+    let batchRows = 0;
     const flush = async () => {
       if (batch.length === 0) return;
-      const text =
-        options.format === 'csv'
-          ? `${Papa.unparse(batch.map((row) => row.map(csvCell)), { newline: '\r\n' })}\r\n`
-          : `${batch.map((row) => JSON.stringify(Object.fromEntries(columns.map((name, i) => [name, jsonCell(row[i])])))).join('\n')}\n`;
-      await write(out, text);
-      written += batch.length;
+      await write(out, batch.join(''));
+      written += batchRows;
       batch = [];
+      batchRows = 0;
       options.onProgress?.({ rowsWritten: written, totalRows: total });
     };
-    for (const row of rows) {
-      batch.push(row);
-      if (batch.length >= ROWS_PER_WRITE) {
+    for (const [text, isRow] of texts) {
+      batch.push(text);
+      if (isRow) batchRows++;
+      if (batchRows >= ROWS_PER_WRITE) {
         options.signal?.throwIfAborted();
         await flush();
       }
@@ -127,17 +193,4 @@ async function writeRows(
 
 async function write(out: fs.WriteStream, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
-}
-
-function csvCell(value: unknown): unknown {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  return value;
-}
-
-function jsonCell(value: unknown): unknown {
-  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  return value ?? null;
 }

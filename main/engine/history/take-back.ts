@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { quoteIdentifier } from '../store/identifiers.js';
 import { PROVENANCE_COLUMN, type ImportRecord } from '../store/import-records.js';
-import { restoreExpression, userColumnsOf } from '../store/table-writer.js';
+import { restoreExpression, userColumnsOf } from '../store/row-images.js';
 
 export interface TakeBackCounts {
   /** Rows the import inserted, now removed. */

@@ -2,7 +2,7 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import Papa from 'papaparse';
 import type { CompiledRules, SqlValue } from '../rules/contract.js';
 import { compileRules, parseRuleFile } from '../rules/index.js';
-import { type Decoder, createDecoder, unitBytesOf } from '../source/encoding.js';
+import { type Decoder, createDecoder, encodedLength, unitBytesOf } from '../source/encoding.js';
 import { bufferView } from '../source/buffer-view.js';
 import { CsvBoundaryScanner } from '../source/record-boundary.js';
 import {
@@ -33,6 +33,8 @@ export class ChunkProcessor {
   private readonly scanner: CsvBoundaryScanner | null;
   private readonly rawDecoder: Decoder;
   private readonly reader: CsvRecordReader;
+  /** Rules see plain JS numbers; without rules values keep their exact JSON form (json-lossless.ts). */
+  private readonly plainJson: boolean;
 
   constructor(private readonly config: WorkerConfig) {
     const ruleFile = config.ruleFile === null ? null : parseRuleFile(config.ruleFile);
@@ -41,9 +43,11 @@ export class ChunkProcessor {
       redact: config.redact,
       sourceKind: config.dialect.format,
       ...(config.keyOverride ? { keyOverride: config.keyOverride } : {}),
+      ...(config.columnTypes ? { columnTypes: config.columnTypes } : {}),
     });
+    this.plainJson = ruleFile !== null;
     this.decoder = createDecoder(config.dialect.encoding, config.dialect.encoding === 'utf-8');
-    this.columnIndex = new Map(config.sourceColumns.map((name, i) => [name, i]));
+    this.columnIndex = new Map((config.sourceKeys ?? config.sourceColumns).map((name, i) => [name, i]));
     this.lineMark = config.dialect.newline === '\r' ? '\r' : '\n';
     this.rawDecoder = createDecoder(config.dialect.encoding);
     this.reader = new CsvRecordReader(config.dialect.delimiter, config.dialect.quoteChar, config.dialect.newline);
@@ -81,7 +85,8 @@ export class ChunkProcessor {
   private byteMapper(text: string, job: ChunkJob): (start: number, end: number) => number {
     const encoding = this.config.dialect.encoding;
     if (encoding === 'utf-16le' || encoding === 'utf-16be') return (start, end) => 2 * (end - start);
-    if (encoding === 'windows-1252' || text.length === job.bytes.length) return (start, end) => end - start;
+    if (encoding === 'windows-1252' || encoding === 'iso-8859-15' || text.length === job.bytes.length) return (start, end) => end - start;
+    if (encoding === 'shift_jis' || encoding === 'gb18030') return (start, end) => encodedLength(text.slice(start, end), encoding);
     return (start, end) => Buffer.byteLength(text.slice(start, end), 'utf8');
   }
 
@@ -276,7 +281,7 @@ export class ChunkProcessor {
     start: number,
     end: number,
   ): void {
-    const failures = readJsonRecord(line, this.columnIndex, values);
+    const failures = readJsonRecord(line, this.columnIndex, values, this.plainJson);
     if (failures) {
       builder.reject(lineOffset, byteOffset, line, failures);
       return;
@@ -328,7 +333,9 @@ export class ChunkProcessor {
           {
             field: null,
             rule: 'encoding',
-            message: 'bytes are not valid UTF-8 (shown as windows-1252; re-run with --encoding windows-1252 if the whole file uses it)',
+            message: 'bytes are not valid UTF-8 (shown as windows-1252; the exact bytes are kept in base64; re-run with --encoding windows-1252 if the whole file uses it)',
+            // The record's exact bytes, so it can be repaired and retried without going back to the file.
+            bytes: Buffer.from(bytes).toString('base64'),
           },
         ]);
         lineBreaks += countOccurrences(raw, this.lineMark);

@@ -1,6 +1,7 @@
 /** The main ⇄ worker contract: what a worker is told once, and what it gets and returns per chunk. */
 import type { Dialect, RowFailure } from '../types.js';
 import type { SqlValue } from '../rules/contract.js';
+import type { ColumnType } from '../rules/lossless-columns.js';
 
 export interface WorkerConfig {
   dialect: Dialect;
@@ -10,6 +11,10 @@ export interface WorkerConfig {
   ruleFile: unknown;
   keyOverride: string[] | null;
   redact: boolean;
+  /** Without rules: each source column's logical type (see lossless-columns.ts). */
+  columnTypes?: (ColumnType | null)[] | null;
+  /** JSONL keys as written in the file, one per source column (columns may be renamed). */
+  sourceKeys?: string[] | null;
 }
 
 export interface ChunkJob {

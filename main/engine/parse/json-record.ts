@@ -1,4 +1,5 @@
 import type { RowFailure } from '../types.js';
+import { parseJsonExact, parseJsonForRules } from './json-lossless.js';
 
 /**
  * JSON.parse's own messages quote the input ("… is not valid JSON"), and row
@@ -25,11 +26,17 @@ export function jsonValueKind(value: unknown): string {
  * Parses one JSONL record into `values` (source-column order, undefined where
  * a key is absent). Returns the reasons when the line is not a JSON object
  * whose keys are all columns; the one rule for import and for edited rows.
+ * Numbers are exact (json-lossless.ts); `plain` gives rules plain JS values at the top level.
  */
-export function readJsonRecord(line: string, columnIndex: ReadonlyMap<string, number>, values: unknown[]): RowFailure[] | null {
+export function readJsonRecord(
+  line: string,
+  columnIndex: ReadonlyMap<string, number>,
+  values: unknown[],
+  plain = true,
+): RowFailure[] | null {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(line);
+    parsed = plain ? parseJsonForRules(line) : parseJsonExact(line);
   } catch (error) {
     return [{ field: null, rule: 'json-syntax', message: describeJsonError(error, line) }];
   }

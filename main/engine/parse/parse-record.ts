@@ -6,11 +6,12 @@ import { readJsonRecord } from './json-record.js';
  * Parses one record typed or edited by a user (a quarantined row being fixed)
  * with the import's dialect, into source-ordered values, or explains why not.
  */
-export function parseRecord(raw: string, layout: SourceLayout): { values: unknown[] } | { errors: RowFailure[] } {
+export function parseRecord(raw: string, layout: SourceLayout, plain = true): { values: unknown[] } | { errors: RowFailure[] } {
   const columns = layout.columns;
   if (layout.dialect.format === 'jsonl') {
     const values = new Array<unknown>(columns.length);
-    const errors = readJsonRecord(raw, new Map(columns.map((name, i) => [name, i])), values);
+    const keys = layout.rawHeader ?? columns;
+    const errors = readJsonRecord(raw, new Map(keys.map((name, i) => [name, i])), values, plain);
     return errors ? { errors } : { values };
   }
   const { delimiter, quoteChar, newline } = layout.dialect;

@@ -98,7 +98,10 @@ function readTableShapeOfNothing(table: string) {
 
 /** A completed import of the same content (size and SHA-256, not path or timestamp) into this table. */
 async function sameContentImport(store: Store, table: string, sourcePath: string, fingerprint: SourceFingerprint): Promise<ImportRecord | null> {
-  const candidates = store.imports.forTable(table).filter((record) => record.status === 'completed' && record.fingerprint.size === fingerprint.size);
+  // Retries (child imports) carry their parent's source fingerprint but not its content: only real imports count.
+  const candidates = store.imports
+    .forTable(table)
+    .filter((record) => record.status === 'completed' && record.parentImportId === null && record.fingerprint.size === fingerprint.size);
   if (candidates.length === 0) return null;
   let fullHash: string | null = null;
   for (const record of candidates) {

@@ -9,12 +9,17 @@ import { describeFingerprintChange, fingerprintSource } from '../source/fingerpr
 import type { Store } from '../store/store.js';
 import type { ImportRecord, KeySource, StoredImportOptions } from '../store/import-records.js';
 import { INTERNAL_TABLE_PREFIX, quoteIdentifier, tableNameFromPath } from '../store/identifiers.js';
-import { userColumnsOf, type TableSpec } from '../store/table-writer.js';
+import type { TableSpec } from '../store/table-writer.js';
+import { userColumnsOf } from '../store/row-images.js';
 import { prepareTable } from '../store/table-shape.js';
 import { tableRowCount } from '../store/table-browser.js';
 import { takeBackRows } from '../history/take-back.js';
 import { dropAddedColumns, undoImport } from '../history/undo.js';
 import { assertPlanProceeds, decideImportPlan, type ImportPlanSummary } from './import-plan.js';
+import { TableSchemas, sourceDialectOf } from '../store/table-schemas.js';
+import { uniqueColumnNames } from '../source/column-names.js';
+import type { ColumnType } from '../rules/lossless-columns.js';
+import { columnTypesFor, endsWithNewline } from './plan-types.js';
 import { emptyCounters } from '../types.js';
 import {
   DEFAULT_BATCH_ROWS,
@@ -87,7 +92,7 @@ async function planOrPreview(options: ImportOptions, store: Store, dryRun: boole
         `Cannot resume import #${unfinished.id}: ${options.sourcePath} has changed since it started (${change}). Use --restart to import it again from the start.`,
       );
     }
-    const { rules, spec } = compileFor(unfinished.layout.columns, unfinished.schema, unfinished.options, unfinished.table);
+    const { rules, spec } = compileFor(unfinished.layout.columns, unfinished.schema, unfinished.options, unfinished.table, unfinished.layout.columnTypes ?? null);
     // The failure policy is part of the import: a resume keeps it unless told otherwise.
     const storedOptions = options.failure ? { ...unfinished.options, failure: options.failure } : unfinished.options;
     const key = spec.key.length > 0 ? [...spec.key] : null;
@@ -132,10 +137,16 @@ async function planOrPreview(options: ImportOptions, store: Store, dryRun: boole
     failure: options.failure ?? { mode: 'soft', maxErrors: null },
     onDuplicate: options.onDuplicate ?? 'last',
   };
-  const columns =
-    layout.dialect.format === 'jsonl' ? jsonlSourceColumns(await jsonlKeysAcross(sourcePath, layout), schema) : layout.columns;
-  const finalLayout = { ...layout, columns };
-  const { rules, spec } = compileFor(columns, schema, storedOptions, table);
+  const rawKeys = layout.dialect.format === 'jsonl' ? jsonlSourceColumns(await jsonlKeysAcross(sourcePath, layout), schema) : null;
+  const columns = rawKeys ? uniqueColumnNames(rawKeys) : layout.columns;
+  const tableSchemas = new TableSchemas(store.db);
+  const keyedLayout = { ...layout, columns, ...(rawKeys ? { rawHeader: rawKeys } : {}) };
+  const tableExists = store.tableExists(table);
+  const storedSchema = tableExists ? tableSchemas.get(table) : null;
+  const columnTypes = schema === null ? await columnTypesFor(sourcePath, keyedLayout, storedSchema, storedSchema === null && tableExists) : null;
+  const finalLayout = { ...keyedLayout, ...(columnTypes ? { columnTypes } : {}) };
+  const { rules, spec } = compileFor(columns, schema, storedOptions, table, columnTypes);
+  const sourceDialect = sourceDialectOf(layout.dialect, await endsWithNewline(sourcePath, layout.dialect.encoding));
   const keySource: KeySource | null = spec.key.length === 0 ? null : storedOptions.key ? '--key' : 'rule file';
   if (keySource) storedOptions.keySource = keySource;
   const summary = await decideImportPlan({
@@ -157,6 +168,8 @@ async function planOrPreview(options: ImportOptions, store: Store, dryRun: boole
     if (unfinished) supersede(store, unfinished);
     if (summary.replaces !== null) undoImport(store, summary.replaces);
     // An empty file has no columns: there is nothing to create, and nothing to import.
+    // The stored schema first: it refuses a type clash before the table changes.
+    if (spec.columns.length > 0) tableSchemas.reconcile(table, spec.columns, sourceDialect, store.tableExists(table));
     const prepared = spec.columns.length > 0 ? prepareTable(store.db, spec) : { created: false, addedColumns: [] };
     return store.imports.create({
       sourcePath,
@@ -166,7 +179,8 @@ async function planOrPreview(options: ImportOptions, store: Store, dryRun: boole
       layout: finalLayout,
       schema,
       options: storedOptions,
-      counters: emptyCounters(),
+      // bytesRead counts every byte of the file, BOM and header included, so progress can reach 100%.
+      counters: { ...emptyCounters(), bytesRead: layout.dataStartOffset },
       addedColumns: prepared.addedColumns,
       writtenColumns: spec.columns.length > 0 ? userColumnsOf(store.db, table) : [],
     });
@@ -175,12 +189,13 @@ async function planOrPreview(options: ImportOptions, store: Store, dryRun: boole
   if (!record) throw new SluiceError('INTERNAL', `import #${importId} vanished after it was created`);
   return { record, rules, spec, resumed: false, summary };
 
-  function compileFor(sourceColumns: string[], ruleFile: unknown, stored: StoredImportOptions, tableName: string) {
+  function compileFor(sourceColumns: string[], ruleFile: unknown, stored: StoredImportOptions, tableName: string, columnTypes: readonly (ColumnType | null)[] | null) {
     const compiled = compileRules(ruleFile === null ? null : parseRuleFile(ruleFile), {
       sourceColumns,
       redact: stored.redact,
       sourceKind: stored.format,
       ...(stored.key ? { keyOverride: stored.key } : {}),
+      ...(columnTypes ? { columnTypes } : {}),
     });
     const tableSpec: TableSpec = {
       table: tableName,

@@ -24,6 +24,7 @@ import {
 import { planImport, type ImportPlan } from './plan-import.js';
 import { hashWholeFile } from './import-plan.js';
 import { ProgressMeter } from './progress.js';
+import { faithfulnessNotes } from './faithfulness-notes.js';
 
 interface InFlight {
   place: ChunkPlace;
@@ -65,7 +66,8 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
   hooks.onStart?.({ importId: record.id, table: record.table, resumed: plan.resumed, plan: plan.summary });
 
   const failure = options.failure ?? record.options.failure ?? { mode: 'soft', maxErrors: null };
-  const totalBytes = record.fingerprint.size - record.layout.dataStartOffset;
+  // bytesRead starts at the data's offset (BOM and header count as read), so the total is the whole file.
+  const totalBytes = record.fingerprint.size;
   const meter = new ProgressMeter(record.id, totalBytes, startedAt, hooks.onProgress);
   const activeMsBefore = record.activeMs;
   const activeMs = () => activeMsBefore + (performance.now() - startedAt);
@@ -112,6 +114,8 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     const config: WorkerConfig = {
       dialect: record.layout.dialect,
       sourceColumns: record.layout.columns,
+      columnTypes: record.layout.columnTypes ?? null,
+      sourceKeys: record.layout.dialect.format === 'jsonl' ? record.layout.rawHeader : null,
       ruleFile: record.schema,
       keyOverride: record.options.key,
       redact: record.options.redact,
@@ -198,8 +202,10 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
       // The store itself failed (disk full, corruption); the summary still reports the error.
     }
     meter.update(status, counters, 0, true);
+    const faithful = faithfulnessNotes(store, record);
     store.close();
     return {
+      ...faithful,
       importId: record.id,
       status,
       table: record.table,

@@ -4,7 +4,8 @@ import type { CompiledRules, SqlValue } from '../rules/contract.js';
 import { parseRecord } from '../parse/parse-record.js';
 import type { Store } from '../store/store.js';
 import type { ImportRecord } from '../store/import-records.js';
-import { TableWriter, userColumnsOf, type TableSpec } from '../store/table-writer.js';
+import { TableWriter, type TableSpec } from '../store/table-writer.js';
+import { userColumnsOf } from '../store/row-images.js';
 import { prepareTable } from '../store/table-shape.js';
 import { emptyCounters, type ImportCounters, type RowFailure } from '../types.js';
 
@@ -25,6 +26,7 @@ class RowFixer {
   private readonly rules: CompiledRules;
   private readonly spec: TableSpec;
   private readonly out: SqlValue[];
+  private readonly plainJson: boolean;
   private child: { id: number; writer: TableWriter; counters: ImportCounters } | null = null;
 
   constructor(
@@ -37,7 +39,9 @@ class RowFixer {
       redact: record.options.redact,
       sourceKind: record.options.format,
       ...(record.options.key ? { keyOverride: record.options.key } : {}),
+      ...(record.layout.columnTypes ? { columnTypes: record.layout.columnTypes } : {}),
     });
+    this.plainJson = ruleFile !== null;
     const table = store.canonicalTableName(record.table) ?? record.table;
     this.spec = { table, columns: this.rules.columns, key: this.rules.primaryKey, uniqueKeys: this.rules.uniqueKeys };
     this.out = new Array<SqlValue>(this.rules.columns.length);
@@ -45,7 +49,7 @@ class RowFixer {
 
   /** Call inside a transaction. */
   fix(quarantineId: number, raw: string): RetryOutcome {
-    const parsed = parseRecord(raw, this.record.layout);
+    const parsed = parseRecord(raw, this.record.layout, this.plainJson);
     let errors: RowFailure[] | null = 'errors' in parsed ? parsed.errors : null;
     if (!errors && 'values' in parsed) errors = this.rules.validate(parsed.values, this.out)?.errors ?? null;
     let written: 'inserted' | 'updated' | 'unchanged' = 'inserted';

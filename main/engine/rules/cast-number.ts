@@ -86,6 +86,7 @@ export function makeNumberCaster(options: CastOptions): (value: unknown) => unkn
   const clean = numberTextCleaner(options);
   return (value) => {
     if (typeof value === 'number') return value;
+    if (typeof value === 'bigint') return Number(value);
     if (typeof value !== 'string') return notNumber;
     const text = clean ? clean(value) : value;
     if (NUMBER_TEXT.test(text)) {

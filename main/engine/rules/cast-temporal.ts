@@ -6,6 +6,11 @@
  * names: D/M/Y versus M/D/Y is never guessed) or strftime-like patterns.
  */
 
+import { RE2JS } from 're2js';
+
+/** Formats with more variable-width directives than this run on RE2 (see compilePattern); V8 is faster for the usual ones. */
+const MAX_BACKTRACKING_DIRECTIVES = 3;
+
 export type TemporalKind = 'date' | 'datetime' | 'time';
 /** Returns canonical ISO text, or null when the text does not match. */
 export type TemporalParser = (text: string) => string | null;
@@ -77,6 +82,7 @@ function compilePattern(pattern: string): (text: string) => Parts | null {
   const tokens = [...body.matchAll(/%-?(.)|[^%]+/g)];
   let regex = '^';
   const setters: Setter[] = [];
+  let variableWidth = 0;
   tokens.forEach((token, index) => {
     const letter = token[1];
     if (letter === undefined) {
@@ -86,10 +92,13 @@ function compilePattern(pattern: string): (text: string) => Parts | null {
     const nextLetter = tokens[index + 1]?.[1];
     const nextIsDigits = nextLetter !== undefined && NUMERIC_DIRECTIVES.has(nextLetter);
     const spec = directive(letter, nextIsDigits && !token[0].includes('-')) as Directive;
+    if (/\{\d+,|\?/.test(spec.regex)) variableWidth += 1;
     regex += spec.regex;
     if (spec.fixed === undefined) setters.push(spec.set);
   });
-  const compiled = new RegExp(`${regex}$`);
+  // Each variable-width directive (%-d, %f, %B…) multiplies V8's backtracking on a value that almost
+  // matches (28 × %-d took 29 s on one value); past a few of them the format runs on RE2, linear in the value.
+  const compiled = variableWidth > MAX_BACKTRACKING_DIRECTIVES ? RE2JS.compile(`${regex}$`) : new RegExp(`${regex}$`);
   return (text) => {
     const match = compiled.exec(text);
     if (!match) return null;

@@ -3,6 +3,8 @@ import { CastFailure } from './cast-failure.js';
 import { makeIntegerCaster, makeNumberCaster, makeYearCaster } from './cast-number.js';
 import { describeTemporal, isValidDate, makeTemporalParser, type TemporalKind } from './cast-temporal.js';
 import type { CastOptions, FieldType } from './model.js';
+import { JsonFloat, JsonNumberText, stringifyJsonExact } from '../parse/json-lossless.js';
+import { jsonToStored } from './lossless-columns.js';
 
 /**
  * Turns a (transformed) source value into the field's logical value. Logical
@@ -54,7 +56,9 @@ export function jsonToSql(value: unknown): SqlValue {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') return value;
   if (typeof value === 'boolean') return value ? 1 : 0;
-  return JSON.stringify(value);
+  if (value instanceof JsonFloat) return value.value;
+  if (value instanceof JsonNumberText) return value.text;
+  return stringifyJsonExact(value);
 }
 
 export function makeCaster(type: FieldType, options: CastOptions, sourceKind: 'csv' | 'jsonl'): Caster {
@@ -74,7 +78,7 @@ export function makeCaster(type: FieldType, options: CastOptions, sourceKind: 'c
     case 'geopoint': return geopointCaster(options.format);
     case 'any': return sourceKind === 'csv'
       ? { cast: (v) => v, toSql: identity, length: (v) => codePointLength(String(v)), sqlType: 'TEXT' }
-      : { cast: (v) => v, toSql: jsonToSql, length: (v) => codePointLength(typeof v === 'string' ? v : JSON.stringify(v)), sqlType: '' };
+      : { cast: (v) => v, toSql: (v) => jsonToStored(v, 'any'), length: (v) => codePointLength(typeof v === 'string' ? v : stringifyJsonExact(v)), sqlType: '' };
   }
 }
 
@@ -147,7 +151,7 @@ function jsonCaster(type: 'object' | 'array' | 'geojson'): Caster {
     return accepts(parsed) ? parsed : failure;
   };
   const length = (value: unknown): number => (Array.isArray(value) ? value.length : Object.keys(value as object).length);
-  return { cast, toSql: (v) => JSON.stringify(v), length, sqlType: 'TEXT' };
+  return { cast, toSql: stringifyJsonExact, length, sqlType: 'TEXT' };
 }
 
 function geopointCaster(format: string): Caster {

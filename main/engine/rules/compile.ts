@@ -1,11 +1,11 @@
 import { SluiceError } from '../errors.js';
 import type { RowFailure } from '../types.js';
 import type { CompileOptions, CompiledRules, OutputColumn, RowOutcome, SqlValue } from './contract.js';
-import { jsonToSql } from './cast.js';
 import { compileExpression, truth } from './expr-eval.js';
 import { buildFieldCheck, missingTest, type FailureSink, type FieldCheck } from './field-check.js';
 import { describeValues, rowRuleFailure } from './messages.js';
-import type { RowRuleModel, RuleFile, RuleModel, RuleProblem } from './model.js';
+import type { FieldModel, RowRuleModel, RuleFile, RuleModel, RuleProblem } from './model.js';
+import { csvConverter, jsonToStored, type ColumnType } from './lossless-columns.js';
 import { ruleModelOf } from './parse-rule-file.js';
 import { at, rulesInvalid } from './problems.js';
 
@@ -68,7 +68,7 @@ export function planRules(model: RuleModel, options: CompileOptions): { plan: Co
     if (sourceIndex >= 0) used.add(sourceIndex);
     const outIndex = field.drop ? -1 : columns.length;
     const check = buildFieldCheck(field, { sourceIndex, outIndex, slot }, sourceKind, redact);
-    if (!field.drop) columns.push({ name: field.name, sqlType: sqlTypeOf(field.type, sourceKind) });
+    if (!field.drop) columns.push(outputColumnOf(field, sourceKind));
     fields.push({ name: field.name, check });
     outIndexes.push(outIndex);
   });
@@ -87,12 +87,12 @@ export function planRules(model: RuleModel, options: CompileOptions): { plan: Co
     }
     extras.splice(0, extras.length, ...extras.filter((extra) => !taken.includes(extra)));
     const first = columns.length;
-    for (const extra of extras) columns.push({ name: extra.name, sqlType: sourceKind === 'csv' ? 'TEXT' : '' });
+    for (const extra of extras) columns.push({ name: extra.name, sqlType: sourceKind === 'csv' ? 'TEXT' : '', type: sourceKind === 'csv' ? 'string' : 'any' });
     const indexes = extras.map((e) => e.sourceIndex);
     const isMissing = missingTest(model.missingValues);
     copyExtras = sourceKind === 'csv'
       ? (values, out) => { for (let i = 0; i < indexes.length; i += 1) { const v = values[indexes[i] as number]; out[first + i] = isMissing(v) ? null : (v as string); } }
-      : (values, out) => { for (let i = 0; i < indexes.length; i += 1) out[first + i] = jsonToSql(values[indexes[i] as number]); };
+      : (values, out) => { for (let i = 0; i < indexes.length; i += 1) out[first + i] = jsonToStored(values[indexes[i] as number], 'any'); };
   }
   const slots = new Map(model.fields.map((f, i) => [f.name, { index: i, json: f.type === 'object' || f.type === 'array' || f.type === 'geojson' }]));
   const rowRules = model.rowRules.map((rule) => planRowRule(rule, (name) => slots.get(name) as { index: number; json: boolean }, redact));
@@ -104,6 +104,15 @@ export function planRules(model: RuleModel, options: CompileOptions): { plan: Co
   }
   if (problems.length > 0) return { plan: null, problems };
   return { plan: { columns, primaryKey, uniqueKeys: model.uniqueKeys, fields, outIndexes, copyExtras, rowRules, slotCount: model.fields.length }, problems };
+}
+
+function outputColumnOf(field: FieldModel, sourceKind: 'csv' | 'jsonl'): OutputColumn {
+  const column: OutputColumn = { name: field.name, sqlType: sqlTypeOf(field.type, sourceKind), type: field.type };
+  if (field.type === 'boolean') {
+    column.trueValues = field.cast.trueValues;
+    column.falseValues = field.cast.falseValues;
+  }
+  return column;
 }
 
 function sqlTypeOf(type: string, sourceKind: 'csv' | 'jsonl'): OutputColumn['sqlType'] {
@@ -157,24 +166,41 @@ function fromPlan(plan: CompiledPlan): CompiledRules {
   return { columns: plan.columns, primaryKey: plan.primaryKey, uniqueKeys: plan.uniqueKeys, validate };
 }
 
-/** No rule file: every column kept under its own name, values converted as the contract describes. */
+/**
+ * No rule file: every column kept under its own name, typed without loss
+ * (lossless-columns.ts) and declared without affinity so SQLite stores each
+ * value exactly as handed over.
+ */
 function compileWithoutRules(options: CompileOptions): CompiledRules {
   const { sourceColumns, sourceKind } = options;
   const count = sourceColumns.length;
   const primaryKey = options.keyOverride ? [...options.keyOverride] : [];
   const unknownKeys = primaryKey.filter((k) => !sourceColumns.includes(k));
   if (unknownKeys.length > 0) throw new SluiceError('USAGE', `--key names unknown column(s): ${unknownKeys.join(', ')}`);
-  const validate = sourceKind === 'csv'
-    ? (values: readonly unknown[], out: SqlValue[]): null => {
-      for (let i = 0; i < count; i += 1) { const v = values[i]; out[i] = v === '' || v === undefined || v === null ? null : (v as string); }
-      return null;
-    }
-    : (values: readonly unknown[], out: SqlValue[]): null => {
-      for (let i = 0; i < count; i += 1) out[i] = jsonToSql(values[i]);
+  const types: ColumnType[] = sourceColumns.map((_, i) => options.columnTypes?.[i] ?? { type: sourceKind === 'csv' ? 'string' : 'any' });
+  let validate: CompiledRules['validate'];
+  if (sourceKind === 'csv') {
+    const converters = types.map(csvConverter);
+    validate = (values: readonly unknown[], out: SqlValue[]): null => {
+      for (let i = 0; i < count; i += 1) {
+        const v = values[i];
+        if (v === '' || v === undefined || v === null) out[i] = null;
+        else {
+          const convert = converters[i];
+          out[i] = convert ? convert(v as string) : (v as string);
+        }
+      }
       return null;
     };
+  } else {
+    const logical = types.map((t) => t.type);
+    validate = (values: readonly unknown[], out: SqlValue[]): null => {
+      for (let i = 0; i < count; i += 1) out[i] = jsonToStored(values[i], logical[i]!);
+      return null;
+    };
+  }
   return {
-    columns: sourceColumns.map((name) => ({ name, sqlType: sourceKind === 'csv' ? 'TEXT' : '' })),
+    columns: sourceColumns.map((name, i) => ({ name, sqlType: '', ...types[i]! })),
     primaryKey,
     uniqueKeys: [],
     validate,

@@ -4,6 +4,7 @@
  * pipeline knows nothing else about it.
  */
 import type { RowFailure } from '../types.js';
+import type { ColumnType } from './lossless-columns.js';
 
 /** SQLite column affinity used when Sluice creates the table. '' = no affinity (values stored as given). */
 export type SqlAffinity = 'TEXT' | 'INTEGER' | 'REAL' | 'NUMERIC' | '';
@@ -12,6 +13,11 @@ export interface OutputColumn {
   /** Column name in the target table (after renames). */
   name: string;
   sqlType: SqlAffinity;
+  /** Logical Table Schema type of the stored values ('any' when they mix kinds); kept in the table's stored schema. */
+  type?: string;
+  /** For booleans: the spellings export writes (the first of each). */
+  trueValues?: string[];
+  falseValues?: string[];
 }
 
 /** A value better-sqlite3 can bind. */
@@ -49,4 +55,6 @@ export interface CompileOptions {
   keyOverride?: readonly string[];
   /** 'csv' sources give strings; 'jsonl' sources give JSON values. */
   sourceKind: 'csv' | 'jsonl';
+  /** Without rules: each source column's logical type (lossless-columns.ts), from a sample or the table's stored schema. */
+  columnTypes?: readonly (ColumnType | null)[];
 }

@@ -1,5 +1,5 @@
 import { codePointLength } from './cast.js';
-import { MAX_REGEX_INPUT_CHARS, wholeValueRegex } from './safe-regex.js';
+import { linearRegex } from './safe-regex.js';
 import type { ExprNode } from './model.js';
 
 /**
@@ -192,11 +192,10 @@ function compileCall(fn: string, argNodes: ExprNode[], sub: (n: ExprNode) => Eva
     };
     case 'matches': {
       const pattern = (argNodes[1] as { value: string }).value;
-      const regex = wholeValueRegex(pattern);
+      const regex = linearRegex(pattern);
       return (values) => {
         const t = text(first(values));
-        if (t === null || t.length > MAX_REGEX_INPUT_CHARS) return null;
-        return regex.test(t);
+        return t === null ? null : regex.testWhole(t);
       };
     }
   }

@@ -126,7 +126,8 @@ function callNode(node: jsep.CallExpression, known: ReadonlySet<string>, used: S
     }
     return fieldNode((only as jsep.Literal).value as string, known, used);
   }
-  const arity = ARITY[name as ExprFunction] as [number, number] | undefined;
+  // Own properties only: `constructor`, `__proto__` and `toString` are Object.prototype's, not the interpreter's functions.
+  const arity = Object.hasOwn(ARITY, name) ? ARITY[name as ExprFunction] : undefined;
   if (!arity) throw new ExprError(`unknown function "${name}" (available: ${Object.keys(ARITY).join(', ')}, field)`);
   if (args.length < arity[0] || args.length > arity[1]) {
     throw new ExprError(`${name}() takes ${arity[0] === arity[1] ? arity[0] : `at least ${arity[0]}`} argument(s), got ${args.length}`);

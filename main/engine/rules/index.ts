@@ -14,4 +14,4 @@ export { loadRuleFile } from './load-rule-file.js';
 export { compileRules } from './compile.js';
 export { inferRules, type InferOptions } from './infer.js';
 export { previewRules, type FailureGroup, type PreviewResult, type PreviewRow, type PreviewSample, type PreviewState } from './preview.js';
-export { MAX_PATTERN_CHARS, MAX_REGEX_INPUT_CHARS, checkPatternSafety } from './safe-regex.js';
+export { MAX_PATTERN_CHARS, checkPatternSafety, linearRegex } from './safe-regex.js';

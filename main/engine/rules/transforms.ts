@@ -1,4 +1,4 @@
-import { MAX_REGEX_INPUT_CHARS, checkPatternSafety } from './safe-regex.js';
+import { checkPatternSafety, linearRegex } from './safe-regex.js';
 import type { MapTarget, TransformModel } from './model.js';
 import { at, describeJson, isPlainObject, type ProblemList } from './problems.js';
 
@@ -102,10 +102,10 @@ function buildStep(transform: TransformModel, isMissing: (value: unknown) => boo
       return (value) => (isMissing(value) ? fallback : value);
     }
     case 'replace': {
-      const regex = new RegExp(transform.pattern, `${transform.flags}g`);
+      // RE2: linear in the value's length whatever the pattern (see safe-regex.ts), so no value is too long to transform.
+      const regex = linearRegex(transform.pattern, transform.flags);
       const replacement = transform.with;
-      // Over-long values are left as they are: see safe-regex.ts for why inputs are capped.
-      return stringStep((t) => (t.length > MAX_REGEX_INPUT_CHARS ? t : t.replace(regex, replacement)));
+      return stringStep((t) => regex.replaceAll(t, replacement));
     }
     case 'map': {
       const fold = transform.caseInsensitive;

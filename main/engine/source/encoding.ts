@@ -1,7 +1,11 @@
+import { iconv } from './iconv.js';
 import type { SupportedEncoding } from '../types.js';
 import { SluiceError } from '../errors.js';
+import { legacyEncodingOf } from './encoding-sniff.js';
 
-export type Decoder = InstanceType<typeof TextDecoder>;
+export interface Decoder {
+  decode(bytes: Uint8Array): string;
+}
 
 export interface EncodingGuess {
   encoding: SupportedEncoding;
@@ -21,6 +25,16 @@ const ENCODING_ALIASES: Record<string, SupportedEncoding> = {
   'latin1': 'windows-1252',
   'latin-1': 'windows-1252',
   'iso-8859-1': 'windows-1252',
+  'iso-8859-15': 'iso-8859-15',
+  'latin9': 'iso-8859-15',
+  'latin-9': 'iso-8859-15',
+  'shift_jis': 'shift_jis',
+  'shift-jis': 'shift_jis',
+  'sjis': 'shift_jis',
+  'cp932': 'shift_jis',
+  'gb18030': 'gb18030',
+  'gbk': 'gb18030',
+  'gb2312': 'gb18030',
 };
 
 export function normalizeEncoding(name: string): SupportedEncoding {
@@ -28,7 +42,7 @@ export function normalizeEncoding(name: string): SupportedEncoding {
   if (!encoding) {
     throw new SluiceError(
       'ENCODING_UNSUPPORTED',
-      `Unsupported encoding "${name}". Use one of: utf-8, utf-16le, utf-16be, windows-1252.`,
+      `Unsupported encoding "${name}". Use one of: utf-8, utf-16le, utf-16be, windows-1252, iso-8859-15, shift_jis, gb18030.`,
     );
   }
   return encoding;
@@ -98,17 +112,38 @@ export function guessEncoding(sample: Uint8Array, override?: string): EncodingGu
   if (isValidUtf8(trimIncompleteUtf8Tail(sample))) {
     return { encoding: 'utf-8', bomBytes: 0, reason: 'sample is valid UTF-8' };
   }
-  return {
-    encoding: 'windows-1252',
-    bomBytes: 0,
-    reason: 'fallback: the first bytes are not valid UTF-8, decoded as windows-1252 (override with --encoding)',
-  };
+  return legacyEncodingOf(sample);
 }
 
 export function unitBytesOf(encoding: SupportedEncoding): 1 | 2 {
   return encoding === 'utf-16le' || encoding === 'utf-16be' ? 2 : 1;
 }
 
+/** Characters of windows-1252's 0x80–0x9F (iconv-lite's table); the five bytes it leaves undefined keep their C1 code point, as WHATWG decodes them, so no byte is lost. */
+let cp1252High: string[] | null = null;
+function cp1252HighChars(): string[] {
+  cp1252High ??= Array.from({ length: 32 }, (_, i) => {
+    const char = iconv().decode(Buffer.from([0x80 + i]), 'windows-1252');
+    return char === '\ufffd' ? String.fromCharCode(0x80 + i) : char;
+  });
+  return cp1252High;
+}
+const C1_RANGE = /[\x80-\x9f]/g;
+
+/** UTF-8 and UTF-16 use the native TextDecoder; legacy encodings iconv-lite (Node's TextDecoder decodes windows-1252 as latin-1). */
 export function createDecoder(encoding: SupportedEncoding, fatal = false): Decoder {
-  return new TextDecoder(encoding, { fatal, ignoreBOM: true });
+  if (encoding === 'utf-8' || encoding === 'utf-16le' || encoding === 'utf-16be') return new TextDecoder(encoding, { fatal, ignoreBOM: true });
+  if (encoding === 'windows-1252') {
+    const high = cp1252HighChars();
+    return { decode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1').replace(C1_RANGE, (c) => high[c.charCodeAt(0) - 0x80]!) };
+  }
+  return { decode: (bytes) => iconv().decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), encoding) };
+}
+
+/** Bytes of text in a legacy encoding (for positions in multi-byte ones such as Shift_JIS). */
+export function encodedLength(text: string, encoding: SupportedEncoding): number {
+  if (encoding === 'windows-1252' || encoding === 'iso-8859-15') return text.length;
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') return text.length * 2;
+  if (encoding === 'utf-8') return Buffer.byteLength(text, 'utf8');
+  return iconv().encode(text, encoding).length;
 }

@@ -3,6 +3,7 @@ import type { SourceLayout } from '../types.js';
 import { createDecoder } from './encoding.js';
 import { openSource } from './open-source.js';
 import { sniffSource, type DialectOverrides } from './sniff.js';
+import { parseJsonExact } from '../parse/json-lossless.js';
 
 export interface SourceSample {
   layout: SourceLayout;
@@ -25,6 +26,11 @@ const SPREAD_WINDOW_BYTES = 64 * 1024;
  */
 export async function sampleSource(filePath: string, maxRows = 1000, overrides: DialectOverrides = {}): Promise<SourceSample> {
   const layout = await sniffSource(filePath, overrides);
+  return sampleWithLayout(filePath, layout, maxRows);
+}
+
+/** sampleSource for a layout already known (an import's, with every JSONL key the file has). */
+export async function sampleWithLayout(filePath: string, layout: SourceLayout, maxRows = 1000, exact = false): Promise<SourceSample> {
   const handle = await openSource(filePath);
   try {
     const { size } = await handle.stat();
@@ -35,14 +41,14 @@ export async function sampleSource(filePath: string, maxRows = 1000, overrides: 
       return decoder.decode(buffer.subarray(0, bytesRead - (bytesRead % (layout.dialect.encoding.startsWith('utf-16') ? 2 : 1))));
     };
     const headRows = Math.max(1, Math.ceil(maxRows / 2));
-    const head = parseWindow(await readText(layout.dataStartOffset, HEAD_WINDOW_BYTES), layout, false, size <= layout.dataStartOffset + HEAD_WINDOW_BYTES);
+    const head = parseWindow(await readText(layout.dataStartOffset, HEAD_WINDOW_BYTES), layout, exact, false, size <= layout.dataStartOffset + HEAD_WINDOW_BYTES);
     const rows = head.slice(0, size > layout.dataStartOffset + HEAD_WINDOW_BYTES ? headRows : maxRows);
     if (size > layout.dataStartOffset + HEAD_WINDOW_BYTES && rows.length < maxRows) {
       const perWindow = Math.ceil((maxRows - rows.length) / SPREAD_WINDOWS);
       const span = size - layout.dataStartOffset - HEAD_WINDOW_BYTES;
       for (let w = 1; w <= SPREAD_WINDOWS && rows.length < maxRows; w++) {
         const offset = layout.dataStartOffset + HEAD_WINDOW_BYTES + Math.floor((span * w) / (SPREAD_WINDOWS + 1));
-        const windowRows = parseWindow(await readText(offset, SPREAD_WINDOW_BYTES), layout, true, false);
+        const windowRows = parseWindow(await readText(offset, SPREAD_WINDOW_BYTES), layout, exact, true, false);
         rows.push(...windowRows.slice(0, Math.min(perWindow, maxRows - rows.length)));
       }
     }
@@ -52,7 +58,8 @@ export async function sampleSource(filePath: string, maxRows = 1000, overrides: 
   }
 }
 
-function parseWindow(text: string, layout: SourceLayout, dropFirst: boolean, isEnd: boolean): unknown[][] {
+/** `exact`: JSON numbers as json-lossless.ts gives them (for typing columns), else plain JS values (for previews). */
+function parseWindow(text: string, layout: SourceLayout, exact: boolean, dropFirst: boolean, isEnd: boolean): unknown[][] {
   const lineEnd = text.lastIndexOf('\n');
   const body = isEnd || lineEnd === -1 ? text : text.slice(0, lineEnd + 1);
   const width = layout.columns.length;
@@ -60,13 +67,14 @@ function parseWindow(text: string, layout: SourceLayout, dropFirst: boolean, isE
     const lines = body.split('\n');
     if (dropFirst) lines.shift();
     const rows: unknown[][] = [];
+    const keys = layout.rawHeader ?? layout.columns;
     for (const line of lines) {
       if (line.trim() === '') continue;
       try {
-        const value: unknown = JSON.parse(line);
+        const value: unknown = exact ? parseJsonExact(line) : JSON.parse(line);
         if (value && typeof value === 'object' && !Array.isArray(value)) {
           const record = value as Record<string, unknown>;
-          rows.push(layout.columns.map((column) => record[column]));
+          rows.push(keys.map((key) => (Object.hasOwn(record, key) ? record[key] : undefined)));
         }
       } catch {
         // Bad lines are not part of a sample; the import quarantines them.
@@ -92,7 +100,7 @@ const KEY_WINDOWS = 32;
  * key missed here would quarantine every line that has it.
  */
 export async function jsonlKeysAcross(filePath: string, layout: SourceLayout): Promise<string[]> {
-  const keys = new Set(layout.columns);
+  const keys = new Set(layout.rawHeader ?? layout.columns);
   const handle = await openSource(filePath);
   try {
     const { size } = await handle.stat();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import type { Dialect, SourceFormat, SourceLayout } from '../types.js';
 import { SluiceError } from '../errors.js';
-import { createDecoder, guessEncoding, unitBytesOf } from './encoding.js';
+import { type EncodingGuess, createDecoder, guessEncoding, unitBytesOf } from './encoding.js';
 import { CsvBoundaryScanner, type NewlineMode } from './record-boundary.js';
 import { openSource } from './open-source.js';
 import { uniqueColumnNames } from './column-names.js';
@@ -30,7 +30,7 @@ export function formatFromPath(filePath: string): SourceFormat | null {
   return null;
 }
 
-function parseDelimiterOverride(value: string): string {
+export function parseDelimiterOverride(value: string): string {
   const named: Record<string, string> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|', space: ' ' };
   const delimiter = named[value.toLowerCase()] ?? value;
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
@@ -88,6 +88,38 @@ function guessHasHeader(rows: string[][]): boolean {
   return distinct.size >= Math.ceil(first.length / 2);
 }
 
+const SPREAD_WINDOWS = 8;
+const SPREAD_WINDOW_BYTES = 16 * 1024;
+
+/**
+ * The head plus windows spread across the file, for guessing the encoding:
+ * a file whose first bytes are ASCII may hold its accents further down.
+ * Windows are trimmed to whole UTF-8 sequences at both ends.
+ */
+async function spreadSample(filePath: string, head: Uint8Array, size: number): Promise<Uint8Array> {
+  if (size <= head.length) return head;
+  const headBreak = head.lastIndexOf(0x0a);
+  const parts: Uint8Array[] = [headBreak > 0 ? head.subarray(0, headBreak + 1) : head];
+  const handle = await openSource(filePath);
+  try {
+    for (let w = 1; w <= SPREAD_WINDOWS; w++) {
+      const offset = head.length + Math.floor(((size - head.length) * w) / (SPREAD_WINDOWS + 1));
+      const buffer = Buffer.alloc(Math.min(SPREAD_WINDOW_BYTES, size - offset));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+      let start = 0;
+      while (start < 4 && start < bytesRead && (buffer[start]! & 0xc0) === 0x80) start++;
+      let end = bytesRead;
+      // Cut at the last line break so no sequence is split at the window's end.
+      const lastBreak = buffer.lastIndexOf(0x0a, bytesRead - 1);
+      if (lastBreak > start) end = lastBreak + 1;
+      parts.push(buffer.subarray(start, end));
+    }
+  } finally {
+    await handle.close();
+  }
+  return Buffer.concat(parts);
+}
+
 /** Reads up to `bytes` bytes from the start of the file. */
 async function readHead(filePath: string, bytes: number): Promise<Uint8Array> {
   const handle = await openSource(filePath);
@@ -104,9 +136,11 @@ export async function sniffSource(filePath: string, overrides: DialectOverrides 
   const stat = await fs.stat(filePath).catch(() => null);
   const format = overrides.format ?? formatFromPath(filePath) ?? 'csv';
   let sampleBytes = FIRST_SAMPLE_BYTES;
+  let guess: EncodingGuess | null = null;
   for (;;) {
     const head = await readHead(filePath, sampleBytes);
-    const layout = layoutFromHead(filePath, head, format, overrides, head.length < sampleBytes);
+    guess ??= overrides.encoding ? null : guessEncoding(await spreadSample(filePath, head, stat?.size ?? 0));
+    const layout = layoutFromHead(filePath, head, format, overrides, head.length < sampleBytes, guess);
     if (layout) return layout;
     if (sampleBytes >= MAX_HEADER_BYTES) {
       throw new SluiceError(
@@ -125,8 +159,9 @@ function layoutFromHead(
   format: SourceFormat,
   overrides: DialectOverrides,
   isWholeFile: boolean,
+  sniffed: EncodingGuess | null,
 ): SourceLayout | null {
-  const guess = guessEncoding(head, overrides.encoding);
+  const guess = sniffed ?? guessEncoding(head, overrides.encoding);
   const unitBytes = unitBytesOf(guess.encoding);
   const body = head.subarray(guess.bomBytes, head.length - ((head.length - guess.bomBytes) % unitBytes));
   const text = createDecoder(guess.encoding).decode(body);
@@ -141,12 +176,13 @@ function layoutFromHead(
 
   if (format === 'jsonl') {
     const dialect: Dialect = { ...dialectBase, newline: '\n', delimiter: '\n', quoteChar: '"', hasHeader: false };
+    const keys = jsonlColumns(text, isWholeFile);
     return {
       dialect,
-      columns: jsonlColumns(text, isWholeFile),
+      columns: uniqueColumnNames(keys),
       dataStartOffset: guess.bomBytes,
       dataStartLine: 1,
-      rawHeader: null,
+      rawHeader: keys,
     };
   }
 

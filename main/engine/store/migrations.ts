@@ -75,4 +75,11 @@ export const MIGRATIONS: readonly string[] = [
     CREATE INDEX _sluice_preimages_by_import ON _sluice_preimages (import_id, row_id);
     CREATE INDEX _sluice_preimages_by_prev ON _sluice_preimages (prev_import_id);
     `,
+  /* 3 (faith): the Table Schema each table was imported with (store/table-schemas.ts) */ `
+  CREATE TABLE _sluice_tables (
+    table_name TEXT PRIMARY KEY,
+    schema TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `,
 ];

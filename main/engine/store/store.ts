@@ -59,7 +59,10 @@ export class Store {
       db.pragma('cache_size = -16384');
       db.pragma('temp_store = MEMORY');
       if (!options.readonly) migrate(db);
-      else db.prepare('SELECT count(*) FROM sqlite_schema').get();
+      else if ((db.pragma('user_version', { simple: true }) as number) < MIGRATIONS.length) {
+        // A read-only connection cannot migrate, and Sluice's statements need the current format.
+        throw new SluiceError('STORE_ERROR', `${dbPath} was written by an older Sluice; open it once for writing (e.g. sluice status --db ${dbPath}) to upgrade it.`);
+      }
       return new Store(db, resolved);
     } catch (error) {
       db?.close();

@@ -86,15 +86,14 @@ export function checkConstraints(db: Database.Database, shape: TableShape, reque
   if (request.columns.some((column) => column.name.toLowerCase() === PROVENANCE_COLUMN)) {
     throw new SluiceError('USAGE', `The column name "${PROVENANCE_COLUMN}" is reserved for Sluice's bookkeeping; rename that column.`);
   }
-  if (!shape.exists) {
-    if (request.columns.length > MAX_TABLE_COLUMNS) {
-      throw new SluiceError(
-        'TABLE_MISMATCH',
-        `The file has ${request.columns.length.toLocaleString('en-US')} columns; an SQLite table holds at most ${MAX_TABLE_COLUMNS.toLocaleString('en-US')}. Split it into narrower files.`,
-      );
-    }
-    return;
+  // One column of every table is Sluice's provenance bookkeeping.
+  if (request.columns.length > MAX_TABLE_COLUMNS - 1) {
+    throw new SluiceError(
+      'TABLE_MISMATCH',
+      `The file has ${request.columns.length.toLocaleString('en-US')} columns; an SQLite table holds at most ${MAX_TABLE_COLUMNS.toLocaleString('en-US')} (${(MAX_TABLE_COLUMNS - 1).toLocaleString('en-US')} for your data, one for Sluice's bookkeeping). Split it into narrower files.`,
+    );
   }
+  if (!shape.exists) return;
   if (request.key.length > 0 && shape.key && !sameColumns(shape.key, request.key)) {
     throw new SluiceError(
       'KEY_CONFLICT',

@@ -6,6 +6,7 @@ import { quoteIdentifier } from './identifiers.js';
 import { isConstraintError, uniqueColumnsOf } from './sqlite-errors.js';
 import { PROVENANCE_COLUMN, type OnDuplicate } from './import-records.js';
 import { sameColumns } from './table-shape.js';
+import { keyCastCheck, preimageExpression, userColumnsOf } from './row-images.js';
 
 export interface TableSpec {
   table: string;
@@ -285,38 +286,6 @@ export class TableWriter {
       }
     }
   }
-}
-
-/** INTEGER and REAL key columns (SQLite type affinity) take numbers, and text that converts to one exactly. */
-function keyCastCheck(declaredType: string): ((value: SqlValue) => boolean) | null {
-  if (declaredType.includes('INT')) {
-    return (value) => value === null || typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^[+-]?(0|[1-9]\d{0,17})$/.test(value));
-  }
-  if (/REAL|FLOA|DOUB/.test(declaredType)) {
-    return (value) => value === null || typeof value === 'number' || typeof value === 'bigint' || (typeof value === 'string' && value.trim() !== '' && String(Number(value)) === value);
-  }
-  return null;
-}
-
-/** The user's columns of a table, in table order (bookkeeping excluded). */
-export function userColumnsOf(db: Database.Database, table: string): string[] {
-  return (db.prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid').all(table) as { name: string }[])
-    .map((column) => column.name)
-    .filter((name) => name !== PROVENANCE_COLUMN);
-}
-
-/**
- * A row's values as one JSON array, exact for every SQLite type: integers and
- * reals keep their type and all digits; blobs (which JSON cannot hold) go as {"blob": hex}.
- */
-export function preimageExpression(quotedColumns: readonly string[]): string {
-  if (quotedColumns.length === 0) return `'[]'`;
-  return `json_array(${quotedColumns.map((name) => `CASE WHEN typeof(${name}) = 'blob' THEN json_object('blob', hex(${name})) ELSE ${name} END`).join(', ')})`;
-}
-
-/** The inverse of preimageExpression for element `index` of the JSON in `source`. */
-export function restoreExpression(source: string, index: number): string {
-  return `CASE WHEN json_type(${source}, '$[${index}]') = 'object' THEN unhex(${source} ->> '$[${index}].blob') ELSE ${source} ->> '$[${index}]' END`;
 }
 
 function constraintFailure(error: unknown): RowFailure {

@@ -13,8 +13,14 @@ import type {
 /**
  * The one module that talks to the app service. In Electron the preload's
  * bridge carries each channel over IPC; in the browser mode each channel is a
- * `POST /api/<channel>` and events arrive over Server-Sent Events. Components
- * import `api` and never know which one they got.
+ * `POST /api/<channel>` and events arrive as a Server-Sent Events stream read
+ * through `fetch`. Components import `api` and never know which one they got.
+ *
+ * Browser mode authenticates with a token the page holds itself: the start URL
+ * carries it in its fragment (`/#token=…`, never sent to any server), the page
+ * moves it to sessionStorage (this tab, this origin only), removes it from the
+ * address bar and sends it in the `X-Sluice-Token` header of every request. No
+ * cookie exists, so the browser never sends a Sluice credential anywhere by itself.
  */
 
 export class ApiError extends Error {
@@ -34,6 +40,31 @@ declare global {
 }
 
 const bridge: SluiceBridge | undefined = typeof window !== 'undefined' ? window.sluiceBridge : undefined;
+
+const TOKEN_STORAGE_KEY = 'sluice-token';
+const TOKEN_HEADER = 'X-Sluice-Token';
+
+/** Takes the token from the address bar's fragment (if any) into sessionStorage and removes it from the address bar. */
+function adoptTokenFromFragment(): boolean {
+  const match = /(?:^#|&)token=([\w-]+)/.exec(window.location.hash);
+  if (!match) return false;
+  sessionStorage.setItem(TOKEN_STORAGE_KEY, match[1]!);
+  history.replaceState(history.state, '', `${window.location.pathname}${window.location.search}`);
+  return true;
+}
+
+function authHeaders(): Record<string, string> {
+  const token = sessionStorage.getItem(TOKEN_STORAGE_KEY);
+  return token ? { [TOKEN_HEADER]: token } : {};
+}
+
+if (!bridge && typeof window !== 'undefined') {
+  adoptTokenFromFragment();
+  // Pasting the new start URL into this tab changes only the fragment (no reload): take the new token and reconnect.
+  window.addEventListener('hashchange', () => {
+    if (adoptTokenFromFragment()) api.reconnect();
+  });
+}
 
 /**
  * Whether the backend answers. 'lost': a request failed or the event stream
@@ -93,8 +124,8 @@ async function request<C extends Channel>(channel: C, body: RequestOf<C>): Promi
   try {
     response = await fetch(`./api/${channel}`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', ...authHeaders() },
+      credentials: 'omit',
       body: JSON.stringify(body),
     });
   } catch {
@@ -103,7 +134,10 @@ async function request<C extends Channel>(channel: C, body: RequestOf<C>): Promi
   }
   if (response.status === 401 || response.status === 403) {
     setConnection('unauthorized');
-    return { ok: false, error: { code: 'UNAUTHORIZED', message: 'This page is not authorised; open the URL Sluice printed when it started.' } };
+    return {
+      ok: false,
+      error: { code: 'UNAUTHORIZED', message: 'This tab has no valid access key (Sluice was restarted); open the address Sluice printed when it started.' },
+    };
   }
   setConnection('online');
   return (await response.json()) as Result<ResponseOf<C>>;
@@ -112,7 +146,7 @@ async function request<C extends Channel>(channel: C, body: RequestOf<C>): Promi
 type Listener = (message: EventMessage) => void;
 const listeners = new Set<Listener>();
 let eventsStarted = false;
-let source: EventSource | null = null;
+let eventStream: AbortController | null = null;
 /** The contract's event names: the renderer imports the contract type-only, so not its runtime list. */
 const EVENT_NAMES = ['import/progress', 'import/finished', 'export/progress', 'app/open-file'] as const satisfies readonly EventName[];
 
@@ -130,20 +164,68 @@ function startEvents(): void {
   reopenEvents();
 }
 
-/** (Re)opens the event stream. EventSource retries a dropped stream by itself, but gives up for good on an error status. */
+/** (Re)opens the event stream, unless one is open. A dropped stream marks the connection lost; the reconnect probe reopens it. */
 function reopenEvents(): void {
-  if (bridge || !eventsStarted) return;
-  if (source && source.readyState !== EventSource.CLOSED) return;
-  source = new EventSource('./api/events');
-  source.addEventListener('open', () => setConnection('online'));
-  source.addEventListener('error', () => {
-    // The backend died or restarted: in-flight progress events are gone, so say so until it answers again.
-    if (connection === 'online') setConnection('lost');
+  if (bridge || !eventsStarted || eventStream) return;
+  const controller = new AbortController();
+  eventStream = controller;
+  void readEvents(controller).finally(() => {
+    if (eventStream === controller) eventStream = null;
   });
-  for (const name of EVENT_NAMES) {
-    source.addEventListener(name, (event) => {
-      dispatch({ event: name, data: JSON.parse((event as MessageEvent<string>).data) as SluiceEvents[typeof name] });
-    });
+}
+
+/**
+ * Reads the Server-Sent Events stream with fetch rather than EventSource: only
+ * fetch can send the token header. Frames are `event: NAME` and `data: JSON`
+ * lines ended by a blank line; `:` lines are keepalives.
+ */
+async function readEvents(controller: AbortController): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch('./api/events', { headers: authHeaders(), credentials: 'omit', cache: 'no-store', signal: controller.signal });
+  } catch {
+    if (connection === 'online') setConnection('lost');
+    return;
+  }
+  if (response.status === 401 || response.status === 403) return setConnection('unauthorized');
+  if (!response.ok || !response.body) {
+    if (connection === 'online') setConnection('lost');
+    return;
+  }
+  setConnection('online');
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = '';
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffered += value;
+      let end: number;
+      while ((end = buffered.indexOf('\n\n')) !== -1) {
+        dispatchFrame(buffered.slice(0, end));
+        buffered = buffered.slice(end + 2);
+      }
+    }
+  } catch {
+    // The backend died or restarted mid-stream: handled below like a clean end.
+  }
+  // In-flight progress events are gone, so say so until the backend answers again.
+  if (connection === 'online') setConnection('lost');
+}
+
+function dispatchFrame(frame: string): void {
+  let name = '';
+  let data = '';
+  for (const line of frame.split('\n')) {
+    if (line.startsWith('event: ')) name = line.slice('event: '.length);
+    else if (line.startsWith('data: ')) data += line.slice('data: '.length);
+  }
+  const event = EVENT_NAMES.find((known) => known === name);
+  if (!event || data === '') return;
+  try {
+    dispatch({ event, data: JSON.parse(data) as SluiceEvents[typeof event] } as EventMessage);
+  } catch {
+    // A frame that is not JSON is not ours; skip it rather than stop the stream.
   }
 }
 

@@ -7,7 +7,8 @@ import { SAMPLES, tempDir } from '../../helpers/paths.js';
 
 describe('app service', () => {
   const dir = tempDir('sluice-app-service-');
-  const service = new AppService({ mode: 'browser', home: path.join(dir, 'home') });
+  // Samples and temp folders lie outside the (test's) home folder: the service is given them with --allow, as the CLI would be.
+  const service = new AppService({ mode: 'browser', home: path.join(dir, 'home'), userHome: path.join(dir, 'user'), allow: [dir, SAMPLES] });
   after(() => service.close());
 
   test('the store and settings live in the app home', async () => {
@@ -17,17 +18,13 @@ describe('app service', () => {
     assert.ok(fs.existsSync(info.value.dbPath));
   });
 
-  test('a file must be opened before it is read, and opening it remembers it', async () => {
+  test('a file under an allowed folder can be opened; opening it lists it as recent', async () => {
     const sample = path.join(SAMPLES, 'customers.csv');
-    const before = await service.invoke('files/preview', { path: sample });
-    assert.deepEqual(before.ok ? null : before.error.code, 'NOT_OPENED');
     const opened = await service.invoke('files/open', { path: sample });
     assert.ok(opened.ok);
     assert.equal(opened.value.siblingRulesPath, path.join(SAMPLES, 'customers.rules.json'));
     const recent = await service.invoke('files/recent', {});
     assert.deepEqual(recent.ok && recent.value.map((f) => f.path), [sample]);
-    const settings = JSON.parse(fs.readFileSync(path.join(dir, 'home', 'settings.json'), 'utf8')) as { openedPaths: string[] };
-    assert.ok(settings.openedPaths.includes(sample));
   });
 
   test('relative paths, folders and missing files are refused with clear codes', async () => {
@@ -50,9 +47,11 @@ describe('app service', () => {
     assert.equal(broken.value.problems[0]?.path, 'sluice:rowRules[0].expr');
   });
 
-  test('exports may not overwrite an opened source file or the store', async () => {
+  test('exports may not overwrite an existing file unasked, nor the store', async () => {
     const sample = path.join(SAMPLES, 'customers.csv');
     const overwrite = await service.call('export/start', { kind: 'table', table: 'customers', path: sample, format: 'csv' });
-    assert.equal(overwrite.ok ? null : overwrite.error.code, 'USAGE');
+    assert.equal(overwrite.ok ? null : overwrite.error.code, 'FILE_EXISTS');
+    const store = await service.call('export/start', { kind: 'table', table: 'customers', path: `${service.dbPath}-journal`, format: 'csv', overwrite: true });
+    assert.equal(store.ok ? null : store.error.code, 'WRITE_REFUSED');
   });
 });

@@ -12,7 +12,7 @@ describe('contract argument validation', () => {
       'files/preview': { path: '/data/a.csv', overrides: { delimiter: ';', hasHeader: false } },
       'rules/preview': { path: '/data/a.csv', draft: { fields: [] } },
       'rules/load': { path: '/data/a.rules.json' },
-      'rules/save': { path: '/data/a.rules.json', ruleFile: { fields: [] } },
+      'rules/save': { path: '/data/a.rules.json', ruleFile: { fields: [] }, overwrite: true },
       'rules/sql': { path: '/data/a.csv', ruleFile: { fields: [] }, target: 'spark' },
       'import/start': { path: '/data/a.csv', table: 'a', failure: { mode: 'soft', maxErrors: 10 }, restart: true },
       'import/resume': { importId: 3 },
@@ -25,7 +25,7 @@ describe('contract argument validation', () => {
       'quarantine/revalidate': { importId: 1 },
       'tables/list': {},
       'tables/page': { table: 'a', offset: 0, limit: 50, orderBy: 'id', descending: true, filter: '' },
-      'export/start': { kind: 'table', table: 'a', path: '/tmp/a.csv', format: 'csv' },
+      'export/start': { kind: 'table', table: 'a', path: '/tmp/a.csv', format: 'csv', overwrite: false },
       'import/plan': { path: '/data/a.csv', table: 'a' },
       'imports/undo-preview': { importId: 2, cascade: true },
       'imports/undo': { importId: 2, dropTable: true },
@@ -49,6 +49,22 @@ describe('contract argument validation', () => {
     refuse('export/start', { kind: 'table', path: '/a.csv', format: 'csv' }, /^table must be present/);
     refuse('rules/sql', { path: '/a.csv', ruleFile: { fields: [] }, target: 'oracle' }, /target must be one of duckdb, spark/);
     refuse('rules/save', { path: '/a.json', ruleFile: 'x' }, /ruleFile must be a JSON object/);
+    refuse('export/start', { kind: 'table', table: 't', path: '/a.csv', format: 'csv', overwrite: 'yes' }, /^overwrite must be true or false/);
+  });
+
+  test('inherited property names are unknown properties, not shape entries (own properties only)', () => {
+    // Issue 13, hole 5: `key in shape` found Object.prototype's members, so these passed as if they were known.
+    for (const name of ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__']) {
+      const request = JSON.parse(`{"path": "/a.csv", "${name}": 1}`) as unknown;
+      assert.throws(
+        () => validateRequest('files/open', request),
+        (error: unknown) => error instanceof BadRequest && error.message === `${name} must be absent (unknown property).`,
+        name,
+      );
+    }
+    // A required key that exists only on the prototype chain is still missing.
+    const inherited = Object.create({ path: '/a.csv' }) as unknown;
+    assert.throws(() => validateRequest('files/open', inherited), /^BadRequest: path must be present/);
   });
 
   test('only contract channels are channels', () => {

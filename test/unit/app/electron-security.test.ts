@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import {
   CONTENT_SECURITY_POLICY,
@@ -9,6 +11,7 @@ import {
   isAppUrl,
   secureWebPreferences,
 } from '../../../main/electron/security.js';
+import { REPO_ROOT } from '../../helpers/paths.js';
 
 describe('Electron window security settings', () => {
   test('the renderer is isolated and sandboxed, without Node', () => {
@@ -65,5 +68,22 @@ describe('Electron window security settings', () => {
       assert.equal(granted, false, permission);
     }
     assert.equal(checkHandler?.(), false);
+  });
+});
+
+describe('Electron fuses in the packaged app', () => {
+  test('electron-builder flips every fuse issue 13 asks for', () => {
+    // Issue 13, hole 5: electron-builder set no fuses, so the packaged binary ran as plain Node with ELECTRON_RUN_AS_NODE.
+    const config = fs.readFileSync(path.join(REPO_ROOT, 'electron-builder.yml'), 'utf8');
+    const block = /^electronFuses:\n((?:[ \t]+.*\n?)+)/m.exec(config)?.[1] ?? '';
+    const fuses = Object.fromEntries([...block.matchAll(/^\s+(\w+):\s*(true|false)\s*$/gm)].map((m) => [m[1], m[2] === 'true']));
+    assert.deepEqual(fuses, {
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
   });
 });

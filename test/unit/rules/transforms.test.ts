@@ -45,7 +45,7 @@ test('rename reads another source column; drop validates but does not store', ()
     { name: 'internal', type: 'integer', 'sluice:transforms': ['drop'] },
   ], 'sluice:rowRules': [{ name: 'pos', expr: 'internal > 0' }] };
   const compiled = compileRules(parseRuleFile(schema), { sourceColumns: ['E-mail Address', 'internal'], redact: false, sourceKind: 'csv' });
-  assert.deepEqual(compiled.columns, [{ name: 'email', sqlType: 'TEXT' }]);
+  assert.deepEqual(compiled.columns, [{ name: 'email', sqlType: 'TEXT', type: 'string' }]);
   const out: never[] = [];
   assert.equal(compiled.validate(['A@B.CO', '3'], out), null);
   assert.deepEqual(out, ['a@b.co']);

@@ -74,7 +74,8 @@ test('year, yearmonth, duration, geopoint, object, array, any', () => {
   assert.equal(one({ type: 'object' }, '{"a": 1}').value, '{"a":1}');
   assert.equal(one({ type: 'array' }, [1, 2], 'jsonl').value, '[1,2]');
   assert.deepEqual(one({ type: 'array' }, '{"a": 1}').rules, ['f:type']);
-  assert.equal(one({ type: 'any' }, { a: true }, 'jsonl').value, '{"a":true}');
+  // `any` keeps each JSON value's kind: objects as the BLOB of their JSON text (cell-format.ts reads it back).
+  assert.equal(Buffer.from(one({ type: 'any' }, { a: true }, 'jsonl').value as Uint8Array).toString(), '{"a":true}');
   assert.equal(one({ type: 'any' }, 'x').value, 'x');
 });
 

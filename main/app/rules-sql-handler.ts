@@ -7,7 +7,7 @@ import type { Handlers } from './handlers.js';
 export function rulesSqlHandler(files: FileAccess): Pick<Handlers, 'rules/sql'> {
   return {
     'rules/sql': async (request) => {
-      const sourcePath = files.requireOpened(request.path);
+      const sourcePath = files.authorizeRead(request.path);
       const sql = await rulesToSql(parseRuleFile(request.ruleFile), { target: request.target, sourcePath });
       return { target: request.target, sql };
     },

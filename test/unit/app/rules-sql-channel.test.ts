@@ -7,14 +7,17 @@ import { SAMPLES, tempDir } from '../../helpers/paths.js';
 
 describe('app service: rules/sql (Export as SQL…)', () => {
   const dir = tempDir('sluice-app-sql-');
-  const service = new AppService({ mode: 'browser', home: path.join(dir, 'home') });
+  // The samples are granted with --allow, as the CLI would be; the temp folder is not.
+  const service = new AppService({ mode: 'browser', home: path.join(dir, 'home'), userHome: path.join(dir, 'user'), allow: [SAMPLES] });
   after(() => service.close());
   const sample = path.join(SAMPLES, 'customers.csv');
   const rules = JSON.parse(fs.readFileSync(path.join(SAMPLES, 'customers.rules.json'), 'utf8')) as Record<string, unknown>;
 
-  test('only an opened file can be compiled for', async () => {
-    const refused = await service.invoke('rules/sql', { path: sample, ruleFile: rules, target: 'duckdb' });
-    assert.equal(refused.ok ? null : refused.error.code, 'NOT_OPENED');
+  test('only a file the user may read can be compiled for', async () => {
+    const outside = path.join(dir, 'outside.csv');
+    fs.writeFileSync(outside, 'a\n1\n');
+    const refused = await service.invoke('rules/sql', { path: outside, ruleFile: { fields: [{ name: 'a' }] }, target: 'duckdb' });
+    assert.equal(refused.ok ? null : refused.error.code, 'NOT_ALLOWED');
   });
 
   test('the rule draft comes back as SQL reading the opened file, for either target', async () => {

@@ -26,7 +26,7 @@ export const SPARK_CONSTRUCTS: SparkConstruct[] = [
   { construct: 'unique', field: { constraints: { unique: true } }, snippet: 'row_number() OVER (PARTITION BY c0, size(errors) = 0 ORDER BY row_number) > 1' },
   { construct: 'minimum', field: { type: 'integer', constraints: { minimum: 1 } }, snippet: "CASE WHEN c0 IS NOT NULL AND (c0 < 1) THEN named_struct('field', 'f', 'rule', 'minimum'" },
   { construct: 'maxLength', field: { constraints: { maxLength: 9 } }, snippet: 'CASE WHEN char_length(c0) > 9 THEN' },
-  { construct: 'pattern', field: { constraints: { pattern: '[A-Z]{2}' } }, snippet: "WHEN NOT (v0_0 RLIKE '^(?:[A-Z]{2})$') THEN" },
+  { construct: 'pattern', field: { constraints: { pattern: '[A-Z]{2}' } }, snippet: "AND NOT (v0_0 RLIKE '^(?:[A-Z]{2})$') THEN" },
   { construct: 'enum', field: { constraints: { enum: ['free', 'pro', 'team'] } }, snippet: "c0 NOT IN ('free', 'pro', 'team')" },
   { construct: 'format email', field: { format: 'email' }, snippet: "(CASE WHEN (v0_0 RLIKE '^(?:[^\\\\t\\\\n" },
   { construct: 'trim', field: { 'sluice:transforms': ['trim'] }, snippet: "regexp_replace(v0_0, '^[\\\\t\\\\n\\\\x{0B}" },

@@ -1,8 +1,8 @@
 import type { ExprNode } from '../model.js';
-import { MAX_REGEX_INPUT_CHARS } from '../safe-regex.js';
 import type { SqlDialect } from './dialect.js';
 import { Inexpressible } from './transform-sql.js';
-import { jsLengthOver, jsNumberText } from './value-sql.js';
+import { re2Pattern } from './regex-text.js';
+import { jsNumberText } from './value-sql.js';
 
 /**
  * Row-rule expressions in SQL, with expr-eval.ts's semantics. Sluice's values
@@ -154,7 +154,7 @@ function callSql(d: SqlDialect, fn: string, argNodes: ExprNode[], sub: (n: ExprN
     case 'matches': {
       const pattern = (argNodes[1] as { value: string }).value;
       const text = textOf(d, first);
-      return { sql: `(CASE WHEN ${jsLengthOver(d, text, MAX_REGEX_INPUT_CHARS)} THEN NULL ELSE ${d.fullMatch(text, pattern)} END)`, kind: 'bool' };
+      return { sql: d.fullMatch(text, re2Pattern(pattern)), kind: 'bool' };
     }
   }
   throw new Inexpressible(`function ${fn}() has no SQL form`);

@@ -1,10 +1,10 @@
 import { castConstraintValue } from '../constraint-values.js';
 import type { FieldModel } from '../model.js';
-import { MAX_REGEX_INPUT_CHARS } from '../safe-regex.js';
 import { castSql, type CastSql } from './cast-sql.js';
 import type { SqlDialect } from './dialect.js';
 import { Inexpressible } from './transform-sql.js';
-import { jsLengthOver, missingSql, scalarText, type Val } from './value-sql.js';
+import { re2Pattern } from './regex-text.js';
+import { missingSql, scalarText, type Val } from './value-sql.js';
 
 /**
  * One field in SQL: its missing test, its cast and the
@@ -68,8 +68,7 @@ export function fieldSql(d: SqlDialect, field: FieldModel, value: Val, fail: (ru
     }
     if (constraints.pattern !== undefined) {
       const text = scalarText(d, v);
-      list.push(`CASE WHEN ${c} IS NULL THEN NULL WHEN ${jsLengthOver(d, text, MAX_REGEX_INPUT_CHARS)} THEN ${fail('pattern', `is too long to check against the pattern (over ${MAX_REGEX_INPUT_CHARS} characters)`)}
-        WHEN NOT ${d.fullMatch(text, constraints.pattern)} THEN ${fail('pattern', `does not match the pattern ${constraints.pattern}`)} END`);
+      list.push(`CASE WHEN ${c} IS NOT NULL AND NOT ${d.fullMatch(text, re2Pattern(constraints.pattern))} THEN ${fail('pattern', `does not match the pattern ${constraints.pattern}`)} END`);
     }
     if (constraints.enum !== undefined) {
       const allowed = constraints.enum.map((entry) => literal(d, castConstraintValue(field.type, field.cast, entry)));

@@ -41,3 +41,9 @@ export function re2Replacement(replacement: string): string | null {
   }
   return out;
 }
+
+/** safe-regex.ts's rewrite of JavaScript's `\uXXXX` and `\u{X…}` escapes into RE2's `\x{…}`, so the SQL reads the pattern as Sluice does. */
+export function re2Pattern(pattern: string): string {
+  return pattern.replace(/\\(u\{([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|.)/gs, (match, _escape: string, braced: string | undefined, plain: string | undefined) =>
+    braced !== undefined || plain !== undefined ? `\\x{${braced ?? plain}}` : match);
+}

@@ -1,9 +1,8 @@
 import type { MapTarget, TransformModel } from '../model.js';
-import { MAX_REGEX_INPUT_CHARS } from '../safe-regex.js';
 import type { SqlDialect } from './dialect.js';
-import { JS_SPACE, inlineFlags, re2Replacement } from './regex-text.js';
+import { JS_SPACE, inlineFlags, re2Pattern, re2Replacement } from './regex-text.js';
 import { trimSql } from './temporal-sql.js';
-import { isText, jsLengthOver, literalVal, missingSql, scalarText, type Val } from './value-sql.js';
+import { isText, literalVal, missingSql, scalarText, type Val } from './value-sql.js';
 
 /** A transform SQL cannot express: the generator refuses the rule file at this transform's path. */
 export class Inexpressible extends Error {}
@@ -48,9 +47,8 @@ export function transformSql(d: SqlDialect, v: Val, transform: TransformModel, m
     case 'replace': {
       const replacement = re2Replacement(transform.with);
       if (replacement === null) throw new Inexpressible('the replacement uses $`, $\' , named groups or two-digit group numbers, which RE2 replacements cannot spell');
-      const pattern = `${inlineFlags(transform.flags)}${transform.pattern}`;
-      // Over-long values are left as they are, as Sluice does (see safe-regex.ts).
-      return onText(v, (t) => `(CASE WHEN ${jsLengthOver(d, t, MAX_REGEX_INPUT_CHARS)} THEN ${t} ELSE ${d.replaceAll(t, pattern, replacement)} END)`);
+      const pattern = `${inlineFlags(transform.flags)}${re2Pattern(transform.pattern)}`;
+      return onText(v, (t) => d.replaceAll(t, pattern, replacement));
     }
     case 'map': return mapSql(d, v, transform.values, transform.caseInsensitive);
   }

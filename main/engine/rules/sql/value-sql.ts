@@ -40,17 +40,6 @@ export function scalarText(d: SqlDialect, v: Val): string {
   return `(CASE WHEN ${v.k} = 'VARCHAR' THEN ${v.t} WHEN ${v.k} IN ${NUMERIC_KINDS} THEN ${jsNumberText(d, v.t)} WHEN ${v.k} = 'BOOLEAN' THEN ${v.t} END)`;
 }
 
-/**
- * Whether JavaScript's length of `x` (UTF-16 code units: code points plus one
- * per astral character) exceeds `limit`. Counting astral characters takes a
- * regex over every value, so it runs only when the cheap bounds disagree:
- * code points ≤ UTF-16 units ≤ UTF-8 bytes.
- */
-export function jsLengthOver(d: SqlDialect, x: string, limit: number): string {
-  const exact = `(${d.length(x)} + ${d.length(d.replaceAll(x, '[^\\x{10000}-\\x{10FFFF}]', ''))})`;
-  return `(CASE WHEN ${d.length(x)} > ${limit} THEN TRUE WHEN ${d.byteLength(x)} <= ${limit} THEN FALSE ELSE ${exact} > ${limit} END)`;
-}
-
 export function literalVal(d: SqlDialect, value: string | number | boolean | null): { t: string; k: string } {
   if (value === null) return { t: 'NULL', k: "'NULL'" };
   if (typeof value === 'string') return { t: d.str(value), k: "'VARCHAR'" };

@@ -51,14 +51,12 @@ export function fieldSql(d: SqlDialect, field: FieldModel, value: Val, fail: (ru
     const failed = cast.notString === undefined ? ranged : `CASE WHEN ${cast.notString} THEN ${fail('type', 'is not a string')} ELSE ${ranged} END`;
     const list = [`CASE WHEN ${m} THEN ${field.required ? fail('required', 'is required') : 'NULL'} WHEN ${c} IS NULL THEN ${failed} END`];
     const { constraints } = field;
-    const compare = (bound: string, op: string): string =>
-      field.type === 'number' ? `(NOT ${d.isNan(c)} AND ${c} ${op} ${bound})` : `(${c} ${op} ${bound})`;
     for (const [rule, op, text] of BOUNDS) {
       const written = constraints[rule];
       if (written === undefined) continue;
       const bound = literal(d, castConstraintValue(field.type, field.cast, written));
-      // Sluice compares with < and >, so NaN is neither below nor above a bound but "equal" to it.
-      const fails = op === '<=' || op === '>=' ? (field.type === 'number' ? `(${d.isNan(c)} OR ${c} ${op} ${bound})` : `(${c} ${op} ${bound})`) : compare(bound, op);
+      // As in Sluice, NaN and ±INF are within no range: every bound fails them.
+      const fails = field.type === 'number' ? `(${d.isNan(c)} OR ${d.isInf(c)} OR ${c} ${op} ${bound})` : `(${c} ${op} ${bound})`;
       list.push(`CASE WHEN ${c} IS NOT NULL AND ${fails} THEN ${fail(rule, `${text} ${String(written)}`)} END`);
     }
     if (constraints.minLength !== undefined || constraints.maxLength !== undefined) {

@@ -87,6 +87,30 @@ function sluiceCase(name: string, input: InputKind, flags: { rules: boolean; wor
   };
 }
 
+/**
+ * A data grid figure on the imported table (untimed setup: the import). The child times the new path and
+ * today's for the same query and reports both; the row's wall time includes Node's start-up, its note the
+ * figures that matter.
+ */
+function gridCase(which: 'first' | 'end' | 'sorted-deep' | 'filter-common' | 'filter-rare'): BenchCase {
+  return {
+    name: `grid-${which}`,
+    kind: 'sluice',
+    input: 'csv',
+    plan(context) {
+      const cli = context.tools.sluiceCli;
+      if (cli === null) throw new Error(`${SLUICE_CLI} not found (the CLI is not there yet)`);
+      const dbPath = dbFor(context, `grid-${which}`);
+      return {
+        setup: [node(cli, ['import', context.input.path, '--db', dbPath, '--table', TABLE, '--json'])],
+        timed: node(childScript('baselines/grid-queries.js'), [dbPath, which]),
+        dbPath,
+        readsSluiceSummary: false,
+      };
+    },
+  };
+}
+
 /** The peer's executable, or why its row is skipped. */
 function peerTool(context: CaseContext, tool: string | null, debianPackage: string): string | { skip: string } {
   if (context.options.skipPeers) return { skip: '--skip-peers' };
@@ -232,6 +256,7 @@ export const BENCH_CASES: readonly BenchCase[] = [
       };
     },
   },
+  ...(['first', 'end', 'sorted-deep', 'filter-common', 'filter-rare'] as const).map(gridCase),
   sluiceCase('sluice-scale-1x', 'csv', { rules: true, workers: 2 }, 'scaling'),
   sluiceCase('sluice-scale-5x', 'csv-scaled', { rules: true, workers: 2 }, 'scaling'),
 ];

@@ -157,8 +157,12 @@ export async function runCase(benchCase: BenchCase, plan: CasePlan, context: Cas
       // Wall time includes Node's start-up, as it does for Sluice; the read alone is the pure I/O number.
       result.note = `read alone ${innerMs.toFixed(0)} ms (${(input.bytes / BYTES_PER_MB / (innerMs / 1000)).toFixed(0)} MB/s)`;
     }
-    const reportedNote = result.reported?.['note'];
-    if (benchCase.kind !== 'floor' && typeof reportedNote === 'string') result.note = reportedNote;
+    if (typeof result.reported?.['note'] === 'string' && typeof result.reported['newMs'] === 'number') {
+      // A grid case: its rate means nothing (it reads a page, not the file); its own figures are the result.
+      result.note = result.reported['note'];
+      result.rowsPerSec = null;
+      result.mbPerSec = null;
+    } else if (benchCase.kind !== 'floor' && typeof result.reported?.['note'] === 'string') result.note = result.reported['note'];
     if (plan.readsSluiceSummary) {
       const summary = result.reported;
       if (summary === null || typeof summary['table'] !== 'string') {

@@ -32,6 +32,8 @@ const api: ImportHostApi = {
           control,
           onProgress: (progress) => void events.progress(progress),
           onStart: (info) => void events.started(info),
+          onSource: (progress) => void events.source(progress),
+          ...(options.sourcePath === '-' || options.sourcePath === '/dev/stdin' ? { stdin: process.stdin } : {}),
         },
         pool,
       );

@@ -11,6 +11,9 @@ import type { FailurePolicy, ImportCounters, ImportProgress, ImportStatus, Impor
 import type { FailureGroup, PreviewResult } from '../engine/rules/preview.js';
 import type { RuleProblem } from '../engine/rules/model.js';
 import type { TablePage, TablePageQuery } from '../engine/store/table-browser.js';
+import type { ColumnFilter, GridColumn, GridColumnType, GridQuery } from '../engine/store/table-filter.js';
+import type { GridCount, GridPage } from '../engine/store/table-query.js';
+import type { ColumnProfile } from '../engine/store/column-profile.js';
 import type { ImportPlanSummary } from '../engine/pipeline/import-plan.js';
 import type { UndoResult } from '../engine/history/undo.js';
 
@@ -18,6 +21,7 @@ import type { UndoResult } from '../engine/history/undo.js';
 export type { FailureGroup, ImportCounters, ImportProgress, ImportStatus, RowFailure, RuleProblem, TablePage };
 export type FailureMode = FailurePolicy;
 export type TablePageRequest = TablePageQuery;
+export type { ColumnFilter, ColumnProfile, GridColumn, GridColumnType, GridCount, GridPage, GridQuery };
 
 /** The engine's codes plus the app layer's own (a malformed request, a file never opened, an import already running). */
 export type ErrorCode = SluiceErrorCode | 'BAD_REQUEST' | 'NOT_OPENED' | 'NOT_ALLOWED' | 'IMPORT_RUNNING' | 'NOT_AVAILABLE' | 'PREVIEW_TIMEOUT';
@@ -207,6 +211,17 @@ export interface SluiceApi {
   'tables/list': (req: Record<string, never>) => Promise<Result<TableInfo[]>>;
   'tables/page': (req: TablePageRequest) => Promise<Result<TablePage>>;
   'export/start': (req: ExportRequest) => Promise<Result<ExportResult>>;
+  /** Rows [offset, offset+limit) of a sorted/filtered table view, read on the reader thread without OFFSET scans. */
+  'grid/page': (req: { query: GridQuery; offset: number; limit: number }) => Promise<Result<GridPage>>;
+  /** How many rows a view has (or has found so far, while a filter's scan runs). */
+  'grid/count': (req: { query: GridQuery }) => Promise<Result<GridCount>>;
+  /** Stops a view's scan: forgetting it (the user changed the filter or left), or keeping what it found (Stop). */
+  'grid/cancel': (req: { query: GridQuery; keepFound?: boolean }) => Promise<Result<null>>;
+  'grid/profile': (req: { query: GridQuery; column: string }) => Promise<Result<ColumnProfile>>;
+  /** Removes a file from the recent list (the file itself is untouched). */
+  'files/forget': (req: { path: string }) => Promise<Result<null>>;
+  /** Removes an import from the Home history; its rows, records and quarantine stay in the store. */
+  'imports/hide': (req: { importId: number }) => Promise<Result<null>>;
   /** What an import with these settings will do to its table, before anything is written. */
   'import/plan': (req: StartImportRequest) => Promise<Result<ImportPlanSummary>>;
   /** What undoing an import would do (exact counts), without doing it. */
@@ -241,6 +256,12 @@ export const API_CHANNELS = [
   'tables/list',
   'tables/page',
   'export/start',
+  'grid/page',
+  'grid/count',
+  'grid/cancel',
+  'grid/profile',
+  'files/forget',
+  'imports/hide',
   'import/plan',
   'imports/undo-preview',
   'imports/undo',

@@ -73,7 +73,9 @@ export class FileAccess {
     let real: string;
     try {
       real = fs.realpathSync(resolved);
-    } catch {
+    } catch (error) {
+      // A folder on the way that cannot be entered hides the file: say so rather than "no such file".
+      if ((error as NodeJS.ErrnoException).code === 'EACCES') throw new AppFailure('FILE_UNREADABLE', `${resolved} cannot be read (permission denied: a folder on its path cannot be opened).`);
       throw new AppFailure('FILE_NOT_FOUND', `${resolved}: no such file.`);
     }
     this.requireUsable(real, resolved);

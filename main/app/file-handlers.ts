@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { inferRules, parseRuleFile } from '../engine/rules/index.js';
 import { sampleSource, type SourceSample } from '../engine/source/sample.js';
+import { assertTextFile } from '../engine/source/not-text.js';
+import { fetchUrlToFolder, looksLikeUrl } from '../engine/source/fetch-url.js';
 import type { DialectOverrides, FilePreview, RulesPreview } from './contract.js';
 import { AppFailure } from './app-failure.js';
 import type { FileAccess } from './file-access.js';
@@ -43,8 +45,11 @@ export function fileHandlers(files: FileAccess, settings: Settings, previews: Pr
   return {
     'files/recent': () => settings.recentFiles.filter((f) => fs.existsSync(f.path)),
 
-    'files/open': (request) => {
-      const opened = files.open(request.path, { recent: true });
+    'files/open': async (request) => {
+      // A URL is downloaded into the app's folder first, then opened like a file; anything that is not text is refused.
+      const local = looksLikeUrl(request.path) ? await fetchUrlToFolder(request.path, path.join(settings.home, 'downloads')) : request.path;
+      const opened = files.open(local, { recent: true });
+      await assertTextFile(opened.path);
       const stem = opened.path.replace(/\.[^./\\]+$/, '');
       // A rule file beside the data is offered only when the same checks would let the app read it.
       const siblingRulesPath = fs.existsSync(`${stem}.rules.json`) ? files.usableOrNull(`${stem}.rules.json`) : null;

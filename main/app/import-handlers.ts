@@ -3,6 +3,7 @@ import { describeFingerprintChange, fingerprintSource } from '../engine/source/f
 import { isResumable, type ImportRecord } from '../engine/store/import-records.js';
 import type { Store } from '../engine/store/store.js';
 import { AppFailure } from './app-failure.js';
+import { isSpooledSource, spooledSourceChange } from './spooled-source.js';
 import type { ImportListItem } from './contract.js';
 import type { FileAccess } from './file-access.js';
 import type { Handlers } from './handlers.js';
@@ -30,7 +31,9 @@ export function importHandlers(
     const live = runner.isLive(record.id);
     const resumable = !live && isResumable(record);
     let sourceChange: string | null = null;
-    if (resumable) {
+    if (resumable && isSpooledSource(record.sourcePath)) {
+      sourceChange = spooledSourceChange(dbPath, record);
+    } else if (resumable) {
       const now = await fingerprintSource(record.sourcePath).catch(() => null);
       sourceChange = now ? describeFingerprintChange(record.fingerprint, now) : 'the file was deleted or cannot be read';
     }

@@ -7,12 +7,15 @@ import { dataHandlers } from './data-handlers.js';
 import { FileAccess } from './file-access.js';
 import { fileHandlers } from './file-handlers.js';
 import { rulesSqlHandler } from './rules-sql-handler.js';
+import { gridHandlers } from './grid-handlers.js';
+import { homeListHandlers } from './home-list-handlers.js';
 import type { Handlers } from './handlers.js';
 import { importHandlers } from './import-handlers.js';
 import { historyHandlers } from './history-handlers.js';
 import { ImportRunner } from './import-runner.js';
 import { PreviewRunner } from './preview-runner.js';
 import { Settings, defaultAppHome } from './settings.js';
+import { TableReader } from './table-reader.js';
 import { validateRequest } from './validate.js';
 
 export interface ServiceOptions {
@@ -42,6 +45,7 @@ export class AppService {
   readonly dbPath: string;
   private readonly store: Store;
   private readonly runner: ImportRunner;
+  private readonly reader: TableReader;
   private readonly previews = new PreviewRunner();
   private readonly handlers: Handlers;
   private readonly listeners = new Set<EventListener>();
@@ -61,13 +65,17 @@ export class AppService {
     });
     const emit = <E extends keyof SluiceEvents>(event: E, data: SluiceEvents[E]) => this.emit(event, data);
     this.runner = new ImportRunner(emit);
+    this.reader = new TableReader(this.dbPath);
     const info: AppInfo = { mode: options.mode, version: options.version ?? '0.0.0', dbPath: this.dbPath, nativeDialogs: options.mode === 'electron' };
+    const imports = importHandlers(this.store, this.dbPath, this.files, this.runner);
     this.handlers = {
       'app/info': () => info,
       ...fileHandlers(this.files, this.settings, this.previews),
       ...rulesSqlHandler(this.files),
-      ...importHandlers(this.store, this.dbPath, this.files, this.runner),
+      ...imports,
       ...dataHandlers(this.store, this.dbPath, this.files, emit, (id) => this.runner.isLive(id)),
+      ...gridHandlers(this.reader),
+      ...homeListHandlers(this.settings, imports['imports/list'], (id) => this.runner.isLive(id)),
       ...historyHandlers(this.store, this.dbPath, this.files, (id) => this.runner.isLive(id)),
     };
   }
@@ -101,6 +109,7 @@ export class AppService {
   /** Cancels running imports (they stay resumable) and closes the store. */
   async close(): Promise<void> {
     this.runner.cancelAll();
+    await this.reader.close();
     this.previews.close();
     this.store.close();
   }

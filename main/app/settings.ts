@@ -10,6 +10,8 @@ import type { RecentFile } from './contract.js';
  */
 export interface SettingsData {
   recentFiles: RecentFile[];
+  /** Imports the user removed from the Home history (their rows and records stay in the store). */
+  hiddenImports?: number[];
   window?: { x?: number; y?: number; width: number; height: number; maximized: boolean };
 }
 
@@ -39,6 +41,7 @@ export class Settings {
       const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<SettingsData>;
       return {
         recentFiles: Array.isArray(parsed.recentFiles) ? parsed.recentFiles.filter((f) => typeof f?.path === 'string') : [],
+        ...(Array.isArray(parsed.hiddenImports) ? { hiddenImports: parsed.hiddenImports.filter((id) => Number.isInteger(id)) } : {}),
         ...(parsed.window ? { window: parsed.window } : {}),
       };
     } catch {
@@ -63,6 +66,22 @@ export class Settings {
   rememberOpened(filePath: string): void {
     const entry: RecentFile = { path: filePath, name: path.basename(filePath), openedAt: new Date().toISOString() };
     this.data.recentFiles = [entry, ...this.data.recentFiles.filter((f) => f.path !== filePath)].slice(0, MAX_RECENT_FILES);
+    this.save();
+  }
+
+  /** Takes a file off the recent list; it stays readable (other screens may still show it). */
+  forgetRecent(filePath: string): void {
+    this.data.recentFiles = this.data.recentFiles.filter((f) => f.path !== filePath);
+    this.save();
+  }
+
+  isImportHidden(importId: number): boolean {
+    return this.data.hiddenImports?.includes(importId) ?? false;
+  }
+
+  /** Takes an import off the Home history; nothing in the store changes. */
+  hideImport(importId: number): void {
+    if (!this.isImportHidden(importId)) this.data.hiddenImports = [...(this.data.hiddenImports ?? []), importId];
     this.save();
   }
 

@@ -86,6 +86,30 @@ const failure: Check = (value, at) => {
   object({ mode: oneOf('soft'), maxErrors: (v, p) => v === null || integer(0)(v, p) })(value, at);
 };
 
+const MAX_COLUMN_FILTERS = 64;
+
+const columnFilter: Check = (value, at) => {
+  if (!isObject(value)) fail(at, 'an object');
+  const column = string(1024);
+  oneOf('contains', 'equals', 'range', 'null', 'not-null')(value.op, `${at}.op`);
+  if (value.op === 'contains' || value.op === 'equals') return object({ column, op: oneOf('contains', 'equals'), value: string(1024, false) })(value, at);
+  if (value.op === 'range') return object({ column, op: oneOf('range'), min: string(256, false), max: string(256, false) }, ['min', 'max'])(value, at);
+  object({ column, op: oneOf('null', 'not-null') })(value, at);
+};
+
+const gridQuery: Check = object(
+  {
+    table: string(256),
+    sort: object({ column: string(1024), descending: boolean }),
+    filter: string(1024, false),
+    columnFilters: (value, at) => {
+      if (!Array.isArray(value) || value.length > MAX_COLUMN_FILTERS) fail(at, `a list of at most ${MAX_COLUMN_FILTERS} column filters`);
+      value.forEach((item, i) => columnFilter(item, `${at}[${i}]`));
+    },
+  },
+  ['sort', 'filter', 'columnFilters'],
+);
+
 const CHECKS: { [C in Channel]: Check } = {
   'app/info': empty,
   'files/recent': empty,
@@ -122,6 +146,12 @@ const CHECKS: { [C in Channel]: Check } = {
     { table: string(256), offset: integer(0), limit: integer(0, MAX_PAGE_ROWS), orderBy: string(256), descending: boolean, filter: string(1024, false) },
     ['orderBy', 'descending', 'filter'],
   ),
+  'grid/page': object({ query: gridQuery, offset: integer(0), limit: integer(0, MAX_PAGE_ROWS) }),
+  'grid/count': object({ query: gridQuery }),
+  'grid/cancel': object({ query: gridQuery, keepFound: boolean }, ['keepFound']),
+  'grid/profile': object({ query: gridQuery, column: string(1024) }),
+  'files/forget': object({ path }),
+  'imports/hide': object({ importId: integer(1) }),
   'import/plan': object(
     { path, table: string(128), ruleFile: json, overrides, failure, restart: boolean, append: boolean, replace: boolean },
     ['table', 'ruleFile', 'overrides', 'failure', 'restart', 'append', 'replace'],

@@ -5,6 +5,7 @@
 import { isSluiceError, serializeError } from '../engine/errors.js';
 import { EXIT, type CommandResult } from './exit-codes.js';
 import { printError, printLine } from './output.js';
+import { endQuietlyOnClosedPipe } from './closed-pipe.js';
 
 type Command = (argv: string[]) => Promise<CommandResult>;
 
@@ -35,6 +36,7 @@ Commands:
   rules compile <rules.json> --to duckdb|spark   print SQL that applies a rule file in DuckDB or Spark`;
 
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyOnClosedPipe();
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     printLine(USAGE);

@@ -88,6 +88,20 @@ export interface ImportProgress {
   elapsedMs: number;
   /** Batches handed to workers and not yet committed. */
   batchesInFlight: number;
+  /** For a spooled source (stdin, URL, API, compressed file): what was taken from it, retries, the breaker. */
+  source?: SourceProgress;
+}
+
+/** How far a source that is spooled got, and how the retry policy fared. */
+export interface SourceProgress {
+  phase: 'download' | 'done';
+  /** Bytes taken from the source, as transferred (compressed bytes for a compressed source). */
+  transferredBytes: number;
+  totalBytes: number | null;
+  /** Pages of a paginated API fetched so far. */
+  pages: number | null;
+  retries: number;
+  breaker: 'closed' | 'open' | 'half-open';
 }
 
 /** One reason a row failed. `value` is only present when redaction is off. */

@@ -10,7 +10,8 @@ import { resolveImportId } from './resolve-import.js';
 export const EXPORT_USAGE = `Usage: sluice export --db <store> --table <name> --out <file> [--format csv|jsonl] [--force] [--delimiter C] [--newline lf|crlf]
        sluice export --db <store> --quarantine <importId|latest> --out <file> [--format csv|jsonl] [--force]
   --force  replace an existing file (never the store, its -wal/-shm/-journal files or an imported source)
-  --delimiter, --newline  CSV layout (default: the table's source file's)`;
+  --delimiter, --newline  CSV layout (default: the table's source file's)
+  --out - writes standard output; a name ending in .gz is gzip-compressed (data.csv.gz).`;
 
 export async function exportCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(
@@ -36,7 +37,7 @@ export async function exportCommand(argv: string[]): Promise<CommandResult> {
       values.table !== undefined
         ? await exportTable(store, String(values.table), out, { format, overwrite: values.force === true, ...csvLayoutOptions(values.delimiter, values.newline) })
         : await exportQuarantine(store, resolveImportId(store, String(values.quarantine)), out, { format, overwrite: values.force === true });
-    printError(`wrote ${formatCount(summary.rowsWritten)} rows to ${summary.path}`);
+    printError(`wrote ${formatCount(summary.rowsWritten)} rows to ${summary.path === '-' ? 'standard output' : summary.path}`);
     return { exitCode: EXIT.OK };
   } finally {
     store.close();

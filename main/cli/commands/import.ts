@@ -6,11 +6,14 @@ import { nonNegativeInteger, oneOf, parseCommandArgs, positiveInteger, requireSt
 import { formatCount, formatDuration, printError, printLine } from '../output.js';
 import { ProgressBar } from '../progress-bar.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
+import { SOURCE_OPTIONS, SOURCE_USAGE, SourceReporter, sourceOptionsFrom } from './import-source-args.js';
 
 export const IMPORT_USAGE = `Usage: sluice import <file> --db <store.sqlite> [--table <name>] [--schema <rules.json>]
        [--key <col>[,<col>]] [--format csv|jsonl] [--delimiter C] [--no-header] [--encoding E]
        [--workers N] [--batch-rows N] [--resume | --restart] [--fail-fast] [--max-errors N]
-       [--append | --replace] [--on-duplicate last|first|quarantine] [--redact] [--json] [--debug]`;
+       [--append | --replace] [--on-duplicate last|first|quarantine] [--redact] [--json] [--debug]
+${SOURCE_USAGE}
+  <file> may be a path, - (standard input), or an http:/https: URL; .gz and .zip files are decompressed.`;
 
 export async function importCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(
@@ -35,6 +38,7 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
       'max-errors': { type: 'string' },
       redact: { type: 'boolean' },
       json: { type: 'boolean' },
+      ...SOURCE_OPTIONS,
     },
     IMPORT_USAGE,
   );
@@ -62,7 +66,9 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
   if (key && key.length === 0) throw new SluiceError('USAGE', '--key needs at least one column name.');
   const workers = positiveInteger(values.workers, '--workers');
   const batchRows = positiveInteger(values['batch-rows'], '--batch-rows');
-  const format = oneOf(values.format, ['csv', 'jsonl'] as const, '--format');
+  const format = oneOf(values.format, ['csv', 'jsonl', 'json-api'] as const, '--format');
+  const sourceOptions = sourceOptionsFrom(values);
+  const sourceReporter = new SourceReporter(values.json === true);
 
   const control = new ImportControl();
   const bar = new ProgressBar();
@@ -93,7 +99,8 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
         ...(values.table !== undefined ? { table: String(values.table) } : {}),
         ...(values.schema !== undefined ? { schemaPath: String(values.schema) } : {}),
         ...(key ? { key } : {}),
-        ...(format ? { format } : {}),
+        ...(format && format !== 'json-api' ? { format } : {}),
+        ...sourceOptions,
         ...(values.delimiter !== undefined ? { delimiter: String(values.delimiter) } : {}),
         ...(values['no-header'] ? { hasHeader: false } : {}),
         ...(values.encoding !== undefined ? { encoding: String(values.encoding) } : {}),
@@ -110,7 +117,10 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
       {
         control,
         onProgress: (progress) => bar.update(progress),
+        onSource: (progress) => sourceReporter.update(progress),
+        ...(positionals[0] === '-' || positionals[0] === '/dev/stdin' ? { stdin: process.stdin } : {}),
         onStart: ({ importId, table, resumed, plan }) => {
+          sourceReporter.clear();
           if (values.json) return;
           printError(`${resumed ? 'resuming' : 'starting'} import #${importId} into table "${table}"`);
           if (plan && !resumed) printError(`plan: ${plan.message}`);
@@ -124,6 +134,7 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
   } finally {
     finished = true;
     bar.clear();
+    sourceReporter.clear();
   }
 
   if (values.json) {

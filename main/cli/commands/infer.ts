@@ -1,6 +1,7 @@
 import { SluiceError } from '../../engine/errors.js';
 import { inferRules } from '../../engine/rules/index.js';
 import { sampleSource } from '../../engine/source/sample.js';
+import { assertTextFile } from '../../engine/source/not-text.js';
 import { oneOf, parseCommandArgs, positiveInteger } from '../args.js';
 import { printError, printLine } from '../output.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
@@ -28,6 +29,7 @@ export async function inferCommand(argv: string[]): Promise<CommandResult> {
   }
   if (positionals.length !== 1) throw new SluiceError('USAGE', `infer takes exactly one file.\n${INFER_USAGE}`);
   const format = oneOf(values.format, ['csv', 'jsonl'] as const, '--format');
+  await assertTextFile(positionals[0]!);
   const sample = await sampleSource(positionals[0]!, positiveInteger(values.rows, '--rows') ?? DEFAULT_SAMPLE_ROWS, {
     ...(format ? { format } : {}),
     ...(values.delimiter !== undefined ? { delimiter: String(values.delimiter) } : {}),

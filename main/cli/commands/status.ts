@@ -4,6 +4,7 @@ import { isResumable } from '../../engine/store/import-records.js';
 import { parseCommandArgs, requireString } from '../args.js';
 import { formatCount, formatTable, printLine } from '../output.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
+import { describeSpool, pendingSpools, resumableWithSpool, spoolOf } from './status-sources.js';
 
 export const STATUS_USAGE = `Usage: sluice status --db <store> [--json]`;
 
@@ -25,7 +26,8 @@ export async function statusCommand(argv: string[]): Promise<CommandResult> {
             source: record.sourcePath,
             table: record.table,
             status: record.status,
-            resumable: isResumable(record),
+            resumable: resumableWithSpool(store, record),
+            spool: spoolOf(store, record),
             ...record.counters,
             upsertKey: record.options.key ?? keyFromRules(record.schema),
             keySource: record.options.keySource ?? null,
@@ -43,6 +45,7 @@ export async function statusCommand(argv: string[]): Promise<CommandResult> {
     }
     if (imports.length === 0) {
       printLine('No imports yet.');
+      printPendingSpools(store, imports);
       return { exitCode: EXIT.OK };
     }
     printLine(
@@ -57,12 +60,18 @@ export async function statusCommand(argv: string[]): Promise<CommandResult> {
           formatCount(record.counters.rowsUpdated),
           formatCount(record.counters.rowsQuarantined),
           `${record.fingerprint.size > 0 ? Math.floor((100 * record.nextByteOffset) / record.fingerprint.size) : 100}%`,
-          isResumable(record) ? 'yes' : 'no',
+          resumableWithSpool(store, record) ? 'yes' : 'no',
           record.sourcePath,
         ]),
       ),
     );
     for (const record of imports.filter((r) => r.errorMessage)) printLine(`#${record.id}: ${record.errorMessage}`);
+    for (const record of imports.filter((r) => isResumable(r))) {
+      const spool = spoolOf(store, record);
+      if (spool) printLine(`#${record.id}: source ${describeSpool(spool)}`);
+      else if (record.sourcePath === '-') printLine(`#${record.id}: its standard input is no longer spooled; it cannot be resumed (import it again with --restart)`);
+    }
+    printPendingSpools(store, imports);
     for (const record of imports.filter((r) => r.options.keySource)) {
       const key = record.options.key ?? keyFromRules(record.schema) ?? [];
       printLine(`#${record.id}: upserts on key ${key.join(', ')} (from ${record.options.keySource === 'rule file' ? "the rule file's primaryKey" : '--key'})`);
@@ -70,6 +79,12 @@ export async function statusCommand(argv: string[]): Promise<CommandResult> {
     return { exitCode: EXIT.OK };
   } finally {
     store.close();
+  }
+}
+
+function printPendingSpools(store: Store, imports: ReturnType<Store['imports']['list']>): void {
+  for (const pending of pendingSpools(store, imports)) {
+    printLine(`not started yet: ${pending.source} ${describeSpool(pending.spool)}; continue with sluice import ${pending.source} --resume`);
   }
 }
 

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import Papa from 'papaparse';
 import { SluiceError } from '../errors.js';
 import type { Store } from '../store/store.js';
@@ -9,6 +8,7 @@ import { mapSqliteError } from '../store/sqlite-errors.js';
 import { TableSchemas } from '../store/table-schemas.js';
 import { csvFormatter, jsonFormatter, quoteCsv } from './cell-format.js';
 import { checkWritePermission } from './write-permission.js';
+import { STDOUT_TARGET, namedExtension, openExportSink } from './export-sink.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
 
@@ -38,7 +38,7 @@ export interface ExportSummary {
 const ROWS_PER_WRITE = 2000;
 
 export function exportFormatFromPath(filePath: string): ExportFormat {
-  const ext = path.extname(filePath).toLowerCase();
+  const ext = namedExtension(filePath);
   return ext === '.jsonl' || ext === '.ndjson' || ext === '.json' ? 'jsonl' : 'csv';
 }
 
@@ -117,6 +117,7 @@ export async function exportQuarantine(store: Store, importId: number, outPath: 
 
 /** Never the store, its companions or an imported source; an existing file only with overwrite. */
 function checkExportTarget(store: Store, outPath: string, options: ExportOptions): void {
+  if (outPath === STDOUT_TARGET) return;
   checkWritePermission(outPath, { storePath: store.path, protectedSources: store.imports.sourcePaths(), overwrite: options.overwrite === true });
 }
 
@@ -138,7 +139,8 @@ async function writeRows(
 
 /**
  * Writes to a temporary file beside the target and renames it at the end:
- * never a half-written export. `texts` yields [text, isRow] pieces.
+ * never a half-written export. "-" writes standard output; a .gz target is
+ * gzip-compressed. `texts` yields [text, isRow] pieces.
  */
 async function streamToFile(
   outPath: string,
@@ -146,15 +148,8 @@ async function streamToFile(
   total: number,
   options: ExportOptions,
 ): Promise<ExportSummary> {
-  const target = path.resolve(outPath);
-  const temporary = `${target}.sluice-partial-${process.pid}`;
-  let out: fs.WriteStream;
-  try {
-    out = fs.createWriteStream(temporary, { flags: 'wx' });
-    await once(out, 'open');
-  } catch (error) {
-    throw new SluiceError('FILE_UNREADABLE', `Cannot write ${outPath}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`, { cause: error });
-  }
+  const sink = await openExportSink(outPath);
+  const out = sink.stream;
   let written = 0;
   try {
     let batch: string[] = [];
@@ -176,13 +171,10 @@ async function streamToFile(
       }
     }
     await flush();
-    out.end();
-    await once(out, 'finish');
-    fs.renameSync(temporary, target);
-    return { path: target, rowsWritten: written, bytesWritten: fs.statSync(target).size };
+    const done = await sink.commit();
+    return { path: done.path, rowsWritten: written, bytesWritten: done.bytesWritten };
   } catch (error) {
-    out.destroy();
-    fs.rmSync(temporary, { force: true });
+    sink.abort();
     if (options.signal?.aborted) throw new SluiceError('CANCELLED', 'Export cancelled; no file was written.');
     if ((error as { code?: string }).code?.startsWith('SQLITE')) throw mapSqliteError(error, outPath);
     throw error instanceof SluiceError
@@ -191,6 +183,6 @@ async function streamToFile(
   }
 }
 
-async function write(out: fs.WriteStream, text: string): Promise<void> {
+async function write(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }

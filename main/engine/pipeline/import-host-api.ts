@@ -1,5 +1,5 @@
 import type { SerializedError } from '../errors.js';
-import type { ImportProgress, ImportSummary } from '../types.js';
+import type { ImportProgress, ImportSummary, SourceProgress } from '../types.js';
 import type { ImportOptions } from './import-options.js';
 
 /** What the import host is started with (its workerData). */
@@ -18,4 +18,5 @@ export interface ImportHostApi {
 export interface ImportHostEvents {
   progress(progress: ImportProgress): void;
   started(info: { importId: number; table: string; resumed: boolean }): void;
+  source(progress: SourceProgress): void;
 }

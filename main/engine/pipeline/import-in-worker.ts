@@ -27,7 +27,10 @@ export async function importInWorker(options: ImportOptions, hooks: ImportHooks 
     // The host launches its worker pool from these before anything else.
     workerData: { options, chunkWorkerUrl: chunkWorkerEntry().href } satisfies ImportHostData,
     resourceLimits: { maxOldGenerationSizeMb: HOST_MAX_OLD_GENERATION_MB, maxYoungGenerationSizeMb: HOST_MAX_YOUNG_GENERATION_MB },
+    // "-" is read by the host thread, which spools it: the caller's stdin is piped into the thread's.
+    stdin: hooks.stdin !== undefined,
   });
+  const stdinRelay = hooks.stdin && worker.stdin ? relayStdin(hooks.stdin, worker.stdin) : null;
   const host = Comlink.wrap<ImportHostApi>(nodeEndpoint(worker));
   const died = new Promise<never>((_, reject) => {
     worker.once('error', (error) =>
@@ -45,13 +48,39 @@ export async function importInWorker(options: ImportOptions, hooks: ImportHooks 
     const events = Comlink.proxy({
       progress: (progress: Parameters<NonNullable<ImportHooks['onProgress']>>[0]) => hooks.onProgress?.(progress),
       started: (info: Parameters<NonNullable<ImportHooks['onStart']>>[0]) => hooks.onStart?.(info),
+      source: (progress: Parameters<NonNullable<ImportHooks['onSource']>>[0]) => hooks.onSource?.(progress),
     });
     const outcome = await Promise.race([host.run(options, events), died]);
     if (!outcome.ok) throw reviveError(outcome.error);
     return outcome.summary;
   } finally {
     unsubscribe?.();
+    stdinRelay?.stop();
     host[Comlink.releaseProxy]();
     await worker.terminate();
   }
+}
+
+/** Copies the caller's stdin into the host thread's, with backpressure; stopped when the import ends. */
+function relayStdin(input: AsyncIterable<Uint8Array>, output: NodeJS.WritableStream): { stop(): void } {
+  let stopped = false;
+  output.on('error', () => undefined);
+  void (async () => {
+    try {
+      for await (const chunk of input) {
+        if (stopped) return;
+        if (!output.write(chunk)) await new Promise((resolve) => output.once('drain', resolve));
+      }
+    } catch {
+      // A broken input ends the host's stdin early; the spool is then incomplete and says so.
+    }
+    if (!stopped) output.end();
+  })();
+  return {
+    stop() {
+      stopped = true;
+      // An input still open (a terminal, a pipe the import no longer needs) would keep the process alive.
+      (input as Partial<NodeJS.ReadableStream & { destroy(): void }>).destroy?.();
+    },
+  };
 }

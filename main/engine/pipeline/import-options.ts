@@ -1,7 +1,9 @@
 import os from 'node:os';
 import type { WorkerPoolOptions } from '../pool/worker-pool.js';
-import type { FailurePolicy, ImportProgress, SourceFormat } from '../types.js';
+import type { FailurePolicy, ImportProgress, SourceFormat, SourceProgress } from '../types.js';
 import type { ImportControl } from './import-control.js';
+import type { JsonApiSource } from '../source/remote/json-api.js';
+import type { ResilienceSettings } from '../source/resilience.js';
 import type { OnDuplicate } from '../store/import-records.js';
 import type { ImportPlanSummary } from './import-plan.js';
 
@@ -32,6 +34,14 @@ export interface ImportOptions {
   /** Absent on a resume: the import's stored policy applies. */
   failure?: FailurePolicy;
   redact?: boolean;
+  /** URL sources: request headers (values are never stored, logged or shown). */
+  headers?: Record<string, string>;
+  /** URL sources: bytes this run may take from the source (as transferred); past it the import stops, resumable. */
+  maxBytes?: number;
+  /** A paginated JSON API (the source is its first page's URL). */
+  jsonApi?: JsonApiSource;
+  /** The retry policy for network requests and a busy store (defaults: DEFAULT_RESILIENCE). */
+  resilience?: Partial<ResilienceSettings>;
   /** Advanced: limits, mostly for tests. */
   maxRecordBytes?: number;
   chunkTimeoutMs?: number;
@@ -41,6 +51,10 @@ export interface ImportOptions {
 export interface ImportHooks {
   control?: ImportControl;
   onProgress?: (progress: ImportProgress) => void;
+  /** Progress of a spooled source while it is downloaded or read (before the import has an id). */
+  onSource?: (progress: SourceProgress) => void;
+  /** What "-" reads (the CLI's standard input). */
+  stdin?: AsyncIterable<Uint8Array>;
   /** Called once the import has an id (before any row is read). */
   onStart?: (info: { importId: number; table: string; resumed: boolean; plan?: ImportPlanSummary }) => void;
 }

@@ -5,6 +5,7 @@ import type { CompiledRules } from '../rules/contract.js';
 import { sniffSource } from '../source/sniff.js';
 import { jsonlKeysAcross } from '../source/sample.js';
 import { openSource } from '../source/open-source.js';
+import { assertTextFile } from '../source/not-text.js';
 import { describeFingerprintChange, fingerprintSource } from '../source/fingerprint.js';
 import type { Store } from '../store/store.js';
 import type { ImportRecord, KeySource, StoredImportOptions } from '../store/import-records.js';
@@ -41,8 +42,8 @@ export interface ImportPlan {
 const SAMPLE_BYTES = 256 * 1024;
 
 /** Decides what this run does (new import, resume, restart) and prepares the table and the import record. */
-export async function planImport(options: ImportOptions, store: Store): Promise<ImportPlan> {
-  const planned = await planOrPreview(options, store, false);
+export async function planImport(options: ImportOptions, store: Store, readFrom?: string): Promise<ImportPlan> {
+  const planned = await planOrPreview(options, store, false, readFrom);
   if ('preview' in planned) throw new SluiceError('INTERNAL', 'an import was planned without being prepared');
   return planned;
 }
@@ -72,13 +73,20 @@ export async function previewImportPlan(options: ImportOptions, store: Store): P
   }
 }
 
-async function planOrPreview(options: ImportOptions, store: Store, dryRun: boolean): Promise<ImportPlan | { preview: ImportPlanSummary }> {
-  const sourcePath = path.resolve(options.sourcePath);
+async function planOrPreview(
+  options: ImportOptions,
+  store: Store,
+  dryRun: boolean,
+  readFrom?: string,
+): Promise<ImportPlan | { preview: ImportPlanSummary }> {
+  // A spooled source (stdin, URL, compressed file) is named by options.sourcePath and read from its spool.
+  const sourcePath = readFrom ? options.sourcePath : path.resolve(options.sourcePath);
+  const readPath = readFrom ?? sourcePath;
   const requested = options.table ?? tableNameFromPath(sourcePath);
   checkTableName(requested);
   // SQLite matches table names case-insensitively: so does every lookup here (resume, restart, guards).
   const table = store.canonicalTableName(requested) ?? requested;
-  const fingerprint = await fingerprintSource(sourcePath);
+  const fingerprint = await fingerprintSource(readPath);
   const unfinished = store.imports.latestUnfinished(sourcePath, table);
 
   if (options.resume) {
@@ -121,7 +129,8 @@ async function planOrPreview(options: ImportOptions, store: Store, dryRun: boole
     );
   }
 
-  const layout = await sniffSource(sourcePath, {
+  await assertTextFile(readPath, { displayName: options.sourcePath });
+  const layout = await sniffSource(readPath, {
     ...(options.format ? { format: options.format } : {}),
     ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     ...(options.hasHeader !== undefined ? { hasHeader: options.hasHeader } : {}),
@@ -132,26 +141,26 @@ async function planOrPreview(options: ImportOptions, store: Store, dryRun: boole
     format: layout.dialect.format,
     key: options.key && options.key.length > 0 ? options.key : null,
     redact: options.redact ?? false,
-    chunkBytes: await chunkBytesFor(sourcePath, layout.dataStartOffset, options.batchRows ?? DEFAULT_BATCH_ROWS),
+    chunkBytes: await chunkBytesFor(readPath, layout.dataStartOffset, options.batchRows ?? DEFAULT_BATCH_ROWS),
     maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
     failure: options.failure ?? { mode: 'soft', maxErrors: null },
     onDuplicate: options.onDuplicate ?? 'last',
   };
-  const rawKeys = layout.dialect.format === 'jsonl' ? jsonlSourceColumns(await jsonlKeysAcross(sourcePath, layout), schema) : null;
+  const rawKeys = layout.dialect.format === 'jsonl' ? jsonlSourceColumns(await jsonlKeysAcross(readPath, layout), schema) : null;
   const columns = rawKeys ? uniqueColumnNames(rawKeys) : layout.columns;
   const tableSchemas = new TableSchemas(store.db);
   const keyedLayout = { ...layout, columns, ...(rawKeys ? { rawHeader: rawKeys } : {}) };
   const tableExists = store.tableExists(table);
   const storedSchema = tableExists ? tableSchemas.get(table) : null;
-  const columnTypes = schema === null ? await columnTypesFor(sourcePath, keyedLayout, storedSchema, storedSchema === null && tableExists) : null;
+  const columnTypes = schema === null ? await columnTypesFor(readPath, keyedLayout, storedSchema, storedSchema === null && tableExists) : null;
   const finalLayout = { ...keyedLayout, ...(columnTypes ? { columnTypes } : {}) };
   const { rules, spec } = compileFor(columns, schema, storedOptions, table, columnTypes);
-  const sourceDialect = sourceDialectOf(layout.dialect, await endsWithNewline(sourcePath, layout.dialect.encoding));
+  const sourceDialect = sourceDialectOf(layout.dialect, await endsWithNewline(readPath, layout.dialect.encoding));
   const keySource: KeySource | null = spec.key.length === 0 ? null : storedOptions.key ? '--key' : 'rule file';
   if (keySource) storedOptions.keySource = keySource;
   const summary = await decideImportPlan({
     store,
-    sourcePath,
+    sourcePath: readPath,
     displayPath: options.sourcePath,
     table,
     fingerprint,

@@ -21,6 +21,9 @@ import {
   type ImportOptions,
   poolOptionsFor,
 } from './import-options.js';
+import { prepareSource, type PreparedSource } from '../source/prepare-source.js';
+import { removeSpool } from '../source/spool.js';
+import { StoreRetry } from './store-retry.js';
 import { planImport, type ImportPlan } from './plan-import.js';
 import { hashWholeFile } from './import-plan.js';
 import { ProgressMeter } from './progress.js';
@@ -48,27 +51,59 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
   const pool = launchedPool ?? WorkerPool.launch(poolOptionsFor(options));
   const workers = pool.size;
   let store: Store;
+  let source: PreparedSource | null = null;
+  const storeRetry = new StoreRetry(options.resilience);
   let plan: ImportPlan;
   try {
-    store = Store.open(options.dbPath);
+    store = await storeRetry.open(options.dbPath);
   } catch (error) {
     await pool.close();
     throw error;
   }
   try {
-    plan = await planImport(options, store);
+    // Sources that cannot seek (stdin, URLs, APIs, compressed files) are spooled first, then read like a file.
+    source = await prepareSource(options, {
+      signal: control.signal,
+      ...(hooks.stdin ? { stdin: hooks.stdin } : {}),
+      hasUnfinished: (identity, table) => store.imports.latestUnfinished(identity, table) !== null,
+      ...(hooks.onSource ? { onProgress: hooks.onSource } : {}),
+    });
+    const prepared = source;
+    const format = options.format ?? prepared.format;
+    // Planning writes the import's record in one transaction; a busy store is waited for like a commit.
+    plan = await storeRetry.whileBusy(() => planImport(
+      {
+        ...options,
+        sourcePath: prepared.identity,
+        table: prepared.table,
+        ...(format ? { format } : {}),
+        // A spool whose import never got a record (stopped while downloading) starts its import now.
+        resume: options.resume === true && (!prepared.spool || store.imports.latestUnfinished(prepared.identity, prepared.table) !== null),
+      },
+      store,
+      prepared.readPath,
+    ));
   } catch (error) {
     store.close();
     await pool.close();
+    if (source?.spool && error instanceof SluiceError && error.code === 'NOT_TEXT') removeSpool(source.spool);
     throw error instanceof SluiceError ? error : mapSqliteError(error, options.dbPath);
   }
+  const readPath = source.readPath;
+  const sourceProgress = source.progress;
   const { record, spec } = plan;
   hooks.onStart?.({ importId: record.id, table: record.table, resumed: plan.resumed, plan: plan.summary });
 
   const failure = options.failure ?? record.options.failure ?? { mode: 'soft', maxErrors: null };
   // bytesRead starts at the data's offset (BOM and header count as read), so the total is the whole file.
   const totalBytes = record.fingerprint.size;
-  const meter = new ProgressMeter(record.id, totalBytes, startedAt, hooks.onProgress);
+  const onProgress = hooks.onProgress;
+  const meter = new ProgressMeter(
+    record.id,
+    totalBytes,
+    startedAt,
+    onProgress && sourceProgress ? (progress) => onProgress({ ...progress, source: sourceProgress }) : onProgress,
+  );
   const activeMsBefore = record.activeMs;
   const activeMs = () => activeMsBefore + (performance.now() - startedAt);
 
@@ -85,7 +120,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
       status = 'completed';
       return finish();
     }
-    handle = await openSource(record.sourcePath);
+    handle = await openSource(readPath);
     const fd = handle.fd;
     const decoder = createDecoder(record.layout.dialect.encoding);
     const writer = new TableWriter(store.db, spec, { importId: record.id, onDuplicate: record.options.onDuplicate ?? 'last' });
@@ -133,7 +168,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
         const next = inFlight.shift()!;
         batches.push({ result: next.ready!, startOffset: next.place.startOffset });
       }
-      stopError = activeCommitter.commit(batches, activeMs());
+      stopError = await storeRetry.whileBusy(() => activeCommitter.commit(batches, activeMs()));
       meter.update(status, activeCommitter.counters, inFlight.length);
     };
 
@@ -174,11 +209,11 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     } else if (control.signal.aborted) {
       status = 'cancelled';
     } else {
-      stopError = await checkFinished(record.sourcePath, record.fingerprint, committer);
+      stopError = await checkFinished(readPath, record.fingerprint, committer);
       status = stopError ? 'failed' : 'completed';
       if (status === 'completed') {
         // A read that skipped bytes (an oversized record is never held whole) is hashed again in one pass.
-        const digest = hashedBytes === record.fingerprint.size ? contentHash.digest('hex') : await hashWholeFile(record.sourcePath);
+        const digest = hashedBytes === record.fingerprint.size ? contentHash.digest('hex') : await hashWholeFile(readPath);
         store.imports.setContentHash(record.id, digest);
       }
     }
@@ -204,6 +239,8 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     meter.update(status, counters, 0, true);
     const faithful = faithfulnessNotes(store, record);
     store.close();
+    // The spool has served its purpose once the import is complete; until then it is what --resume reads.
+    if (status === 'completed' && source?.spool) removeSpool(source.spool);
     return {
       ...faithful,
       importId: record.id,

@@ -79,7 +79,7 @@ function jsonBlobText(value: Uint8Array): string {
 }
 
 /** Values as JSON and structured clone carry them to a UI: big integers and blobs become text. */
-function plainValue(value: unknown): unknown {
+export function plainValue(value: unknown): unknown {
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`;
   return value;

@@ -15,6 +15,8 @@ export type Screen = 'home' | 'preview' | 'rules' | 'import' | 'quarantine' | 'd
 export interface Notice {
   kind: 'error' | 'info';
   text: string;
+  /** The screen that raised it: the notice shows there only, not on every screen until dismissed. */
+  screen: Screen;
 }
 
 /** What the screens share: the open file, its preview and rule draft, and the running import. */
@@ -27,6 +29,8 @@ export class AppState {
   previewError = $state<string | null>(null);
   ruleDraft = $state<RuleFileDraft>({ fields: [] });
   rulesPath = $state<string | null>(null);
+  /** The draft as last loaded from or saved to `rulesPath` (JSON), to tell the user about unsaved edits. */
+  rulesSavedJson = $state<string | null>(null);
   /** What the last rules check found wrong with the draft; an import is not started while there are any. */
   ruleProblems = $state.raw<RuleProblem[]>([]);
   /** The draft (as JSON) that `ruleProblems` were found in: problems of an older draft say nothing about this one. */
@@ -71,7 +75,7 @@ export class AppState {
   notify(kind: Notice['kind'], text: string): void {
     // While the backend is unreachable every call fails the same way; the connection banner already says so.
     if (kind === 'error' && this.connection !== 'online') return;
-    this.notice = { kind, text };
+    this.notice = { kind, text, screen: this.screen };
   }
 
   /** Opens a data file the user chose, previews it and drafts rules (from a sibling rule file when there is one). */
@@ -89,6 +93,7 @@ export class AppState {
         const loaded = await api.call('rules/load', { path: file.siblingRulesPath });
         this.ruleDraft = asRuleFileDraft(loaded.ruleFile);
         this.rulesPath = loaded.path;
+        this.rulesSavedJson = JSON.stringify(this.ruleDraft);
       } else {
         // loadPreview replaced this.preview; read it afresh (TypeScript still sees the null set above).
         const preview = this.preview as FilePreview | null;
@@ -113,6 +118,11 @@ export class AppState {
     } catch (error) {
       this.previewError = errorMessage(error);
     }
+  }
+
+  /** The draft differs from the rule file it came from (or was saved to). */
+  get rulesUnsaved(): boolean {
+    return this.rulesPath !== null && this.rulesSavedJson !== JSON.stringify(this.ruleDraft);
   }
 
   /** True when the current draft is known to be invalid. */

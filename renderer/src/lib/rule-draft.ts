@@ -18,6 +18,10 @@ export interface FieldDraft {
     [key: string]: unknown;
   };
   'sluice:transforms'?: unknown[];
+  trueValues?: string[];
+  falseValues?: string[];
+  decimalChar?: string;
+  groupChar?: string;
   [key: string]: unknown;
 }
 

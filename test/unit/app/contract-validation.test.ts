@@ -26,6 +26,16 @@ describe('contract argument validation', () => {
       'tables/list': {},
       'tables/page': { table: 'a', offset: 0, limit: 50, orderBy: 'id', descending: true, filter: '' },
       'export/start': { kind: 'table', table: 'a', path: '/tmp/a.csv', format: 'csv', overwrite: false },
+      'grid/page': {
+        query: { table: 'a', sort: { column: 'id', descending: true }, filter: 'x', columnFilters: [{ column: 'age', op: 'range', min: '18' }, { column: 'email', op: 'null' }] },
+        offset: 900_000,
+        limit: 200,
+      },
+      'grid/count': { query: { table: 'a', columnFilters: [{ column: 'plan', op: 'equals', value: 'pro' }] } },
+      'grid/cancel': { query: { table: 'a', filter: 'zebra' } },
+      'grid/profile': { query: { table: 'a' }, column: 'age' },
+      'files/forget': { path: '/data/a.csv' },
+      'imports/hide': { importId: 2 },
       'import/plan': { path: '/data/a.csv', table: 'a' },
       'imports/undo-preview': { importId: 2, cascade: true },
       'imports/undo': { importId: 2, dropTable: true },
@@ -43,6 +53,8 @@ describe('contract argument validation', () => {
     refuse('files/open', { path: '/a', extra: true }, /^extra must be absent/);
     refuse('files/open', [], /request must be an object/);
     refuse('import/control', { importId: 1, action: 'explode' }, /action must be one of pause, resume, cancel/);
+    refuse('grid/page', { query: { table: 'a', columnFilters: [{ column: 'x', op: 'like', value: '%' }] }, offset: 0, limit: 10 }, /columnFilters\[0\]\.op must be one of contains, equals, range, null, not-null/);
+    refuse('grid/page', { query: { table: 'a', columnFilters: [{ column: 'x', op: 'range', min: 1 }] }, offset: 0, limit: 10 }, /columnFilters\[0\]\.min must be a string/);
     refuse('import/resume', { importId: 1.5 }, /importId must be an integer/);
     refuse('quarantine/page', { importId: 1, offset: 0, limit: 1_000_000 }, /limit must be an integer from 0 to 5000/);
     refuse('import/start', { path: '/a', failure: { mode: 'soft', maxErrors: -1 } }, /failure.maxErrors/);

@@ -24,7 +24,8 @@ describe('app: the import plan and undo channels', () => {
   fs.mkdirSync(home, { recursive: true });
   fs.writeFileSync(people, 'id,name\n1,ann\n2,bob\n');
   execFileSync(process.execPath, [CLI, 'import', people, '--db', db]);
-  const service = new AppService({ mode: 'browser', home });
+  // The data file lies outside the home folder: the service is given its folder, as `--allow` would.
+  const service = new AppService({ mode: 'browser', home, userHome: path.join(dir, 'user'), allow: [dir] });
   after(() => service.close());
 
   test('import/plan says what an import will do before anything is written, refusals included', async () => {

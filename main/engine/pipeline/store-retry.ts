@@ -1,0 +1,53 @@
+import { SluiceError } from '../errors.js';
+import { ResiliencePolicy, type ResilienceSettings } from '../source/resilience.js';
+import { Store } from '../store/store.js';
+import { mapSqliteError } from '../store/sqlite-errors.js';
+
+/** SQLite's own wait per attempt; the retry policy's backoff does the rest of the waiting. */
+export const STORE_BUSY_TIMEOUT_MS = 250;
+
+/** A busy store is worth waiting for a while longer than a network hiccup: more retries, shorter first waits. */
+export const STORE_RESILIENCE: Partial<ResilienceSettings> = {
+  retries: 6,
+  baseDelayMs: 200,
+  maxDelayMs: 5000,
+  breakerFailures: 20,
+};
+
+function isBusy(error: unknown): boolean {
+  if (error instanceof SluiceError) return error.code === 'STORE_BUSY';
+  const code = (error as { code?: string } | null)?.code ?? '';
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+}
+
+/**
+ * SQLITE_BUSY on the store goes through the same retry policy as network
+ * requests (full-jitter backoff, a breaker) instead of one fixed busy
+ * timeout. A failed transaction rolled back whole, so trying it again is safe.
+ * Commits are not cancelled by Ctrl+C: the batches in flight are finished.
+ */
+export class StoreRetry {
+  private readonly policy: ResiliencePolicy;
+  private readonly never = new AbortController().signal;
+
+  constructor(settings: Partial<ResilienceSettings> = {}) {
+    this.policy = new ResiliencePolicy({ ...STORE_RESILIENCE, ...pickStore(settings) }, isBusy);
+  }
+
+  open(dbPath: string): Promise<Store> {
+    return this.whileBusy(() => Store.open(dbPath, { busyTimeoutMs: STORE_BUSY_TIMEOUT_MS }), dbPath);
+  }
+
+  async whileBusy<T>(run: () => T, dbPath?: string): Promise<T> {
+    try {
+      return await this.policy.execute(async () => run(), this.never, 'waiting for the store');
+    } catch (error) {
+      throw dbPath && !(error instanceof SluiceError) ? mapSqliteError(error, dbPath) : error;
+    }
+  }
+}
+
+/** Only the timing settings carry over from the import's options (tests shorten them). */
+function pickStore(settings: Partial<ResilienceSettings>): Partial<ResilienceSettings> {
+  return settings.baseDelayMs !== undefined ? { baseDelayMs: settings.baseDelayMs } : {};
+}

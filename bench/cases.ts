@@ -239,6 +239,23 @@ export const BENCH_CASES: readonly BenchCase[] = [
       };
     },
   },
+  {
+    // The same rules compiled to SQL (`sluice rules compile --to duckdb`) and run by DuckDB: the compile is untimed setup.
+    name: 'duckdb-compiled-rules',
+    kind: 'peer',
+    input: 'csv',
+    plan(context) {
+      const cli = context.tools.sluiceCli;
+      if (cli === null) throw new Error(`${SLUICE_CLI} not found (the CLI is not there yet)`);
+      const sqlPath = path.join(context.workDir, 'duckdb-compiled-rules.sql');
+      return {
+        setup: [node(cli, ['rules', 'compile', RULES_FILE, '--to', 'duckdb', '--source', context.input.path, '--out', sqlPath, '--force'])],
+        timed: node(childScript('baselines/duckdb-compiled.js'), [sqlPath]),
+        dbPath: null,
+        readsSluiceSummary: false,
+      };
+    },
+  },
   ...(['first', 'end', 'sorted-deep', 'filter-common', 'filter-rare'] as const).map(gridCase),
   sluiceCase('sluice-scale-1x', 'csv', { rules: true, workers: 2 }, 'scaling'),
   sluiceCase('sluice-scale-5x', 'csv-scaled', { rules: true, workers: 2 }, 'scaling'),

@@ -162,7 +162,7 @@ export async function runCase(benchCase: BenchCase, plan: CasePlan, context: Cas
       result.note = result.reported['note'];
       result.rowsPerSec = null;
       result.mbPerSec = null;
-    }
+    } else if (benchCase.kind !== 'floor' && typeof result.reported?.['note'] === 'string') result.note = result.reported['note'];
     if (plan.readsSluiceSummary) {
       const summary = result.reported;
       if (summary === null || typeof summary['table'] !== 'string') {

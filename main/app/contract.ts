@@ -265,6 +265,8 @@ export interface SluiceApi {
   'rules/preview': (req: { path: string; draft: unknown; overrides?: DialectOverrides }) => Promise<Result<RulesPreview>>;
   'rules/load': (req: { path: string }) => Promise<Result<{ path: string; ruleFile: unknown }>>;
   'rules/save': (req: { path: string; ruleFile: unknown; overwrite?: boolean }) => Promise<Result<{ path: string }>>;
+  /** The rule file compiled to SQL that reads the opened file (see `sluice rules compile`). */
+  'rules/sql': (req: { path: string; ruleFile: unknown; target: 'duckdb' | 'spark' }) => Promise<Result<{ target: 'duckdb' | 'spark'; sql: string }>>;
   'import/start': (req: StartImportRequest) => Promise<Result<StartedImport>>;
   'import/resume': (req: { importId: number }) => Promise<Result<StartedImport>>;
   'import/control': (req: { importId: number; action: 'pause' | 'resume' | 'cancel' }) => Promise<Result<null>>;
@@ -321,6 +323,7 @@ export const API_CHANNELS = [
   'rules/preview',
   'rules/load',
   'rules/save',
+  'rules/sql',
   'import/start',
   'import/resume',
   'import/control',

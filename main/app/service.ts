@@ -8,6 +8,7 @@ import { detailHandlers } from './detail-handlers.js';
 import { quarantineHandlers } from './quarantine-handlers.js';
 import { FileAccess } from './file-access.js';
 import { fileHandlers } from './file-handlers.js';
+import { rulesSqlHandler } from './rules-sql-handler.js';
 import { gridHandlers } from './grid-handlers.js';
 import { homeListHandlers } from './home-list-handlers.js';
 import type { Handlers } from './handlers.js';
@@ -72,6 +73,7 @@ export class AppService {
     this.handlers = {
       'app/info': () => info,
       ...fileHandlers(this.files, this.settings, this.previews),
+      ...rulesSqlHandler(this.files),
       ...imports,
       ...dataHandlers(this.store, this.dbPath, this.files, emit, (id) => this.runner.isLive(id)),
       ...gridHandlers(this.reader),

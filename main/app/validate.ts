@@ -142,6 +142,7 @@ const CHECKS: { [C in Channel]: Check } = {
   'rules/preview': object({ path, draft: (v, at) => { if (v === null || v === undefined) fail(at, 'present'); }, overrides }, ['overrides']),
   'rules/load': object({ path }),
   'rules/save': object({ path, ruleFile: json, overwrite: boolean }, ['overwrite']),
+  'rules/sql': object({ path, ruleFile: json, target: oneOf('duckdb', 'spark') }),
   'import/start': object(
     { path, table: string(128), ruleFile: json, overrides, failure, restart: boolean, append: boolean, replace: boolean },
     ['table', 'ruleFile', 'overrides', 'failure', 'restart', 'append', 'replace'],

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   schema: async () => (await import('./commands/schema.js')).schemaCommand,
   log: async () => (await import('./commands/log.js')).logCommand,
   warnings: async () => (await import('./commands/warnings.js')).warningsCommand,
+  rules: async () => (await import('./commands/rules.js')).rulesCommand,
 };
 
 const USAGE = `Sluice: clean, validate and query big CSV/JSONL files on your machine.
@@ -37,7 +38,9 @@ Commands:
   undo --db <store> --import N    take an import back: remove the rows it added, restore the rows it changed
   schema --db <store> --table T   print the Table Schema a table was imported with
   log --db <store> --import N     an import's log: decisions, retries, status changes
-  warnings --db <store>           rows kept despite a warn-level rule, grouped by rule`;
+  warnings --db <store>           rows kept despite a warn-level rule, grouped by rule
+
+  rules compile <rules.json> --to duckdb|spark   print SQL that applies a rule file in DuckDB or Spark`;
 
 export async function main(argv: string[]): Promise<number> {
   endQuietlyOnClosedPipe();

@@ -19,6 +19,7 @@ const api = {
   'rules/preview': channel('rules/preview'),
   'rules/load': channel('rules/load'),
   'rules/save': channel('rules/save'),
+  'rules/sql': channel('rules/sql'),
   'import/start': channel('import/start'),
   'import/resume': channel('import/resume'),
   'import/control': channel('import/control'),

@@ -13,6 +13,7 @@ describe('contract argument validation', () => {
       'rules/preview': { path: '/data/a.csv', draft: { fields: [] } },
       'rules/load': { path: '/data/a.rules.json' },
       'rules/save': { path: '/data/a.rules.json', ruleFile: { fields: [] }, overwrite: true },
+      'rules/sql': { path: '/data/a.csv', ruleFile: { fields: [] }, target: 'spark' },
       'import/start': { path: '/data/a.csv', table: 'a', failure: { mode: 'soft', maxErrors: 10 }, restart: true },
       'import/resume': { importId: 3 },
       'import/control': { importId: 3, action: 'pause' },
@@ -66,6 +67,7 @@ describe('contract argument validation', () => {
     refuse('quarantine/page', { importId: 1, offset: 0, limit: 1_000_000 }, /limit must be an integer from 0 to 5000/);
     refuse('import/start', { path: '/a', failure: { mode: 'soft', maxErrors: -1 } }, /failure.maxErrors/);
     refuse('export/start', { kind: 'table', path: '/a.csv', format: 'csv' }, /^table must be present/);
+    refuse('rules/sql', { path: '/a.csv', ruleFile: { fields: [] }, target: 'oracle' }, /target must be one of duckdb, spark/);
     refuse('rules/save', { path: '/a.json', ruleFile: 'x' }, /ruleFile must be a JSON object/);
     refuse('quarantine/fix', { importId: 1, field: 'plan', operation: { kind: 'shell', command: 'rm' } }, /operation.kind must be one of set, map/);
     refuse('quarantine/fix', { importId: 1, field: 'plan', operation: { kind: 'map', pairs: [['a']] } }, /operation.pairs\[0\] must be an \[old, new\] pair/);

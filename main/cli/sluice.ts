@@ -39,7 +39,6 @@ Commands:
   schema --db <store> --table T   print the Table Schema a table was imported with
   log --db <store> --import N     an import's log: decisions, retries, status changes
   warnings --db <store>           rows kept despite a warn-level rule, grouped by rule
-
   rules compile <rules.json> --to duckdb|spark   print SQL that applies a rule file in DuckDB or Spark`;
 
 export async function main(argv: string[]): Promise<number> {

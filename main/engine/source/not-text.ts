@@ -53,8 +53,9 @@ export function notTextReason(sample: Uint8Array, options: { compressedIsText?: 
     else odd++;
   }
   if (even + odd === 0) return null;
-  // UTF-16 without a BOM: NULs on one side only, in about half of the bytes.
-  const oneSided = even === 0 || odd === 0;
+  // UTF-16 without a BOM: NULs (the high bytes of ASCII and Latin-1) almost all on one side, in a good share
+  // of the bytes. A few land on the other side: a code unit such as U+DE00 (in emoji surrogate pairs) or U+4E00.
+  const oneSided = Math.min(even, odd) * 10 <= Math.max(even, odd);
   if (oneSided && (even + odd) * 4 >= sample.length) return null;
   return 'binary data (it contains NUL bytes)';
 }

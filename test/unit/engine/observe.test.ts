@@ -101,7 +101,8 @@ test('a trace splits the wall time into stages and keeps rate samples bounded', 
   const byStage = Object.fromEntries(snapshot.stages.map((stage) => [stage.stage, stage]));
   assert.equal(byStage.read!.busyMs, 5);
   assert.equal(byStage['parse+validate']!.busyMs, 12);
-  assert.ok(Math.abs(byStage['parse+validate']!.idleMs - (snapshot.wallMs * 2 - 12)) <= 2, 'two workers: idle is twice the wall time minus busy');
+  // On a fast machine the wall time can be shorter than the work recorded; idle time never goes below zero.
+  assert.ok(Math.abs(byStage['parse+validate']!.idleMs - Math.max(0, snapshot.wallMs * 2 - 12)) <= 2, 'two workers: idle is twice the wall time minus busy');
   assert.deepEqual(snapshot.perWorker, [{ worker: 11, busyMs: 12, batches: 1 }]);
   assert.ok(snapshot.samples.length <= 600 && snapshot.samples.length > 100, `${snapshot.samples.length} samples`);
   assert.equal(snapshot.finished, true);

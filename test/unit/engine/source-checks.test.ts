@@ -7,6 +7,9 @@ import { retryAfterMs } from '../../../main/engine/source/remote/http-request.js
 test('not-text: binary magic and NUL bytes are refused; text, UTF-16 and compressed input (when decompressed) are not', () => {
   assert.equal(notTextReason(Buffer.from('id,name\n1,Ada\n')), null);
   assert.equal(notTextReason(Buffer.from('id,name\n1,Ada\n', 'utf16le')), null);
+  // Emoji (U+1F600 is D83D DE00) and CJK put a few NULs on the other side; still UTF-16 text.
+  assert.equal(notTextReason(Buffer.from('name,city\nZoë,Zürich\n😀,東京\n', 'utf16le')), null);
+  assert.equal(notTextReason(Buffer.from('name,city\nZoë,Zürich\n😀,東京\n', 'utf16le').swap16()), null);
   assert.equal(notTextReason(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('\u0000a\u0000,\u0000b')])), null);
   assert.match(notTextReason(Buffer.from('%PDF-1.4 ...'))!, /PDF/);
   assert.match(notTextReason(Buffer.from('SQLite format 3\u0000...'))!, /SQLite/);

@@ -39,6 +39,13 @@ export class StoreRetry {
   }
 
   async whileBusy<T>(run: () => T, dbPath?: string): Promise<T> {
+    // Nearly every call succeeds at once: it runs directly, and only a busy store goes through the policy,
+    // whose bookkeeping per call (promises, listeners) would otherwise ride on every commit of an import.
+    try {
+      return await run();
+    } catch (error) {
+      if (!isBusy(error)) throw dbPath && !(error instanceof SluiceError) ? mapSqliteError(error, dbPath) : error;
+    }
     try {
       return await this.policy.execute(async () => run(), this.never, 'waiting for the store');
     } catch (error) {

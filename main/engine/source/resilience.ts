@@ -152,8 +152,9 @@ export class ResiliencePolicy {
    * SluiceError('SOURCE_UNAVAILABLE') when the breaker is open, or the last error.
    */
   async execute<T>(attempt: (signal: AbortSignal) => Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+    let onAbort: () => void = () => undefined;
     const cancelled = new Promise<never>((_, reject) => {
-      const onAbort = () => reject(new SluiceError('CANCELLED', `Cancelled while ${what}.`));
+      onAbort = () => reject(new SluiceError('CANCELLED', `Cancelled while ${what}.`));
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });
     });
@@ -188,6 +189,9 @@ export class ResiliencePolicy {
         );
       }
       throw error;
+    } finally {
+      // A long-lived signal (an import's) sees many calls: each must take its listener away again.
+      signal.removeEventListener('abort', onAbort);
     }
   }
 }

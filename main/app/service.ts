@@ -77,7 +77,7 @@ export class AppService {
       ...imports,
       ...dataHandlers(this.store, this.dbPath, this.files, emit, (id) => this.runner.isLive(id)),
       ...gridHandlers(this.reader),
-      ...homeListHandlers(this.settings, imports['imports/list'], (id) => this.runner.isLive(id)),
+      ...homeListHandlers(this.settings, imports['imports/list'], (id) => this.runner.isLive(id), (id) => this.store.imports.forgetUndoData(id)),
       ...quarantineHandlers(this.store, this.dbPath, (id) => this.runner.isLive(id)),
       ...historyHandlers(this.store, this.dbPath, this.files, (id) => this.runner.isLive(id)),
       ...detailHandlers(this.store),

@@ -183,6 +183,8 @@ describe('preview and home screens (browser mode)', { skip: !chromiumAvailable()
       assert.deepEqual(await axeViolations(page), [], `Home at ${tag}`);
       if (size.width === 1280) {
         // Forgetting takes entries off the lists, and nothing else: the table keeps its rows.
+        // Removing an import from the history asks first: it can no longer be undone afterwards.
+        page.once('dialog', (dialog) => void dialog.accept());
         await page.getByRole('button', { name: /^Remove import \d+ from the history$/ }).first().click();
         await history.getByRole('row').nth(2).waitFor({ state: 'detached' });
         const forgetLong = page.getByRole('button', { name: `Remove ${path.basename(longCsv)} from recent files` });

@@ -45,6 +45,10 @@ describe('forgetting recent files and history entries', () => {
     const list = await service.invoke('imports/list', {});
     assert.deepEqual(list.ok && list.value.map((item) => item.id), []);
     assert.equal(await rows(), before);
+    // Its undo data is forgotten with it (issue 11): the rows stay, and the import can no longer be taken back.
+    const undo = await service.invoke('imports/undo', { importId });
+    assert.equal(undo.ok, false);
+    assert.equal(await rows(), before);
 
     const again = new AppService({ mode: 'browser', home: path.join(dir, 'home'), allow: [dir] });
     try {

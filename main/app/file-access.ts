@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkWritePermission } from '../engine/export/write-permission.js';
+import { checkWritePermission, realPathOrSelf } from '../engine/export/write-permission.js';
 import { SluiceError } from '../engine/errors.js';
 import { AppFailure } from './app-failure.js';
 import { describeRootRefusal, realRoot, rootVerdict, type Root } from './file-roots.js';
@@ -58,7 +58,7 @@ export class FileAccess {
   grant(input: string): string {
     if (this.options.mode !== 'electron') throw new AppFailure('NOT_ALLOWED', 'Only the desktop app hands out file capabilities.');
     const resolved = FileAccess.normalise(input);
-    const real = realPathForWrite(resolved);
+    const real = realPathOrSelf(resolved);
     this.granted.add(real);
     this.granted.add(resolved);
     const sibling = `${real.replace(/\.[^./\\]+$/, '')}.rules.json`;
@@ -98,7 +98,7 @@ export class FileAccess {
   authorizeWrite(input: string, overwrite: boolean): string {
     const resolved = FileAccess.normalise(input);
     this.requireUsable(resolved, resolved);
-    const real = realPathForWrite(resolved);
+    const real = realPathOrSelf(resolved);
     this.requireUsable(real, resolved);
     if (real === this.settings.file || resolved === this.settings.file) throw new AppFailure('WRITE_REFUSED', `Refusing to write ${resolved}: it is Sluice's settings file.`);
     try {
@@ -140,15 +140,3 @@ export class FileAccess {
   }
 }
 
-/** The real path of a file that may not exist yet: its folder's real path plus its name (an existing file's own link is followed). */
-function realPathForWrite(resolved: string): string {
-  try {
-    return fs.realpathSync(resolved);
-  } catch {
-    try {
-      return path.join(fs.realpathSync(path.dirname(resolved)), path.basename(resolved));
-    } catch {
-      return resolved;
-    }
-  }
-}

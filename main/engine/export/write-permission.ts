@@ -76,7 +76,8 @@ export function writeFileAtomically(targetPath: string, text: string): void {
   }
 }
 
-function realPathOrSelf(resolved: string): string {
+/** The real path of a file that may not exist yet: its own link followed if it exists, else its folder's real path plus its name. */
+export function realPathOrSelf(resolved: string): string {
   try {
     return fs.realpathSync(resolved);
   } catch {

@@ -1,4 +1,5 @@
-import type { AppError, ExportRequest, ExportResult } from './contract.js';
+import type { FromJobThread } from './thread-job.js';
+import type { ExportRequest, ExportResult } from './contract.js';
 
 /** Messages between the app service and the thread that runs one export (export-thread.ts). */
 export interface ExportThreadData {
@@ -7,7 +8,4 @@ export interface ExportThreadData {
   request: ExportRequest;
 }
 
-export type FromExportThread =
-  | { type: 'progress'; progress: { rowsWritten: number; totalRows: number } }
-  | { type: 'finished'; result: ExportResult }
-  | { type: 'failed'; error: AppError };
+export type FromExportThread = FromJobThread<ExportResult, { rowsWritten: number; totalRows: number }>;

@@ -1,6 +1,6 @@
+import type { FromJobThread } from './thread-job.js';
 import type { BulkFixRequest } from '../engine/quarantine/bulk-fix.js';
 import type { DismissSelection } from '../engine/quarantine/lifecycle.js';
-import type { AppError } from './contract.js';
 
 /** One bulk job on an import's quarantined rows, run by quarantine-thread.ts. */
 export type QuarantineJob =
@@ -13,4 +13,4 @@ export interface QuarantineThreadData {
   job: QuarantineJob;
 }
 
-export type FromQuarantineThread = { type: 'finished'; result: unknown } | { type: 'failed'; error: AppError };
+export type FromQuarantineThread = FromJobThread<unknown, never>;

@@ -199,6 +199,11 @@ export class ImportObserver {
     }
   }
 
+  /** Each thread's own CPU reading, taken as the workers end; saved with the trace at finish. */
+  threadCpu(importThreadMs: number | undefined, workersMs: readonly number[]): void {
+    this.trace?.threadCpu(importThreadMs, workersMs);
+  }
+
   batchDone(dispatchedMs: number, result: ChunkResult): void {
     this.trace?.batchDone(dispatchedMs, result.worker, result.busyMs);
   }

@@ -69,6 +69,12 @@ export interface ImportTrace {
   gc: { count: number; totalMs: number; maxMs: number };
   sampleIntervalMs: number;
   samples: TraceSample[];
+  /**
+   * CPU time (user + system, ms) each thread used, read by the thread itself at its end (Linux; absent
+   * elsewhere and in traces of older versions): the import thread's whole life, and each worker's whole life
+   * for the workers alive when the pool closed.
+   */
+  threadCpuMs?: { importThread: number | null; workers: number[] };
 }
 
 const FIRST_SAMPLE_INTERVAL_MS = 500;
@@ -91,6 +97,7 @@ export class TraceRecorder {
   private endMs: number | null = null;
   private readonly eluStart: EventLoopUtilization = perfHooks.eventLoopUtilization();
   private eluEnd: EventLoopUtilization | null = null;
+  private threadCpuMs: ImportTrace['threadCpuMs'];
 
   constructor(
     readonly run: number,
@@ -163,6 +170,11 @@ export class TraceRecorder {
     }
   }
 
+  /** Per-thread CPU, recorded once the workers have ended. */
+  threadCpu(importThreadMs: number | undefined, workersMs: readonly number[]): void {
+    this.threadCpuMs = { importThread: importThreadMs ?? null, workers: [...workersMs] };
+  }
+
   finish(): void {
     this.endMs ??= performance.now();
     this.eluEnd ??= perfHooks.eventLoopUtilization();
@@ -208,6 +220,7 @@ export class TraceRecorder {
       gc: { count: this.gc.count, totalMs: Math.round(this.gc.totalMs), maxMs: Math.round(this.gc.maxMs * 10) / 10 },
       sampleIntervalMs: this.sampleIntervalMs,
       samples: this.samples,
+      ...(this.threadCpuMs ? { threadCpuMs: this.threadCpuMs } : {}),
     };
   }
 }

@@ -29,6 +29,7 @@ import { hashWholeFile } from './import-plan.js';
 import { ProgressMeter } from './progress.js';
 import { faithfulnessNotes } from './faithfulness-notes.js';
 import { ImportObserver } from '../observe/import-observer.js';
+import { readThreadCpuMs } from '../observe/thread-cpu.js';
 
 interface InFlight {
   place: ChunkPlace;
@@ -241,6 +242,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     // Outstanding batches are abandoned (their rows stay uncommitted, the checkpoint is before them).
     await Promise.allSettled(inFlight.map((entry) => entry.result));
     await pool.close();
+    observer.threadCpu(readThreadCpuMs(), pool.workerCpuMs);
     await handle?.close();
   }
 

@@ -4,4 +4,6 @@ import type { ChunkJob, ChunkResult, WorkerConfig } from '../parse/chunk-types.j
 export interface ChunkWorkerApi {
   configure(config: WorkerConfig): void;
   process(job: ChunkJob): ChunkResult;
+  /** CPU the worker thread has used (user + system, ms), read by the thread itself; null where unknown. */
+  threadCpuMs(): number | null;
 }

@@ -55,6 +55,9 @@ function watchForDeath(worker: Worker): { died: Promise<never>; detach: () => vo
 /** Young generation per worker: a batch of ~1,000 rows fits easily; measured, larger sizes only added RSS (8 MB: ~165 MB peak for the whole import, 128 MB: ~430 MB). */
 const WORKER_MAX_YOUNG_GENERATION_MB = 8;
 
+/** How long closing waits for a worker's CPU reading (one small file read on its side). */
+const CPU_READ_TIMEOUT_MS = 1000;
+
 const DEFAULT_WORKER_URL = new URL('../../../worker/chunk-worker.js', import.meta.url);
 
 /**
@@ -68,6 +71,7 @@ export class WorkerPool {
   private readonly waiting: ((slot: Slot) => void)[] = [];
   private readonly all = new Set<Slot>();
   private closed = false;
+  private closedCpuMs: number[] = [];
 
   private config: WorkerConfig | null = null;
   /** Workers launched before the configuration was known; they join `idle` once configured. */
@@ -189,9 +193,35 @@ export class WorkerPool {
     this.release(await this.spawn());
   }
 
+  /**
+   * CPU each worker thread had used when the pool closed (ms, user + system), as each thread read it itself
+   * just before it was terminated; workers busy or gone at that moment (crashed, replaced) are left out.
+   */
+  get workerCpuMs(): readonly number[] {
+    return this.closedCpuMs;
+  }
+
+  /** Asks every idle worker for its own CPU time, briefly: a worker that does not answer is not waited for. */
+  private async readIdleCpu(): Promise<number[]> {
+    const readings = await Promise.all(this.idle.map(async (slot) => {
+      let timer: NodeJS.Timeout | undefined;
+      const giveUp = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), CPU_READ_TIMEOUT_MS)));
+      try {
+        return await Promise.race([slot.api.threadCpuMs(), giveUp]);
+      } catch {
+        return null;
+      } finally {
+        clearTimeout(timer);
+      }
+    }));
+    return readings.filter((ms): ms is number => typeof ms === 'number');
+  }
+
   /** Terminates every worker; no thread outlives the pool. */
   async close(): Promise<void> {
+    const wasOpen = !this.closed;
     this.closed = true;
+    if (wasOpen && this.config !== null) this.closedCpuMs = await this.readIdleCpu();
     await Promise.all([...this.all].map((slot) => this.discard(slot)));
     this.idle.length = 0;
   }

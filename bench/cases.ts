@@ -2,6 +2,7 @@
  * Every row of the bench table: what it runs, on which file, and how its
  * output is read. The order here is the order they run in.
  */
+import os from 'node:os';
 import path from 'node:path';
 import type { Dataset } from './generate-data.js';
 import type { BenchOptions } from './options.js';
@@ -23,6 +24,8 @@ export interface Tools {
   csvsql: string | null;
   /** bin/sluice.js, or null while the CLI does not exist yet. */
   sluiceCli: string | null;
+  /** util-linux `taskset`, for the 1 vs 2 cores cases. */
+  taskset: string | null;
 }
 
 export interface CaseContext {
@@ -48,7 +51,7 @@ export interface CasePlan {
   readsSluiceSummary: boolean;
 }
 
-export type CaseKind = 'floor' | 'reference' | 'naive' | 'peer' | 'sluice' | 'scaling';
+export type CaseKind = 'floor' | 'reference' | 'naive' | 'peer' | 'sluice' | 'scaling' | 'cores' | 'baseline';
 
 export interface BenchCase {
   name: string;
@@ -56,6 +59,10 @@ export interface BenchCase {
   input: InputKind;
   /** The plan, or why the case is skipped (a missing tool, a flag). A thrown error marks it failed. */
   plan(context: CaseContext): CasePlan | { skip: string };
+  /** For a baseline twin: the case it repeats with the frozen baseline's CLI. */
+  baselineOf?: string;
+  /** Sluice import cases only: the same import with another checkout's CLI (see `--baseline-dir`). */
+  withCli?: (cli: string) => BenchCase;
 }
 
 const TABLE = 'customers';
@@ -68,22 +75,38 @@ function node(script: string, args: string[]): Step {
   return { command: process.execPath, args: [script, ...args] };
 }
 
-function sluiceCase(name: string, input: InputKind, flags: { rules: boolean; workers?: number; upsert?: boolean }, kind: CaseKind = 'sluice'): BenchCase {
+interface SluiceFlags {
+  rules: boolean;
+  workers?: number;
+  upsert?: boolean;
+  /** CPUs the whole import may run on (`taskset -c`), e.g. "0" or "0,1". */
+  cpus?: string;
+}
+
+function sluiceCase(name: string, input: InputKind, flags: SluiceFlags, kind: CaseKind = 'sluice', cliOverride?: string): BenchCase {
   return {
     name,
     kind,
     input,
+    ...(cliOverride === undefined ? {} : { baselineOf: name.replace(/@baseline$/, '') }),
     plan(context) {
-      const cli = context.tools.sluiceCli;
+      const cli = cliOverride ?? context.tools.sluiceCli;
       if (cli === null) throw new Error(`${SLUICE_CLI} not found (the CLI is not there yet)`);
       const dbPath = dbFor(context, name);
       const args = ['import', context.input.path, '--db', dbPath, '--json'];
       if (flags.rules) args.push('--schema', RULES_FILE);
       if (flags.upsert === true) args.push('--key', 'id');
       if (flags.workers !== undefined) args.push('--workers', String(flags.workers));
-      const step = node(cli, args);
+      let step = node(cli, args);
+      if (flags.cpus !== undefined) {
+        if (context.tools.taskset === null) return { skip: 'taskset not installed (apt-get install util-linux)' };
+        const highest = Math.max(...flags.cpus.split(',').map(Number));
+        if (highest >= os.cpus().length) return { skip: `this machine has no CPU ${highest}` };
+        step = { command: context.tools.taskset, args: ['-c', flags.cpus, step.command, ...step.args] };
+      }
       return { setup: flags.upsert === true ? [step] : [], timed: step, dbPath, readsSluiceSummary: true };
     },
+    ...(cliOverride === undefined ? { withCli: (cli: string) => sluiceCase(`${name}@baseline`, input, flags, 'baseline', cli) } : {}),
   };
 }
 
@@ -242,21 +265,43 @@ export const BENCH_CASES: readonly BenchCase[] = [
   {
     // The same rules compiled to SQL (`sluice rules compile --to duckdb`) and run by DuckDB: the compile is untimed setup.
     name: 'duckdb-compiled-rules',
-    kind: 'peer',
+    kind: 'reference',
     input: 'csv',
     plan(context) {
       const cli = context.tools.sluiceCli;
       if (cli === null) throw new Error(`${SLUICE_CLI} not found (the CLI is not there yet)`);
       const sqlPath = path.join(context.workDir, 'duckdb-compiled-rules.sql');
+      // Like Sluice, it ends with the accepted rows and the quarantine as tables in a database file.
+      const duckPath = path.join(context.workDir, 'duckdb-compiled-rules.duckdb');
       return {
-        setup: [node(cli, ['rules', 'compile', RULES_FILE, '--to', 'duckdb', '--source', context.input.path, '--out', sqlPath, '--force'])],
-        timed: node(childScript('baselines/duckdb-compiled.js'), [sqlPath]),
+        setup: [
+          node(cli, ['rules', 'compile', RULES_FILE, '--to', 'duckdb', '--source', context.input.path, '--out', sqlPath, '--force']),
+          node(childScript('baselines/duckdb-compiled.js'), ['--remove', duckPath]),
+        ],
+        timed: node(childScript('baselines/duckdb-compiled.js'), [sqlPath, duckPath]),
+        dbPath: null,
+        readsSluiceSummary: false,
+      };
+    },
+  },
+  {
+    // What a DuckDB user types to load the file, no checks: `CREATE TABLE … AS SELECT * FROM read_csv(…)` into a database file.
+    name: 'duckdb-read-csv',
+    kind: 'reference',
+    input: 'csv',
+    plan(context) {
+      const duckPath = path.join(context.workDir, 'duckdb-read-csv.duckdb');
+      return {
+        setup: [node(childScript('baselines/duckdb-compiled.js'), ['--remove', duckPath])],
+        timed: node(childScript('baselines/duckdb-compiled.js'), ['--read-csv', context.input.path, duckPath]),
         dbPath: null,
         readsSluiceSummary: false,
       };
     },
   },
   ...(['first', 'end', 'sorted-deep', 'filter-common', 'filter-rare'] as const).map(gridCase),
+  sluiceCase('sluice-rules-w2-1cpu', 'csv', { rules: true, workers: 2, cpus: '0' }, 'cores'),
+  sluiceCase('sluice-rules-w2-2cpu', 'csv', { rules: true, workers: 2, cpus: '0,1' }, 'cores'),
   sluiceCase('sluice-scale-1x', 'csv', { rules: true, workers: 2 }, 'scaling'),
   sluiceCase('sluice-scale-5x', 'csv-scaled', { rules: true, workers: 2 }, 'scaling'),
 ];

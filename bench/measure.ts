@@ -36,6 +36,8 @@ export interface MeasuredRun {
   rssByMethodKiB: Record<string, number>;
   stdout: string;
   stderr: string;
+  /** CPU (user + system, ms) of the whole child tree, every thread included, from GNU time; null without it. */
+  processCpuMs: number | null;
 }
 
 export interface RunOptions {
@@ -77,21 +79,28 @@ function appendCapped(current: string, chunk: Buffer): string {
   return next.length > MAX_CAPTURED_CHARS ? next.slice(next.length - MAX_CAPTURED_CHARS) : next;
 }
 
-/** GNU time writes "Command exited with non-zero status N" before the format line; %M is the last line. */
-function readGnuTimeKiB(outputPath: string): number | null {
+/**
+ * GNU time writes "Command exited with non-zero status N" before the format line; the last line is
+ * "%M %U %S": peak RSS in KiB, then user and system CPU seconds of the child and its waited-for children.
+ */
+function readGnuTime(outputPath: string): { peakKiB: number | null; cpuMs: number | null } {
   try {
     const lines = fs.readFileSync(outputPath, 'utf8').trim().split('\n');
-    const value = Number(lines[lines.length - 1]);
-    return Number.isFinite(value) && value > 0 ? value : null;
+    const [rss, user, system] = (lines[lines.length - 1] ?? '').trim().split(/\s+/).map(Number);
+    const cpu = (user ?? Number.NaN) + (system ?? Number.NaN);
+    return {
+      peakKiB: rss !== undefined && Number.isFinite(rss) && rss > 0 ? rss : null,
+      cpuMs: Number.isFinite(cpu) ? Math.round(cpu * 1000) : null,
+    };
   } catch {
-    return null;
+    return { peakKiB: null, cpuMs: null };
   }
 }
 
 export function runMeasured(command: string, args: readonly string[], options: RunOptions): Promise<MeasuredRun> {
   const timeOutputPath = path.join(os.tmpdir(), `sluice-bench-time-${process.pid}-${Date.now()}.txt`);
   const [file, argv] = hasGnuTime
-    ? [GNU_TIME, ['-f', '%M', '-o', timeOutputPath, '--', command, ...args]]
+    ? [GNU_TIME, ['-f', '%M %U %S', '-o', timeOutputPath, '--', command, ...args]]
     : [command, [...args]];
 
   return new Promise((resolve, reject) => {
@@ -135,7 +144,8 @@ export function runMeasured(command: string, args: readonly string[], options: R
       clearInterval(poller);
       clearTimeout(timer);
       runningGroupId = null;
-      const gnuTimeKiB = hasGnuTime ? readGnuTimeKiB(timeOutputPath) : null;
+      const gnuTime = hasGnuTime ? readGnuTime(timeOutputPath) : { peakKiB: null, cpuMs: null };
+      const gnuTimeKiB = gnuTime.peakKiB;
       fs.rmSync(timeOutputPath, { force: true });
       const candidates: [string, number][] = [
         ['GNU time %M', gnuTimeKiB ?? 0],
@@ -153,6 +163,7 @@ export function runMeasured(command: string, args: readonly string[], options: R
         rssByMethodKiB: Object.fromEntries(candidates),
         stdout,
         stderr,
+        processCpuMs: gnuTime.cpuMs,
       });
     });
   });

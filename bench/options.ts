@@ -15,6 +15,10 @@ export interface BenchOptions {
   timeoutMs: number;
   /** Timed runs per case (peers: one); the median run is reported. */
   repeat: number;
+  /** Also the Sluice rules import pinned to CPU 0, then to CPUs 0 and 1, and with 1, 2 and 4 workers. */
+  scalingCores: boolean;
+  /** A built checkout of the frozen baseline: the chosen Sluice cases also run with its CLI, alternating. */
+  baselineDir: string | null;
 }
 
 const DEFAULT_ROWS = 1_000_000;
@@ -34,6 +38,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --tmp-dir DIR     where the fresh databases go (default the OS temp dir)
   --timeout-s N     per-run time limit (default ${DEFAULT_TIMEOUT_S})
   --repeat N        timed runs per case, median reported (default ${DEFAULT_REPEAT}; peers run once)
+  --scaling-cores   also the rules import on 1 CPU and on 2 CPUs (taskset), and with 1, 2 and 4 workers
+  --baseline-dir D  a built checkout of the frozen baseline (c6383ad): every chosen Sluice import case
+                    also runs with D's CLI, alternating with this version's in each round, side by side
   --list            print case names and exit`;
 
 function positiveInteger(text: string, flag: string): number {
@@ -56,6 +63,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
       'tmp-dir': { type: 'string', default: os.tmpdir() },
       'timeout-s': { type: 'string', default: String(DEFAULT_TIMEOUT_S) },
       repeat: { type: 'string', default: String(DEFAULT_REPEAT) },
+      'scaling-cores': { type: 'boolean', default: false },
+      'baseline-dir': { type: 'string' },
       list: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -74,6 +83,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
     tmpDir: values['tmp-dir'],
     timeoutMs: positiveInteger(values['timeout-s'], '--timeout-s') * 1000,
     repeat: positiveInteger(values.repeat, '--repeat'),
+    scalingCores: values['scaling-cores'],
+    baselineDir: values['baseline-dir'] ?? null,
   };
 }
 

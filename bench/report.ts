@@ -13,7 +13,18 @@ function ratio(result: BenchResult, baseline: BenchResult | undefined): number |
 export function withRatios(results: readonly BenchResult[]): BenchResult[] {
   const sqlite3 = results.find((result) => result.name === 'sqlite3-import');
   const naive = results.find((result) => result.name === 'naive-papaparse');
-  return results.map((result) => ({ ...result, vsSqlite3: ratio(result, sqlite3), vsNaive: ratio(result, naive) }));
+  const duckdbChecks = results.find((result) => result.name === 'duckdb-compiled-rules');
+  return results.map((result) => ({
+    ...result,
+    vsSqlite3: ratio(result, sqlite3),
+    vsNaive: ratio(result, naive),
+    vsDuckdbChecks: ratio(result, duckdbChecks),
+  }));
+}
+
+/** CPU seconds per 1,000,000 rows of input. */
+export function secondsPerMillionRows(ms: number | null, rows: number | null): number | null {
+  return ms === null || rows === null || rows === 0 ? null : (ms * 1000) / rows;
 }
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -29,7 +40,10 @@ function noteCell(result: BenchResult): string {
 }
 
 export function formatTable(results: readonly BenchResult[]): string {
-  const header = ['name', 'rows/s', 'MB/s', 'wall s', 'peak RSS MiB', 'vs sqlite3', 'vs naive', 'note'];
+  const header = ['name', 'rows/s', 'MB/s', 'wall s', 'peak RSS MiB', 'vs sqlite3', 'vs duckdb+checks', 'vs naive',
+    'import-thread CPU s/1M', 'worker CPU s/1M', 'total CPU s/1M', 'process CPU s/1M', 'note'];
+  const perMillion = (result: BenchResult, ms: number | null | undefined): string =>
+    cell(secondsPerMillionRows(ms ?? null, result.rows), (value) => value.toFixed(2));
   const body = results.map((result) => [
     result.name,
     cell(result.rowsPerSec, (value) => integer.format(value)),
@@ -37,7 +51,14 @@ export function formatTable(results: readonly BenchResult[]): string {
     cell(result.status === 'ok' ? result.wallMs : null, (value) => (value / 1000).toFixed(2)),
     cell(result.peakRssMiB, (value) => value.toFixed(0)),
     cell(result.vsSqlite3, (value) => `${value.toFixed(2)}x`),
+    cell(result.vsDuckdbChecks, (value) => `${value.toFixed(2)}x`),
     cell(result.vsNaive, (value) => `${value.toFixed(2)}x`),
+    perMillion(result, result.cpu?.importThreadMs),
+    result.cpu === null || result.cpu.workersMs.length === 0
+      ? '-'
+      : `${perMillion(result, result.cpu.workersMs.reduce((sum, ms) => sum + ms, 0))} (${result.cpu.workersMs.length})`,
+    perMillion(result, result.cpu?.threadsMs),
+    perMillion(result, result.cpu?.processMs),
     noteCell(result),
   ]);
   const rows = [header, ...body];

@@ -32,6 +32,23 @@ export interface BenchResult {
   reported: Record<string, unknown> | null;
   /** Wall time of every timed run, when the case ran more than once (this result is the median run). */
   wallMsRuns: number[] | null;
+  /** Where the CPU went in this run (ms, whole run, not per row); null when nothing could be read. */
+  cpu: CpuFigures | null;
+  /** Each run's CPU, when the case ran more than once. */
+  cpuRuns: (CpuFigures | null)[] | null;
+  /** This row's rows/s over the DuckDB-with-checks peer's (duckdb-compiled-rules). */
+  vsDuckdbChecks: number | null;
+}
+
+export interface CpuFigures {
+  /** The import thread's own reading at its end (Sluice's trace); null for other tools and older versions. */
+  importThreadMs: number | null;
+  /** Each chunk worker's own reading at its end. */
+  workersMs: number[];
+  /** Import thread + workers; null without the import thread's reading. */
+  threadsMs: number | null;
+  /** The whole child process tree (GNU time %U + %S): start-up, the CLI's main thread, GC helpers included. */
+  processMs: number | null;
 }
 
 function emptyResult(benchCase: BenchCase, input: InputFile | null): BenchResult {
@@ -55,6 +72,9 @@ function emptyResult(benchCase: BenchCase, input: InputFile | null): BenchResult
     command: null,
     reported: null,
     wallMsRuns: null,
+    cpu: null,
+    cpuRuns: null,
+    vsDuckdbChecks: null,
   };
 }
 
@@ -69,7 +89,12 @@ export function medianRun(runs: readonly BenchResult[]): BenchResult {
   const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
   const seconds = (ms: number): string => (ms / 1000).toFixed(2);
   const spread = `median of ${runs.length} runs (${seconds(sorted[0]!.wallMs!)}–${seconds(sorted[sorted.length - 1]!.wallMs!)} s)`;
-  return { ...median, wallMsRuns: runs.map((run) => run.wallMs!), note: [spread, median.note].filter(Boolean).join('; ') };
+  return {
+    ...median,
+    wallMsRuns: runs.map((run) => run.wallMs!),
+    cpuRuns: runs.map((run) => run.cpu),
+    note: [spread, median.note].filter(Boolean).join('; '),
+  };
 }
 
 export function skippedResult(benchCase: BenchCase, input: InputFile | null, note: string): BenchResult {
@@ -104,6 +129,29 @@ function countRows(dbPath: string, table: string): number {
   } finally {
     db.close();
   }
+}
+
+/** The per-thread CPU an import wrote into its trace (this version's `_sluice_trace.threadCpuMs`), if any. */
+function threadCpuFromTrace(dbPath: string, importId: unknown): { importThread: number | null; workers: number[] } | null {
+  if (typeof importId !== 'number') return null;
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const hasTrace = db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = '_sluice_trace'`).get() !== undefined;
+    if (!hasTrace) return null;
+    const row = db.prepare('SELECT trace FROM _sluice_trace WHERE import_id = ? ORDER BY run DESC LIMIT 1').get(importId) as { trace: string } | undefined;
+    const trace = row === undefined ? null : (JSON.parse(row.trace) as { threadCpuMs?: { importThread: number | null; workers: number[] } });
+    return trace?.threadCpuMs ?? null;
+  } finally {
+    db.close();
+  }
+}
+
+function cpuFigures(processMs: number | null, threads: { importThread: number | null; workers: number[] } | null): CpuFigures | null {
+  if (processMs === null && threads === null) return null;
+  const importThreadMs = threads?.importThread ?? null;
+  const workersMs = threads?.workers ?? [];
+  const threadsMs = importThreadMs === null ? null : importThreadMs + workersMs.reduce((sum, ms) => sum + ms, 0);
+  return { importThreadMs, workersMs, threadsMs, processMs };
 }
 
 function removeDatabase(dbPath: string): void {
@@ -145,6 +193,7 @@ export async function runCase(benchCase: BenchCase, plan: CasePlan, context: Cas
     result.rssSource = run.rssSource;
     result.rssByMethodKiB = run.rssByMethodKiB;
     result.reported = lastJsonLine(run.stdout);
+    result.cpu = cpuFigures(run.processCpuMs, null);
     if (run.exitCode !== 0 || run.timedOut) return failed(result, failureNote(run));
 
     result.status = 'ok';
@@ -174,6 +223,9 @@ export async function runCase(benchCase: BenchCase, plan: CasePlan, context: Cas
       if (typeof summary['lagP99Ms'] === 'number') {
         result.note += `; UI event-loop lag p50 ${String(summary['lagP50Ms'])} ms, p99 ${String(summary['lagP99Ms'])} ms; request p99 ${String(summary['requestP99Ms'])} ms`;
       }
+    }
+    if (plan.dbPath !== null && plan.readsSluiceSummary) {
+      result.cpu = cpuFigures(run.processCpuMs, threadCpuFromTrace(plan.dbPath, result.reported?.['importId']));
     }
     if (plan.dbPath !== null) {
       result.rowsInDb = countRows(plan.dbPath, table);

@@ -38,6 +38,7 @@ import { ensureDataset, type Dataset } from './generate-data.js';
 import { rssMethod } from './measure.js';
 import { isSelected, parseBenchOptions, USAGE, type BenchOptions } from './options.js';
 import { formatScaling, formatTable, scalingSummary, withRatios, writeResultsFile } from './report.js';
+import { baselineComparison, coresSummary, formatBaselineComparison, formatCores } from './report-compare.js';
 import { RESULTS_DIR, SLUICE_CLI } from './repo-paths.js';
 import { medianRun, runCase, skippedResult, type BenchResult } from './run-case.js';
 import { findOnPath, versionOf } from './tools.js';
@@ -49,12 +50,45 @@ function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
+/** The cases --scaling-cores adds: the rules import pinned to 1 and 2 CPUs, and on 1, 2 and 4 workers. */
+const CORES_CASES = new Set(['sluice-rules-w2-1cpu', 'sluice-rules-w2-2cpu', 'sluice-rules-w1', 'sluice-rules-w2', 'sluice-rules-w4']);
+
 function selectCases(options: BenchOptions): BenchCase[] {
-  return BENCH_CASES.filter((benchCase) => {
+  const chosen = BENCH_CASES.filter((benchCase) => {
+    if (options.scalingCores && CORES_CASES.has(benchCase.name)) return true;
     if (!isSelected(benchCase.name, options.only)) return false;
-    // Scaling doubles the run time at least, so it needs --scaling or naming the case outright.
-    return benchCase.kind !== 'scaling' || options.scaling || options.only.includes(benchCase.name);
+    // Scaling doubles the run time at least, so it needs --scaling or naming the case outright (likewise the pinned-CPU cases).
+    if (benchCase.kind === 'scaling') return options.scaling || options.only.includes(benchCase.name);
+    if (benchCase.kind === 'cores') return options.scalingCores || options.only.includes(benchCase.name);
+    return true;
   });
+  if (options.baselineDir === null) return chosen;
+  // Each Sluice import case gets its twin with the baseline's CLI right behind it; rounds alternate which runs first.
+  const baselineCli = baselineCliOf(options.baselineDir);
+  return chosen.flatMap((benchCase) => (benchCase.withCli === undefined ? [benchCase] : [benchCase, benchCase.withCli(baselineCli)]));
+}
+
+/** The baseline checkout's CLI, after checking that it is built. */
+function baselineCliOf(dir: string): string {
+  const cli = path.resolve(dir, 'bin', 'sluice.js');
+  const entry = path.resolve(dir, 'dist', 'main', 'cli', 'sluice.js');
+  if (!fs.existsSync(cli) || !fs.existsSync(entry)) {
+    throw new Error(`--baseline-dir ${dir}: no built CLI there (expected bin/sluice.js and dist/main/cli/sluice.js; run npm run build:engine in it)`);
+  }
+  return cli;
+}
+
+/** Round order: in even rounds each case and its baseline twin swap places, so neither always runs second. */
+function roundOrder<T extends { benchCase: BenchCase }>(planned: readonly T[], round: number): T[] {
+  const order = [...planned];
+  if (round % 2 === 1) return order;
+  for (let i = 0; i + 1 < order.length; i++) {
+    if (order[i + 1]!.benchCase.baselineOf === order[i]!.benchCase.name) {
+      [order[i], order[i + 1]] = [order[i + 1]!, order[i]!];
+      i++;
+    }
+  }
+  return order;
 }
 
 function detectTools(): Tools {
@@ -63,6 +97,7 @@ function detectTools(): Tools {
     sqliteUtils: findOnPath('sqlite-utils'),
     csvsql: findOnPath('csvsql'),
     sluiceCli: fs.existsSync(SLUICE_CLI) ? SLUICE_CLI : null,
+    taskset: findOnPath('taskset'),
   };
 }
 
@@ -163,7 +198,7 @@ async function runAll(options: BenchOptions, cases: readonly BenchCase[], tools:
       }
     }
     for (let round = 1; round <= options.repeat; round++) {
-      for (const { index, benchCase, plan, context } of planned) {
+      for (const { index, benchCase, plan, context } of roundOrder(planned, round)) {
         const runs = outcomes.get(benchCase)!;
         // Peers take minutes and only need to be in the right order of magnitude: one round. A failure is not retried.
         if (round > 1 && (benchCase.kind === 'peer' || runs.some((run) => run.status !== 'ok'))) continue;
@@ -218,6 +253,10 @@ async function main(): Promise<void> {
     `${os.cpus().length} cores, Node ${process.version}; peak RSS = ${rssMethod()}\n`);
   console.log(formatTable(results));
   if (scaling !== null) console.log(`\n${formatScaling(scaling)}`);
+  const cores = coresSummary(results);
+  if (cores.length > 0) console.log(`\n${formatCores(cores)}`);
+  const comparison = baselineComparison(results);
+  if (comparison.length > 0) console.log(`\n${formatBaselineComparison(comparison, options.baselineDir)}`);
 
   const outPath = options.jsonOut ?? path.join(RESULTS_DIR, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
   writeResultsFile(outPath, {
@@ -239,6 +278,8 @@ async function main(): Promise<void> {
     },
     results,
     scaling,
+    cores,
+    baselineComparison: comparison,
   });
   console.log(`\nresults written to ${outPath}`);
 }

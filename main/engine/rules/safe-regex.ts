@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { simpleWholeRegex } from './simple-pattern.js';
 
 /**
  * Regexes come from rule files, i.e. from users, and run against every value
@@ -80,8 +81,10 @@ export function checkPatternSafety(pattern: string, flags = ''): string | null {
 /** Compiles a pattern that passed checkPatternSafety. */
 export function linearRegex(pattern: string, flags = ''): LinearRegex {
   const regex = compile(pattern, flags);
+  // The simplest patterns test the same and in linear time on V8's engine, several times faster (simple-pattern.ts).
+  const simple = simpleWholeRegex(pattern, flags);
   return {
-    testWhole: (text) => regex.testExact(text),
+    testWhole: simple === null ? (text) => regex.testExact(text) : (text) => simple.test(text),
     replaceAll: (text, replacement) => regex.matcher(text).replaceAll(replacement),
   };
 }

@@ -19,6 +19,7 @@ import type { ChunkJob, ChunkResult, WorkerConfig } from './chunk-types.js';
 import { ChunkResultBuilder } from './chunk-result-builder.js';
 import { CsvRecordReader } from './csv-fields.js';
 import { readJsonRecord } from './json-record.js';
+import { NonAsciiFinder, decodeBytewiseFields, utf8OfBytewise } from './bytewise-text.js';
 
 /**
  * Parses and validates one chunk of whole records. Pure and synchronous: the
@@ -35,6 +36,8 @@ export class ChunkProcessor {
   private readonly reader: CsvRecordReader;
   /** Rules see plain JS numbers; without rules values keep their exact JSON form (json-lossless.ts). */
   private readonly plainJson: boolean;
+  /** Records and fields can be found on bytewise text only when everything that separates them is ASCII. */
+  private readonly bytewiseOk: boolean;
 
   constructor(private readonly config: WorkerConfig) {
     const ruleFile = config.ruleFile === null ? null : parseRuleFile(config.ruleFile);
@@ -46,6 +49,8 @@ export class ChunkProcessor {
       ...(config.columnTypes ? { columnTypes: config.columnTypes } : {}),
     });
     this.plainJson = ruleFile !== null;
+    const { delimiter, quoteChar, newline } = config.dialect;
+    this.bytewiseOk = config.dialect.format === 'jsonl' || /^[\x00-\x7f]*$/.test(delimiter + quoteChar + newline);
     this.decoder = createDecoder(config.dialect.encoding, config.dialect.encoding === 'utf-8');
     this.columnIndex = new Map((config.sourceKeys ?? config.sourceColumns).map((name, i) => [name, i]));
     this.lineMark = config.dialect.newline === '\r' ? '\r' : '\n';
@@ -58,14 +63,16 @@ export class ChunkProcessor {
   /**
    * Decodes a chunk, or returns null when UTF-8 input is not valid UTF-8.
    * Node's native ASCII/UTF-8 checks and Buffer decoding are several times
-   * faster than a fatal TextDecoder on the common all-ASCII chunk.
+   * faster than a fatal TextDecoder on the common all-ASCII chunk. Valid UTF-8
+   * with non-ASCII characters is returned bytewise (bytewise-text.ts): `bytewise`
+   * tells the caller to decode the records that need it.
    */
-  private decode(bytes: Uint8Array): string | null {
-    if (this.config.dialect.encoding !== 'utf-8') return this.decoder.decode(bytes);
+  private decode(bytes: Uint8Array): { text: string; bytewise: boolean } | null {
+    if (this.config.dialect.encoding !== 'utf-8') return { text: this.decoder.decode(bytes), bytewise: false };
     const buffer = bufferView(bytes);
-    if (isAscii(buffer)) return buffer.toString('latin1');
+    if (isAscii(buffer)) return { text: buffer.toString('latin1'), bytewise: false };
     if (!isUtf8(buffer)) return null;
-    return buffer.toString('utf8');
+    return this.bytewiseOk ? { text: buffer.toString('latin1'), bytewise: true } : { text: buffer.toString('utf8'), bytewise: false };
   }
 
   get width(): number {
@@ -73,11 +80,13 @@ export class ChunkProcessor {
   }
 
   process(job: ChunkJob): ChunkResult {
-    const text = this.decode(job.bytes);
-    if (text === null) return this.processInvalidUtf8(job);
+    const decoded = this.decode(job.bytes);
+    if (decoded === null) return this.processInvalidUtf8(job);
+    const { text, bytewise } = decoded;
     const builder = new ChunkResultBuilder(job, this.width);
-    if (this.config.dialect.format === 'jsonl') this.processJsonl(text, job, builder);
-    else this.processCsv(text, job, builder);
+    if (this.config.dialect.format === 'jsonl') this.processJsonl(text, job, builder, bytewise);
+    else this.processCsv(text, job, builder, bytewise);
+    // Line breaks are ASCII: bytewise text counts them the same.
     return builder.finish(countOccurrences(text, this.lineMark));
   }
 
@@ -95,22 +104,25 @@ export class ChunkProcessor {
    * quoting rules). Records in regular shapes are read by the fast reader (csv-fields.ts);
    * a chunk with any other record goes to papaparse whole.
    */
-  private processCsv(text: string, job: ChunkJob, builder: ChunkResultBuilder): void {
+  private processCsv(text: string, job: ChunkJob, builder: ChunkResultBuilder, bytewise: boolean): void {
     const ends = this.recordEnds(job.bytes);
     if (ends === null) {
-      this.processCsvStepwise(text, job, builder);
+      this.processCsvStepwise(bytewise ? bufferView(job.bytes).toString('utf8') : text, job, builder);
       return;
     }
     const mark = builder.mark();
-    if (this.processCsvFast(text, job, ends, builder)) return;
+    if (this.processCsvFast(text, job, ends, builder, bytewise)) return;
     builder.rollback(mark);
-    this.processCsvWhole(text, job, ends, builder);
+    // papaparse reads the chunk as real text.
+    this.processCsvWhole(bytewise ? bufferView(job.bytes).toString('utf8') : text, job, ends, builder);
   }
 
   /** Returns false, part-way, at the first record the fast reader declines or if it and the scanner disagree. */
-  private processCsvFast(text: string, job: ChunkJob, ends: readonly number[], builder: ChunkResultBuilder): boolean {
+  private processCsvFast(text: string, job: ChunkJob, ends: readonly number[], builder: ChunkResultBuilder, bytewise: boolean): boolean {
     const bytes = job.bytes;
     const reader = this.reader;
+    // Bytewise, a record's characters are its bytes: [start, end) is the same range in both.
+    const nonAscii = bytewise ? new NonAsciiFinder(text) : null;
     const lines = new LineCounter(bytes, this.lineMark.charCodeAt(0));
     const out: SqlValue[] = new Array<SqlValue>(this.width);
     builder.reserve(ends.length);
@@ -119,6 +131,7 @@ export class ChunkProcessor {
     for (const end of ends) {
       const fields = reader.done ? null : reader.next();
       if (fields === null) return false;
+      if (nonAscii?.within(start, end)) decodeBytewiseFields(fields);
       this.acceptOrReject(builder, fields, undefined, lines.breaksBefore(start), start, end, bytes, out);
       start = end;
     }
@@ -245,7 +258,8 @@ export class ChunkProcessor {
     });
   }
 
-  private processJsonl(text: string, job: ChunkJob, builder: ChunkResultBuilder): void {
+  private processJsonl(text: string, job: ChunkJob, builder: ChunkResultBuilder, bytewise: boolean): void {
+    const nonAscii = bytewise ? new NonAsciiFinder(text) : null;
     const byteLength = this.byteMapper(text, job);
     const width = this.config.sourceColumns.length;
     const out: SqlValue[] = new Array<SqlValue>(this.width);
@@ -257,11 +271,12 @@ export class ChunkProcessor {
       const newlineAt = text.indexOf('\n', start);
       const end = newlineAt === -1 ? text.length : newlineAt + 1;
       const rowBytes = byteLength(start, end);
-      const line = rawOf(text, start, end);
+      let line = rawOf(text, start, end);
+      if (nonAscii?.within(start, end)) line = utf8OfBytewise(line);
       if (line.trim() === '') {
         builder.blankLine();
       } else {
-        this.processJsonLine(line, values, out, builder, lineOffset, byteOffset, rowBytes, text, start, end);
+        this.processJsonLine(line, values, out, builder, lineOffset, byteOffset, rowBytes);
       }
       byteOffset += rowBytes;
       lineOffset++;
@@ -277,16 +292,20 @@ export class ChunkProcessor {
     lineOffset: number,
     byteOffset: number,
     rowBytes: number,
-    text: string,
-    start: number,
-    end: number,
   ): void {
     const failures = readJsonRecord(line, this.columnIndex, values, this.plainJson);
     if (failures) {
       builder.reject(lineOffset, byteOffset, line, failures);
       return;
     }
-    this.validateInto(builder, values, out, lineOffset, byteOffset, rowBytes, text, start, end);
+    // The line is the record's text without its terminator: what a rejected record keeps as raw.
+    const outcome = this.rules.validate(values, out);
+    if (outcome?.errors) {
+      builder.reject(lineOffset, byteOffset, line, outcome.errors);
+      return;
+    }
+    builder.accept(out, lineOffset, byteOffset, rowBytes);
+    if (outcome?.warnings) builder.warn(lineOffset, outcome.warnings);
   }
 
   private validateInto(
@@ -343,8 +362,8 @@ export class ChunkProcessor {
       }
       builder.setBase(lineBreaks, record.start);
       const recordJob = { ...job, bytes: bytes };
-      if (this.config.dialect.format === 'jsonl') this.processJsonl(recordText, recordJob, builder);
-      else this.processCsv(recordText, recordJob, builder);
+      if (this.config.dialect.format === 'jsonl') this.processJsonl(recordText, recordJob, builder, false);
+      else this.processCsv(recordText, recordJob, builder, false);
       builder.setBase(0, 0);
       lineBreaks += countOccurrences(recordText, this.lineMark);
     }

@@ -84,10 +84,11 @@ export class ChunkProcessor {
     if (decoded === null) return this.processInvalidUtf8(job);
     const { text, bytewise } = decoded;
     const builder = new ChunkResultBuilder(job, this.width);
-    if (this.config.dialect.format === 'jsonl') this.processJsonl(text, job, builder, bytewise);
-    else this.processCsv(text, job, builder, bytewise);
-    // Line breaks are ASCII: bytewise text counts them the same.
-    return builder.finish(countOccurrences(text, this.lineMark));
+    const lineBreaks = this.config.dialect.format === 'jsonl'
+      ? this.processJsonl(text, job, builder, bytewise)
+      : this.processCsv(text, job, builder, bytewise);
+    // Line breaks are ASCII: bytewise text counts them the same. Counted while reading when the reader could.
+    return builder.finish(lineBreaks ?? countOccurrences(text, this.lineMark));
   }
 
   /** Byte length of text[start, end), fast when the chunk is one byte per character. */
@@ -104,21 +105,28 @@ export class ChunkProcessor {
    * quoting rules). Records in regular shapes are read by the fast reader (csv-fields.ts);
    * a chunk with any other record goes to papaparse whole.
    */
-  private processCsv(text: string, job: ChunkJob, builder: ChunkResultBuilder, bytewise: boolean): void {
+  /** Returns the chunk's line breaks when it counted them on the way (null: the caller counts). */
+  private processCsv(text: string, job: ChunkJob, builder: ChunkResultBuilder, bytewise: boolean): number | null {
     const ends = this.recordEnds(job.bytes);
     if (ends === null) {
       this.processCsvStepwise(bytewise ? bufferView(job.bytes).toString('utf8') : text, job, builder);
-      return;
+      return null;
     }
     const mark = builder.mark();
-    if (this.processCsvFast(text, job, ends, builder, bytewise)) return;
+    const fastLineBreaks = this.processCsvFast(text, job, ends, builder, bytewise);
+    // The byte count of line breaks is the text's when each character is one byte.
+    if (fastLineBreaks !== null) return text.length === job.bytes.length ? fastLineBreaks : null;
     builder.rollback(mark);
     // papaparse reads the chunk as real text.
     this.processCsvWhole(bytewise ? bufferView(job.bytes).toString('utf8') : text, job, ends, builder);
+    return null;
   }
 
-  /** Returns false, part-way, at the first record the fast reader declines or if it and the scanner disagree. */
-  private processCsvFast(text: string, job: ChunkJob, ends: readonly number[], builder: ChunkResultBuilder, bytewise: boolean): boolean {
+  /**
+   * Returns null, part-way, at the first record the fast reader declines or if it and the scanner disagree;
+   * else the line breaks in the chunk's bytes.
+   */
+  private processCsvFast(text: string, job: ChunkJob, ends: readonly number[], builder: ChunkResultBuilder, bytewise: boolean): number | null {
     const bytes = job.bytes;
     const reader = this.reader;
     // Bytewise, a record's characters are its bytes: [start, end) is the same range in both.
@@ -130,12 +138,12 @@ export class ChunkProcessor {
     let start = 0;
     for (const end of ends) {
       const fields = reader.done ? null : reader.next();
-      if (fields === null) return false;
+      if (fields === null) return null;
       if (nonAscii?.within(start, end)) decodeBytewiseFields(fields);
       this.acceptOrReject(builder, fields, undefined, lines.breaksBefore(start), start, end, bytes, out);
       start = end;
     }
-    return reader.done;
+    return reader.done ? lines.total : null;
   }
 
   /**
@@ -258,7 +266,8 @@ export class ChunkProcessor {
     });
   }
 
-  private processJsonl(text: string, job: ChunkJob, builder: ChunkResultBuilder, bytewise: boolean): void {
+  /** Returns the chunk's line breaks when they are what it splits lines at ("\n"), else null. */
+  private processJsonl(text: string, job: ChunkJob, builder: ChunkResultBuilder, bytewise: boolean): number | null {
     const nonAscii = bytewise ? new NonAsciiFinder(text) : null;
     const byteLength = this.byteMapper(text, job);
     const width = this.config.sourceColumns.length;
@@ -267,6 +276,7 @@ export class ChunkProcessor {
     let start = 0;
     let byteOffset = 0;
     let lineOffset = 0;
+    let newlines = 0;
     while (start < text.length) {
       const newlineAt = text.indexOf('\n', start);
       const end = newlineAt === -1 ? text.length : newlineAt + 1;
@@ -280,8 +290,10 @@ export class ChunkProcessor {
       }
       byteOffset += rowBytes;
       lineOffset++;
+      if (newlineAt !== -1) newlines++;
       start = end;
     }
+    return this.lineMark === '\n' ? newlines : null;
   }
 
   private processJsonLine(

@@ -36,6 +36,11 @@ export class LineCounter<T extends string | Uint8Array> {
     const find = (from: number) => (searchable as { indexOf(m: unknown, from: number): number }).indexOf(mark, from);
     for (let i = find(0); i !== -1; i = find(i + 1)) this.positions.push(i);
   }
+  /** Every line break in the haystack. */
+  get total(): number {
+    return this.positions.length;
+  }
+
   breaksBefore(offset: number): number {
     while (this.next < this.positions.length && this.positions[this.next]! < offset) this.next++;
     return this.next;

@@ -46,7 +46,8 @@ const workersTotal = (cpu: CpuFigures): number | null => (cpu.workersMs.length =
 
 export interface SideBySide {
   name: string;
-  baseline: { rowsPerSec: Spread | null; processCpuS: Spread | null };
+  /** The baseline's per-thread figures exist only where its trace records them (not at c6383ad). */
+  baseline: { rowsPerSec: Spread | null; processCpuS: Spread | null; totalThreadCpuS: Spread | null };
   current: {
     rowsPerSec: Spread | null;
     processCpuS: Spread | null;
@@ -71,7 +72,11 @@ export function baselineComparison(results: readonly BenchResult[]): SideBySide[
     if (name === null || current === undefined) return [];
     const entry: SideBySide = {
       name,
-      baseline: { rowsPerSec: rates(twin), processCpuS: cpuSpread(twin, (cpu) => cpu.processMs) },
+      baseline: {
+        rowsPerSec: rates(twin),
+        processCpuS: cpuSpread(twin, (cpu) => cpu.processMs),
+        totalThreadCpuS: cpuSpread(twin, (cpu) => cpu.threadsMs),
+      },
       current: {
         rowsPerSec: rates(current),
         processCpuS: cpuSpread(current, (cpu) => cpu.processMs),
@@ -116,10 +121,11 @@ export function formatBaselineComparison(entries: readonly SideBySide[], baselin
     showSeconds(entry.baseline.processCpuS),
     showSeconds(entry.current.processCpuS),
     showPct(entry.cpuChangePct),
+    showSeconds(entry.baseline.totalThreadCpuS),
     showSeconds(entry.current.totalThreadCpuS),
   ]);
   return `Against the frozen baseline (${baselineDir ?? '?'}), same rounds, alternating; medians (min–max):\n` + table(
-    ['case', 'baseline rows/s', 'this rows/s', 'change', 'baseline process CPU s/1M', 'this process CPU s/1M', 'change', 'this threads CPU s/1M'],
+    ['case', 'baseline rows/s', 'this rows/s', 'change', 'baseline process CPU s/1M', 'this process CPU s/1M', 'change', 'baseline threads CPU s/1M', 'this threads CPU s/1M'],
     body,
   );
 }

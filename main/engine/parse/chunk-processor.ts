@@ -18,7 +18,7 @@ import {
 import type { ChunkJob, ChunkResult, WorkerConfig } from './chunk-types.js';
 import { ChunkResultBuilder } from './chunk-result-builder.js';
 import { CsvRecordReader } from './csv-fields.js';
-import { readJsonRecord } from './json-record.js';
+import { KeyPlaces, readJsonRecord } from './json-record.js';
 import { NonAsciiFinder, decodeBytewiseFields, utf8OfBytewise } from './bytewise-text.js';
 
 /**
@@ -29,6 +29,7 @@ export class ChunkProcessor {
   private readonly rules: CompiledRules;
   private readonly decoder: Decoder;
   private readonly columnIndex: Map<string, number>;
+  private readonly keyPlaces: KeyPlaces;
   private readonly lineMark: string;
   /** Byte-level boundary scanner for 1-byte encodings (null for UTF-16). */
   private readonly scanner: CsvBoundaryScanner | null;
@@ -53,6 +54,7 @@ export class ChunkProcessor {
     this.bytewiseOk = config.dialect.format === 'jsonl' || /^[\x00-\x7f]*$/.test(delimiter + quoteChar + newline);
     this.decoder = createDecoder(config.dialect.encoding, config.dialect.encoding === 'utf-8');
     this.columnIndex = new Map((config.sourceKeys ?? config.sourceColumns).map((name, i) => [name, i]));
+    this.keyPlaces = new KeyPlaces(this.columnIndex);
     this.lineMark = config.dialect.newline === '\r' ? '\r' : '\n';
     this.rawDecoder = createDecoder(config.dialect.encoding);
     this.reader = new CsvRecordReader(config.dialect.delimiter, config.dialect.quoteChar, config.dialect.newline);
@@ -305,7 +307,7 @@ export class ChunkProcessor {
     byteOffset: number,
     rowBytes: number,
   ): void {
-    const failures = readJsonRecord(line, this.columnIndex, values, this.plainJson);
+    const failures = readJsonRecord(line, this.columnIndex, values, this.plainJson, this.keyPlaces);
     if (failures) {
       builder.reject(lineOffset, byteOffset, line, failures);
       return;

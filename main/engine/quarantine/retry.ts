@@ -159,7 +159,8 @@ export function retryQuarantinedRow(store: Store, quarantineId: number, editedRa
   if (row.status !== 'open') throw new SluiceError('USAGE', `Quarantined row #${quarantineId} is already ${row.status}.`);
   const record = store.imports.get(row.importId);
   if (!record) throw new SluiceError('IMPORT_NOT_FOUND', `The import of quarantined row #${quarantineId} no longer exists.`);
-  const fixer = new RowFixer(store, record, ruleFile === undefined ? record.schema : ruleFile);
+  // Edits are logged like a bulk fix's, so undoing this edit puts back the exact text and reasons it replaced.
+  const fixer = new RowFixer(store, record, ruleFile === undefined ? record.schema : ruleFile, 'edit', true);
   return store.db.transaction(() => {
     const outcome = fixer.fix(quarantineId, editedRaw);
     fixer.finish();

@@ -125,6 +125,9 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
         control,
         onProgress: (progress) => bar.update(progress),
         onSource: (progress) => sourceReporter.update(progress),
+        onStoreBusy: (retries) => {
+          if (!values.json) printError(`store busy: another program or import is writing to ${String(values.db)}; waiting (retry ${retries})`);
+        },
         ...(positionals[0] === '-' || positionals[0] === '/dev/stdin' ? { stdin: process.stdin } : {}),
         onStart: ({ importId, table, resumed, plan }) => {
           sourceReporter.clear();
@@ -185,6 +188,7 @@ function describeSummary(summary: ImportSummary): string {
       : []),
     `  quarantined       ${formatCount(summary.rowsQuarantined)}${summary.rowsQuarantined > 0 ? `  (see: sluice quarantine --import ${summary.importId})` : ''}`,
     `  took              ${formatDuration(summary.durationMs / 1000)}`,
+    ...(summary.storeRetries ? [`  store busy        ${formatCount(summary.storeRetries)} ${summary.storeRetries === 1 ? 'retry' : 'retries'}  (another program or import was writing to the store; see: sluice log --import ${summary.importId})`] : []),
     ...(summary.rowsBadEncoding ? [`  bad encoding      ${formatCount(summary.rowsBadEncoding)}  (records whose bytes are not valid in the file's encoding, quarantined)`] : []),
     ...(summary.renamedColumns ?? []).map((rename) => `  renamed column    ${JSON.stringify(rename.from)} → ${JSON.stringify(rename.to)}`),
   ].join('\n');

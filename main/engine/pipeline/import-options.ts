@@ -57,6 +57,8 @@ export interface ImportHooks {
   stdin?: AsyncIterable<Uint8Array>;
   /** Called once the import has an id (before any row is read). */
   onStart?: (info: { importId: number; table: string; resumed: boolean; plan?: ImportPlanSummary }) => void;
+  /** Called each time a write to the store is tried again because another program or import holds it (`retries`: so far, this run). */
+  onStoreBusy?: (retries: number) => void;
 }
 
 /**

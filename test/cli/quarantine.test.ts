@@ -130,3 +130,25 @@ test('dismiss: by rule or by row, with a reason; dismissed rows leave the open l
   assert.equal(fs.readFileSync(allOut, 'utf8').trim().split('\n').length, 8);
   assert.equal(sluice(['export', '--db', db, '--table', 'customers', '--status', 'open', '--out', path.join(dir, 'x.csv')]).status, 2);
 });
+
+test('--restart of an unfinished import takes back the fixes made to its quarantine too: no row stays both in the table and in quarantine', () => {
+  const db = path.join(dir, 'restart-after-fix.sqlite');
+  const stopped = sluice(['import', csv, '--db', db, '--schema', rules, '--max-errors', '3']);
+  assert.equal(stopped.status, 1, 'stopped over its error budget, resumable');
+  const fixed = JSON.parse(sluice(['quarantine', 'fix', '--db', db, '--import', '1', '--field', 'plan', '--map', 'enterprise=team', '--json']).stdout) as Record<string, number>;
+  assert.equal(fixed.fixed, 1);
+  assert.deepEqual(queryAll(db, 'SELECT plan FROM customers WHERE id = 8'), [{ plan: 'team' }]);
+  const restarted = sluice(['import', csv, '--db', db, '--schema', rules, '--restart', '--json']);
+  assert.equal(restarted.status, 0, restarted.stderr);
+  assert.equal(lastJson(restarted).rowsQuarantined, 8, 'the new run quarantines the enterprise row again');
+  assert.deepEqual(queryAll(db, 'SELECT count(*) AS n FROM customers WHERE id = 8'), [{ n: 0 }], 'the old fix is gone with the import it fixed');
+  assert.deepEqual(queryAll(db, 'SELECT count(*) AS n FROM customers'), [{ n: 17 }]);
+  assert.deepEqual(queryAll(db, 'SELECT id, status FROM _sluice_imports ORDER BY id'), [
+    { id: 1, status: 'superseded' },
+    { id: 2, status: 'superseded' },
+    { id: 3, status: 'completed' },
+  ]);
+  assert.equal(sluice(['undo', '--db', db, '--import', '2']).stderr.trim(), 'sluice: Import #2 was superseded by a restart; its rows are already gone.');
+  assert.equal(sluice(['undo', '--db', db, '--import', '3']).status, 0, 'the new run undoes cleanly');
+  assert.deepEqual(queryAll(db, 'SELECT count(*) AS n FROM customers'), [{ n: 0 }]);
+});

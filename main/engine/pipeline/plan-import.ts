@@ -225,6 +225,16 @@ async function planOrPreview(
  * creates it afresh from its own rules.
  */
 function supersede(store: Store, previous: ImportRecord): void {
+  // Fixes of its quarantined rows (child imports) go with it: the quarantine they settled is replaced by the new run's.
+  for (const child of store.imports.children(previous.id)) {
+    if (child.status === 'undone' || child.status === 'superseded') continue;
+    if (child.provenance) {
+      takeBackRows(store.db, child);
+      dropAddedColumns(store.db, child, true);
+    }
+    store.quarantine.forgetEditsBy(child.id);
+    store.imports.setStatus(child.id, 'superseded');
+  }
   const table = store.canonicalTableName(previous.table);
   if (previous.provenance) {
     takeBackRows(store.db, previous);

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { lastJson, queryAll, sluice } from '../helpers/cli.js';
@@ -185,4 +186,15 @@ test('JSONL keys that only appear later in the file become columns, not quaranti
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual([summary.rowsInserted, summary.rowsQuarantined], [40_000, 0]);
   assert.deepEqual(queryAll(db, 'SELECT count(*) AS n FROM late_keys WHERE region = ?', 'eu'), [{ n: 16_000 }]);
+});
+
+test('export --force onto a named pipe is refused and leaves it in place', () => {
+  const { db, table } = importFile('pipe-source.csv', 'id,name\n1,a\n2,b\n');
+  const fifo = path.join(dir, 'out.fifo');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  const refused = sluice(['export', '--db', db, '--table', table, '--out', fifo, '--force']);
+  assert.equal(refused.status, 1, refused.stderr);
+  assert.equal(refused.stderr.trim(), `sluice: Cannot write ${fifo}: it is not a regular file (a device, pipe or socket); Sluice writes regular files only (use --out - for standard output).`);
+  assert.ok(fs.statSync(fifo).isFIFO(), 'the pipe is still a pipe');
+  // Devices are covered by the write-permission unit test, which only decides: a regression here must not replace /dev/null.
 });

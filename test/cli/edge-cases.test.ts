@@ -198,3 +198,28 @@ test('export --force onto a named pipe is refused and leaves it in place', () =>
   assert.ok(fs.statSync(fifo).isFIFO(), 'the pipe is still a pipe');
   // Devices are covered by the write-permission unit test, which only decides: a regression here must not replace /dev/null.
 });
+
+test('files with no header and no rows (0 bytes, only a BOM, only blank lines, a 0-byte JSONL) import nothing, say so, and read as complete', () => {
+  const db = path.join(dir, 'nothing.sqlite');
+  const cases: [string, string | Buffer][] = [
+    ['nothing.csv', ''],
+    ['nothing.jsonl', ''],
+    ['bom-only.csv', Buffer.from([0xef, 0xbb, 0xbf])],
+    ['blank-lines.csv', '\r\n\r\n\r\n'],
+  ];
+  for (const [name, content] of cases) {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, content);
+    const run = sluice(['import', file, '--db', db, '--table', 'nothing', '--json']);
+    assert.equal(run.status, 0, `${name}: ${run.stderr}`);
+    const summary = lastJson(run);
+    assert.deepEqual([summary.status, summary.rowsRead, summary.bytesRead], ['completed', 0, Buffer.byteLength(content)], name);
+    assert.match(String(summary.plan), /^nothing to import: .* holds no header and no rows/, name);
+  }
+  const human = sluice(['import', path.join(dir, 'nothing.csv'), '--db', db, '--table', 'nothing']);
+  assert.equal(human.status, 0, 'an empty file never counts as already imported');
+  assert.match(human.stderr, /plan: nothing to import: .*nothing\.csv holds no header and no rows \(empty, or only a BOM or blank lines\); no table is created or changed/);
+  assert.deepEqual(queryAll(db, `SELECT count(*) AS n FROM sqlite_schema WHERE name = 'nothing'`), [{ n: 0 }]);
+  const status = sluice(['status', '--db', db, '--json']).stdout.trim().split('\n').map((line) => JSON.parse(line) as { nextByteOffset: number; totalBytes: number });
+  assert.ok(status.every((record) => record.nextByteOffset === record.totalBytes), 'every byte accounted for: 100%');
+});

@@ -133,6 +133,9 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
 
   try {
     if (spec.columns.length === 0) {
+      // Nothing but a BOM or blank lines: every byte is accounted for, so the import reads as whole (100%), not stuck.
+      store.imports.saveCheckpoint(record.id, { ...record, nextByteOffset: totalBytes, counters: { ...record.counters, bytesRead: totalBytes } });
+      record.counters.bytesRead = totalBytes;
       status = 'completed';
       return finish();
     }

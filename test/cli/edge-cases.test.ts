@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { lastJson, queryAll, sluice } from '../helpers/cli.js';
@@ -222,4 +223,41 @@ test('files with no header and no rows (0 bytes, only a BOM, only blank lines, a
   assert.deepEqual(queryAll(db, `SELECT count(*) AS n FROM sqlite_schema WHERE name = 'nothing'`), [{ n: 0 }]);
   const status = sluice(['status', '--db', db, '--json']).stdout.trim().split('\n').map((line) => JSON.parse(line) as { nextByteOffset: number; totalBytes: number });
   assert.ok(status.every((record) => record.nextByteOffset === record.totalBytes), 'every byte accounted for: 100%');
+});
+
+test('--db naming a store from a newer Sluice, an empty file or another program\'s SQLite database: a clear error, exit 1, the file untouched', () => {
+  const future = path.join(dir, 'future.sqlite');
+  const source = path.join(dir, 'future-source.csv');
+  fs.writeFileSync(source, 'id\n1\n');
+  const made = sluice(['import', source, '--db', future, '--table', 'f']);
+  assert.equal(made.status, 0, made.stderr);
+  const raw = new Database(future);
+  raw.pragma('journal_mode = DELETE');
+  const known = raw.pragma('user_version', { simple: true }) as number;
+  raw.pragma(`user_version = ${known + 5}`);
+  raw.close();
+  const other = path.join(dir, 'other-program.db');
+  const db = new Database(other);
+  db.exec("CREATE TABLE users (id INTEGER, name TEXT); INSERT INTO users VALUES (1, 'ann')");
+  db.close();
+  const empty = path.join(dir, 'empty.sqlite');
+  fs.writeFileSync(empty, '');
+  const cases: [string, RegExp][] = [
+    [future, new RegExp(`future\\.sqlite was written by a newer version of Sluice \\(store format ${known + 5}; this version knows formats up to ${known}\\); upgrade Sluice to open it\\. Nothing was changed\\.`)],
+    [other, /other-program\.db is an SQLite database but not a Sluice store \(it has none of Sluice's tables\); it was left as it is/],
+    [empty, /empty\.sqlite is empty, not a Sluice store yet; import a file into it first/],
+  ];
+  for (const [file, message] of cases) {
+    const before = fs.readFileSync(file);
+    for (const command of [['status'], ['log', '--import', '1'], ['quarantine'], ['undo', '--import', '1'], ['export', '--table', 'f', '--out', path.join(dir, 'never.csv')]]) {
+      const run = sluice([...command, '--db', file]);
+      assert.equal(run.status, 1, `${command[0]} on ${path.basename(file)}: ${run.stderr}`);
+      assert.match(run.stderr, message, command[0]);
+      assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+    }
+    assert.deepEqual(fs.readFileSync(file), before, `${path.basename(file)} is unchanged`);
+  }
+  const importFuture = sluice(['import', source, '--db', future, '--table', 'g']);
+  assert.equal(importFuture.status, 1);
+  assert.match(importFuture.stderr, /newer version of Sluice/);
 });

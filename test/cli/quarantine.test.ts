@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { lastJson, queryAll, sluice } from '../helpers/cli.js';
 import { SAMPLES, tempDir } from '../helpers/paths.js';
+import { writeCustomerCsv } from '../helpers/generate.js';
+import { startSluice } from '../reliability/support.js';
 
 const dir = tempDir();
 const csv = path.join(SAMPLES, 'customers.csv');
@@ -151,4 +153,33 @@ test('--restart of an unfinished import takes back the fixes made to its quarant
   assert.equal(sluice(['undo', '--db', db, '--import', '2']).stderr.trim(), 'sluice: Import #2 was superseded by a restart; its rows are already gone.');
   assert.equal(sluice(['undo', '--db', db, '--import', '3']).status, 0, 'the new run undoes cleanly');
   assert.deepEqual(queryAll(db, 'SELECT count(*) AS n FROM customers'), [{ n: 0 }]);
+});
+
+test('while another process is still running the import, retry, fix, dismiss and undo refuse (exit 1) and change nothing', async () => {
+  const db = path.join(dir, 'live.sqlite');
+  const big = path.join(dir, 'live.csv');
+  writeCustomerCsv(big, 200_000, 5);
+  const run = startSluice(['import', big, '--db', db, '--schema', rules, '--workers', '1', '--batch-rows', '200']);
+  await run.stderrMatches(/starting import #1/);
+  // Frozen, not finished: the import's process is alive, so the import is running, for as long as the checks take.
+  run.kill('SIGSTOP');
+  try {
+    const before = queryAll(db, 'SELECT counters FROM _sluice_imports WHERE id = 1');
+    for (const args of [
+      ['quarantine', 'retry', '--import', '1'],
+      ['quarantine', 'fix', '--import', '1', '--field', 'plan', '--set', 'pro'],
+      ['quarantine', 'dismiss', '--import', '1', '--reason', 'not now'],
+      ['undo', '--import', '1'],
+    ]) {
+      const refused = sluice([...args, '--db', db]);
+      assert.equal(refused.status, 1, `${args.join(' ')}: ${refused.stderr}`);
+      assert.match(refused.stderr, /^sluice: Import #1 is still running \(process \d+\); wait for it to finish or cancel it there\.$/m, args.join(' '));
+    }
+    assert.deepEqual(queryAll(db, 'SELECT counters FROM _sluice_imports WHERE id = 1'), before);
+    assert.deepEqual(queryAll(db, 'SELECT count(*) AS n FROM _sluice_imports'), [{ n: 1 }], 'no child import was recorded');
+  } finally {
+    run.kill('SIGCONT');
+    run.kill('SIGTERM');
+    await run.done;
+  }
 });

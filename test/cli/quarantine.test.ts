@@ -183,3 +183,16 @@ test('while another process is still running the import, retry, fix, dismiss and
     await run.done;
   }
 });
+
+test('an unfinished import that was undone: --resume says why there is nothing to resume, and status no longer offers to resume it', () => {
+  const db = path.join(dir, 'undone-unfinished.sqlite');
+  assert.equal(sluice(['import', csv, '--db', db, '--schema', rules, '--max-errors', '3']).status, 1);
+  assert.match(sluice(['status', '--db', db]).stdout, /#1: Stopped: .* can be resumed/);
+  assert.equal(sluice(['undo', '--db', db, '--import', '1']).status, 0);
+  const resume = sluice(['import', csv, '--db', db, '--schema', rules, '--resume']);
+  assert.equal(resume.status, 1);
+  assert.match(resume.stderr, /^sluice: There is no unfinished import of .*customers\.csv into table "customers" to resume \(import #1 of it is undone\)\.$/m);
+  const status = sluice(['status', '--db', db]);
+  assert.doesNotMatch(status.stdout, /can be resumed/);
+  assert.match(sluice(['status', '--db', db, '--import', '1']).stdout, /error +\w+: Stopped/, 'the detail still says why it stopped');
+});

@@ -93,7 +93,10 @@ async function planOrPreview(
 
   if (options.resume) {
     if (!unfinished) {
-      throw new SluiceError('NOTHING_TO_RESUME', `There is no unfinished import of ${options.sourcePath} into table "${table}" to resume.`);
+      // The latest import of this file into this table, when it ended in a way that explains why there is nothing to resume.
+      const last = store.imports.forTable(table).find((record) => record.sourcePath === sourcePath && record.parentImportId === null);
+      const why = last && (last.status === 'undone' || last.status === 'completed') ? ` (import #${last.id} of it is ${last.status})` : '';
+      throw new SluiceError('NOTHING_TO_RESUME', `There is no unfinished import of ${options.sourcePath} into table "${table}" to resume${why}.`);
     }
     const change = describeFingerprintChange(unfinished.fingerprint, fingerprint);
     if (change) {

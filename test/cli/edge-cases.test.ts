@@ -157,6 +157,12 @@ test('usage errors exit 2, a missing file exits 1 with one clear line', () => {
   assert.equal(sluice(['import']).status, 2);
   assert.equal(sluice(['import', 'x.csv', '--db', path.join(dir, 'u.sqlite'), '--workers', 'zero']).status, 2);
   assert.equal(sluice(['frobnicate']).status, 2);
+  const tooMany = sluice(['import', 'x.csv', '--db', path.join(dir, 'u.sqlite'), '--workers', '100000']);
+  assert.equal(tooMany.status, 2, 'a worker count that would exhaust memory is a usage error, not a killed process');
+  assert.match(tooMany.stderr, /^sluice: --workers takes at most 64 \(this machine runs \d+ threads at once\), got 100000\.$/m);
+  const noDelimiter = sluice(['import', path.join(dir, 'people.csv'), '--db', path.join(dir, 'u.sqlite'), '--delimiter', '']);
+  assert.equal(noDelimiter.status, 2, 'an empty --delimiter is refused, not silently sniffed');
+  assert.match(noDelimiter.stderr, /--delimiter must be one character \(or tab\/comma\/semicolon\/pipe\), got ""/);
   const missing = sluice(['import', path.join(dir, 'nope.csv'), '--db', path.join(dir, 'm.sqlite')]);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /nope\.csv: no such file/);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { lastJson, queryAll, sluice } from '../helpers/cli.js';
 import { tempDir } from '../helpers/paths.js';
+import { sluiceWithInput } from '../helpers/sources.js';
 
 const dir = tempDir();
 let counter = 0;
@@ -227,6 +228,9 @@ test('files with no header and no rows (0 bytes, only a BOM, only blank lines, a
   assert.equal(human.status, 0, 'an empty file never counts as already imported');
   assert.match(human.stderr, /plan: nothing to import: .*nothing\.csv holds no header and no rows \(empty, or only a BOM or blank lines\); no table is created or changed/);
   assert.deepEqual(queryAll(db, `SELECT count(*) AS n FROM sqlite_schema WHERE name = 'nothing'`), [{ n: 0 }]);
+  const piped = sluiceWithInput(['import', '-', '--db', db, '--table', 'nothing'], '');
+  assert.equal(piped.status, 0, piped.stderr);
+  assert.match(piped.stderr, /plan: nothing to import: standard input holds no header and no rows/);
   const status = sluice(['status', '--db', db, '--json']).stdout.trim().split('\n').map((line) => JSON.parse(line) as { nextByteOffset: number; totalBytes: number });
   assert.ok(status.every((record) => record.nextByteOffset === record.totalBytes), 'every byte accounted for: 100%');
 });

@@ -84,7 +84,8 @@ export async function decideImportPlan(inputs: PlanInputs): Promise<ImportPlanSu
   }
   const action = !shape.exists ? 'create' : key ? 'upsert' : 'append';
   if (request.columns.length === 0) {
-    return { ...base, action, message: `nothing to import: ${inputs.displayPath} holds no header and no rows (empty, or only a BOM or blank lines); no table is created or changed` };
+    const named = inputs.displayPath === '-' ? 'standard input' : inputs.displayPath;
+    return { ...base, action, message: `nothing to import: ${named} holds no header and no rows (empty, or only a BOM or blank lines); no table is created or changed` };
   }
   const parts = [
     action === 'create' ? `create table "${table}"` : action === 'upsert' ? `upsert into table "${table}"` : `append to table "${table}"`,

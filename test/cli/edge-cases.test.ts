@@ -271,3 +271,15 @@ test('--db naming a store from a newer Sluice, an empty file or another program\
   assert.equal(importFuture.status, 1);
   assert.match(importFuture.stderr, /newer version of Sluice/);
 });
+
+test('a JSON array file or JSONL of only [ ], "text" or {} lines is refused with a clear error, not "completed" with its lines dropped unseen', () => {
+  for (const [name, content] of [
+    ['one-array.jsonl', '[{"a":1},{"a":2}]\n'],
+    ['no-objects.jsonl', '[1,2]\n"text"\n{}\n'],
+  ] as const) {
+    const { run, db } = importFile(name, content);
+    assert.equal(run.status, 1, `${name}: ${run.stderr}`);
+    assert.match(run.stderr, /is not JSON Lines that Sluice can import: none of the lines it sampled is a JSON object with fields .* nothing was imported\./);
+    assert.deepEqual(queryAll(db, 'SELECT count(*) AS n FROM _sluice_imports'), [{ n: 0 }], 'no import was recorded');
+  }
+});

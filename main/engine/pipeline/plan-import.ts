@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { SluiceError } from '../errors.js';
 import { compileRules, loadRuleFile, parseRuleFile } from '../rules/index.js';
@@ -153,6 +154,16 @@ async function planOrPreview(
   };
   const rawKeys = layout.dialect.format === 'jsonl' ? jsonlSourceColumns(await jsonlKeysAcross(readPath, layout), schema) : null;
   const columns = rawKeys ? uniqueColumnNames(rawKeys) : layout.columns;
+  // No columns but text after the header: nothing could be stored, and "nothing to import" would drop it unseen.
+  if (columns.length === 0 && (await holdsMoreThanBlanks(readPath, layout.dataStartOffset))) {
+    const name = options.sourcePath === '-' ? 'standard input' : options.sourcePath;
+    throw new SluiceError(
+      'NOT_TEXT',
+      layout.dialect.format === 'jsonl'
+        ? `${name} is not JSON Lines that Sluice can import: none of the lines it sampled is a JSON object with fields (is it one JSON array, or lines of [ ], "text" or {}?). Sluice imports one JSON object per line; nothing was imported.`
+        : `${name} has text but no header with column names (its first line is blank); give --no-header, or remove the blank first line. Nothing was imported.`,
+    );
+  }
   const tableSchemas = new TableSchemas(store.db);
   const keyedLayout = { ...layout, columns, ...(rawKeys ? { rawHeader: rawKeys } : {}) };
   const tableExists = store.tableExists(table);
@@ -287,4 +298,13 @@ async function chunkBytesFor(sourcePath: string, dataStart: number, batchRows: n
   } finally {
     await handle.close();
   }
+}
+
+/** Whether anything but spaces, tabs, newlines (and the NUL halves of UTF-16 ones) follows `offset`. */
+async function holdsMoreThanBlanks(filePath: string, offset: number): Promise<boolean> {
+  const blank = new Set([0x00, 0x09, 0x0a, 0x0d, 0x20]);
+  for await (const block of fs.createReadStream(filePath, { start: offset })) {
+    for (const byte of block as Buffer) if (!blank.has(byte)) return true;
+  }
+  return false;
 }

@@ -168,6 +168,11 @@ test('usage errors exit 2, a missing file exits 1 with one clear line', () => {
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /nope\.csv: no such file/);
   assert.doesNotMatch(missing.stderr, /at .*\.js:\d+/);
+  const loop = path.join(dir, 'loop.csv');
+  fs.symlinkSync(loop, loop);
+  const looped = sluice(['import', loop, '--db', path.join(dir, 'm.sqlite')]);
+  assert.equal(looped.status, 1);
+  assert.equal(looped.stderr.trim(), `sluice: ${loop}: its symbolic links lead round in a loop; point it at a real file.`);
   const directory = sluice(['import', dir, '--db', path.join(dir, 'd.sqlite')]);
   assert.equal(directory.status, 1);
   assert.match(directory.stderr, /is a directory/);

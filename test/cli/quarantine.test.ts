@@ -196,3 +196,17 @@ test('an unfinished import that was undone: --resume says why there is nothing t
   assert.doesNotMatch(status.stdout, /can be resumed/);
   assert.match(sluice(['status', '--db', db, '--import', '1']).stdout, /error +\w+: Stopped/, 'the detail still says why it stopped');
 });
+
+test('after a fix, --import latest in quarantine commands still means the imported file, and naming the fix points to its parent', () => {
+  const db = importSample('latest-after-fix');
+  const fixed = JSON.parse(sluice(['quarantine', 'fix', '--db', db, '--import', 'latest', '--field', 'plan', '--map', 'enterprise=team', '--json']).stdout) as Record<string, number>;
+  assert.equal(fixed.importId, 2);
+  assert.equal(listJson(db, '--import', 'latest').length, 7, 'the open rows of import #1, not the (empty) quarantine of fix #2');
+  const again = JSON.parse(sluice(['quarantine', 'fix', '--db', db, '--import', 'latest', '--field', 'age', '--set', '1', '--dry-run', '--json']).stdout) as Record<string, number>;
+  assert.equal(again.matched, 1, 'the fix works on import #1 (fix #2 has no rows to match)');
+  const child = sluice(['quarantine', 'retry', '--db', db, '--import', '2']);
+  assert.equal(child.status, 2);
+  assert.equal(child.stderr.trim(), "sluice: Import #2 is a fix of import #1's quarantined rows and has none of its own; use --import 1 (undo #2 with: sluice undo --import 2).");
+  assert.equal(sluice(['undo', '--db', db, '--import', 'latest']).status, 0, 'undo latest still takes back the fix');
+  assert.equal(listJson(db).length, 8);
+});

@@ -288,3 +288,12 @@ test('a JSON array file or JSONL of only [ ], "text" or {} lines is refused with
     assert.deepEqual(queryAll(db, 'SELECT count(*) AS n FROM _sluice_imports'), [{ n: 0 }], 'no import was recorded');
   }
 });
+
+test('a file name with a newline keeps the status table one line per import (shown escaped)', () => {
+  const { run, db } = importFile('new\nline.csv', 'id\n1\n');
+  assert.equal(run.status, 0, run.stderr);
+  const status = sluice(['status', '--db', db]);
+  const lines = status.stdout.trim().split('\n');
+  assert.equal(lines.length, 3, status.stdout);
+  assert.ok(lines[2]!.endsWith('new\\nline.csv'), lines[2]);
+});

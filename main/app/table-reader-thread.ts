@@ -1,6 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../engine/errors.js';
-import { quoteIdentifier } from '../engine/store/identifiers.js';
 import { Store } from '../engine/store/store.js';
 import { profileColumn } from '../engine/store/column-profile.js';
 import { TableQueries } from '../engine/store/table-query.js';
@@ -28,7 +27,7 @@ function answer(message: ToReader): unknown {
       queries.cancel(message.query, message.keepFound);
       return null;
     case 'tables':
-      return store.listTables().map((name) => ({ name, rowCount: store.db.prepare(`SELECT count(*) FROM ${quoteIdentifier(name)}`).pluck().get() as number }));
+      return store.listTables().map((name) => ({ name, rowCount: queries.tableRowCount(name) }));
     case 'profile':
       return profileColumn(store.db, message.query, queries.columns(message.query.table), message.column);
   }

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../engine/errors.js';
 import { Store } from '../engine/store/store.js';
 import { profileColumn } from '../engine/store/column-profile.js';
+import { tablePage } from '../engine/store/table-browser.js';
 import { TableQueries } from '../engine/store/table-query.js';
 import type { FromReader, ToReader } from './table-reader-protocol.js';
 import { staleRequests } from './table-reader-queue.js';
@@ -29,6 +30,8 @@ function answer(message: ToReader): unknown {
       return null;
     case 'tables':
       return store.listTables().map((name) => ({ name, rowCount: queries.tableRowCount(name) }));
+    case 'tablePage':
+      return tablePage(store, message.request);
     case 'profile':
       return profileColumn(store.db, message.query, queries.columns(message.query.table), message.column);
   }

@@ -47,6 +47,13 @@ describe('the data grid through the app service (reader thread)', () => {
     assert.deepEqual(fresh.value.rows.map((row) => row[1]), ['name 123', 'name 1230', 'name 1231', 'name 1232', 'name 1233']);
   });
 
+  test('the older OFFSET-paged channel is answered by the reader thread too, with its own shape', async () => {
+    const page = await service.invoke('tables/page', { table: 't', offset: 4998, limit: 10, orderBy: 'id' });
+    assert.ok(page.ok, JSON.stringify(page));
+    assert.equal(page.value.rows.length, 2);
+    assert.equal(page.value.total, 5000);
+  });
+
   test('a bad request and an unknown table fail with their codes', async () => {
     const bad = await service.call('grid/page', { query: { table: 't', columnFilters: [{ column: 'id', op: 'drop' }] }, offset: 0, limit: 1 });
     assert.equal(bad.ok ? null : bad.error.code, 'BAD_REQUEST');

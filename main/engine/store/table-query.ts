@@ -5,7 +5,8 @@ import { PROVENANCE_COLUMN } from './import-records.js';
 import { SortIndexes } from './sort-index.js';
 import type { Store } from './store.js';
 import { plainValue } from './table-browser.js';
-import { columnTypeOf, orderClause, queryKey, rowidName, whereClause, type GridColumn, type GridQuery, type WhereClause } from './table-filter.js';
+import { columnTypeOf, orderClause, queryKey, rowidName, whereClause, type GridColumn, type GridQuery } from './table-filter.js';
+import { rowsByRowid, rowsFromList, rowsNearEdge, rowsViaIndex, type Mode, type QueryState, type RawRows } from './table-query-rows.js';
 
 export interface GridCount {
   /** Rows the query matches, once known (an unfiltered table knows at once; a filter when its scan is done). */
@@ -27,35 +28,6 @@ export interface GridPage {
   count: GridCount;
 }
 
-/** How a query finds the row at a position: all rows, a sorted list, or a filter scanned in row id order. */
-type Mode = 'all' | 'sorted' | 'stream';
-
-interface QueryState {
-  key: string;
-  query: GridQuery;
-  columns: GridColumn[];
-  rowid: string;
-  where: WhereClause;
-  mode: Mode;
-  /** temp table holding the row ids in query order; its INTEGER PRIMARY KEY `pos` is the 1-based position. */
-  temp: string;
-  /** Created on first need: the first page of a view usually comes straight from the table. */
-  tempCreated: boolean;
-  /** The user stopped its scan: it keeps what it found and scans no further. */
-  stopped: boolean;
-  positions: number;
-  complete: boolean;
-  /** Rows of an unfiltered table (count(*)), known before any list exists. */
-  total: number | null;
-  scannedUpTo: number;
-  minRowid: number;
-  maxRowid: number;
-  /** An unfiltered table whose row ids run without gaps: the row at position p has row id minRowid + p. */
-  contiguous: boolean;
-  /** An unfiltered sort an index serves: any position is a walk along that narrow index, no list needed. */
-  indexed: boolean;
-}
-
 /** First and last pages of an unfiltered query come straight from the table (LIMIT with a small OFFSET is cheap there). */
 const EDGE_WINDOW_ROWS = 2000;
 /**
@@ -71,12 +43,14 @@ export const MAX_GRID_PAGE_ROWS = 1000;
 let nextTempTable = 1;
 
 /**
- * Paging any sorted and filtered view of a table without OFFSET scans: the first time a query needs a
- * position deep in its result, the row ids of the whole result are written once, in order, into a temp
- * table whose primary key is the position; every page after that is a range read on that key joined to the
- * table by row id, as fast at row 900,000 as at row 0. A filter without sort is scanned in chunks so its
- * matches stream in and the scan can stop between chunks. Synchronous: a thread calls `step()` while
- * `hasWork()`, serving requests between steps. Meant for its own read-only connection.
+ * Paging any sorted and filtered view of a table without OFFSET scans over the table. An unfiltered table
+ * with gapless row ids pages by row id. A big table's sort walks an index on its column (made once, see
+ * SortIndexes). Otherwise, the first time a query needs a position deep in its result, the row ids of the
+ * whole result are written once, in order, into a temp table whose primary key is the position; every page
+ * after that is a range read on that key joined to the table by row id, as fast at row 900,000 as at row 0.
+ * A filter is scanned in row id chunks, so its matches stream in (a sorted filter's are sorted once all are
+ * in) and the scan can stop between chunks. Synchronous: a thread calls `step()` while `nextStep()` says
+ * there is work, serving requests between steps. Meant for its own read-only connection.
  */
 export class TableQueries {
   private readonly states = new Map<string, QueryState>();
@@ -111,21 +85,22 @@ export class TableQueries {
     const state = this.stateFor(query);
     const start = Math.max(0, Math.floor(offset));
     const count = Math.max(0, Math.min(MAX_GRID_PAGE_ROWS, Math.floor(limit)));
-    let rows: unknown[][];
-    if (state.mode === 'stream' && !state.stopped) this.scanFor(state, start + count);
+    let rows: RawRows;
+    // A sorted filter's order is known only once all its matches are in: it scans on for the whole budget.
+    if (state.mode === 'stream' && !state.stopped) this.scanFor(state, state.matches ? Infinity : start + count);
     if (state.complete || start + count <= state.positions || state.mode === 'stream' || state.stopped) {
-      rows = this.fromList(state, start, count);
+      rows = rowsFromList(this.db, state, start, count);
     } else if (state.indexed) {
-      rows = this.viaIndex(state, start, count);
+      rows = rowsViaIndex(this.db, state, start, count);
     } else if (state.contiguous) {
-      rows = this.byRowid(state, start, count);
+      rows = rowsByRowid(this.db, state, start, count);
     } else if (state.total !== null && start < EDGE_WINDOW_ROWS) {
-      rows = this.direct(state, start, count, false);
+      rows = rowsNearEdge(this.db, state, start, count, false);
     } else if (state.total !== null && start >= state.total - EDGE_WINDOW_ROWS) {
-      rows = this.direct(state, start, count, true);
+      rows = rowsNearEdge(this.db, state, start, count, true);
     } else {
       this.materialize(state);
-      rows = state.indexed ? this.viaIndex(state, start, count) : this.fromList(state, start, count);
+      rows = state.indexed ? rowsViaIndex(this.db, state, start, count) : rowsFromList(this.db, state, start, count);
     }
     return {
       key: state.key,
@@ -159,13 +134,15 @@ export class TableQueries {
   cancel(query: GridQuery, keepFound = false): void {
     const state = this.states.get(queryKey(query));
     if (!state || state.complete) return;
-    if (keepFound) state.stopped = true;
-    else this.drop(state);
+    if (!keepFound) return this.drop(state);
+    state.stopped = true;
+    // A sorted filter shows what it found so far, in order.
+    if (state.matches) this.sortMatches(state);
   }
 
   /**
    * What `step()` would do next for the query asked for last: scan one chunk of a filter (short), build a
-   * whole list (one statement, up to ~0.5 s on 1M rows: a thread waits for a quiet moment first), or nothing.
+   * sort's index or whole list (one statement, ~1.3 s on 1M rows: a thread waits for a quiet moment first), or nothing.
    */
   nextStep(): 'scan' | 'build' | null {
     const state = this.active;
@@ -209,7 +186,7 @@ export class TableQueries {
     const where = whereClause(query, columns);
     orderClause(query, columns, rowid);
     const table = quoteIdentifier(query.table);
-    const mode: Mode = query.sort ? 'sorted' : where.sql ? 'stream' : 'all';
+    const mode: Mode = where.sql ? 'stream' : query.sort ? 'sorted' : 'all';
     const total = where.sql ? null : this.tableRowCount(query.table);
     // Two statements: SQLite answers a lone min() or max() of the row id from the B-tree's ends, but both in one query by a full scan.
     const bounds = {
@@ -219,11 +196,13 @@ export class TableQueries {
     const temp = `grid_q${nextTempTable++}`;
     return {
       key, query, columns, rowid, where, mode, temp, total,
+      matches: where.sql && query.sort ? `${temp}_m` : null,
       positions: 0,
+      found: 0,
       complete: false,
       tempCreated: false,
       stopped: false,
-      indexed: mode === 'sorted' && !where.sql && this.sortIndexes.serves(query.table, query.sort!.column, rowid),
+      indexed: mode === 'sorted' && this.sortIndexes.serves(query.table, query.sort!.column, rowid),
       contiguous: mode === 'all' && total !== null && bounds.lo !== null && bounds.hi !== null && bounds.hi - bounds.lo + 1 === total,
       minRowid: bounds.lo ?? 0,
       maxRowid: bounds.hi ?? -1,
@@ -234,23 +213,22 @@ export class TableQueries {
   private ensureTemp(state: QueryState): void {
     if (state.tempCreated) return;
     this.db.exec(`CREATE TEMP TABLE ${state.temp} (pos INTEGER PRIMARY KEY, rid INTEGER NOT NULL)`);
+    // The key column has no type, so every value keeps its storage class and sorts as it does in the table.
+    if (state.matches) this.db.exec(`CREATE TEMP TABLE ${state.matches} (k, rid INTEGER NOT NULL)`);
     state.tempCreated = true;
   }
 
   private materialize(state: QueryState): void {
     if (state.complete || state.indexed) return;
-    if (state.query.sort && !state.where.sql && state.total !== null) {
+    if (state.query.sort && state.total !== null) {
       state.indexed = this.indexSort(state.query.sort.column, state);
       if (state.indexed) return;
     }
     this.ensureTemp(state);
     this.db.exec(`DELETE FROM temp.${state.temp}`);
-    const where = state.where.sql ? `WHERE ${state.where.sql}` : '';
-    // A filtered sort scans the table and sorts the matches: walking a sort index instead would look up every
-    // row at random to test the filter, slower than the scan unless nearly every row matches.
-    const from = `${quoteIdentifier(state.query.table)}${where ? ' NOT INDEXED' : ''}`;
-    const sql = `INSERT INTO temp.${state.temp} (rid) SELECT ${state.rowid} FROM ${from} ${where} ${orderClause(state.query, state.columns, state.rowid)}`;
-    state.positions = this.db.prepare(sql).run(...state.where.params).changes;
+    const sql = `INSERT INTO temp.${state.temp} (rid) SELECT ${state.rowid} FROM ${quoteIdentifier(state.query.table)} ${orderClause(state.query, state.columns, state.rowid)}`;
+    state.positions = this.db.prepare(sql).run().changes;
+    state.found = state.positions;
     state.complete = true;
     state.scannedUpTo = state.maxRowid;
   }
@@ -269,17 +247,27 @@ export class TableQueries {
     const from = state.scannedUpTo;
     const to = Math.min(state.maxRowid, from + this.tuning.scanChunkRowids);
     const r = state.rowid;
-    const sql = `INSERT INTO temp.${state.temp} (rid) SELECT ${r} FROM ${quoteIdentifier(state.query.table)} WHERE ${r} > ? AND ${r} <= ? AND (${state.where.sql}) ORDER BY ${r}`;
-    state.positions += this.db.prepare(sql).run(from, to, ...state.where.params).changes;
+    const table = quoteIdentifier(state.query.table);
+    const range = `WHERE ${r} > ? AND ${r} <= ? AND (${state.where.sql})`;
+    if (state.matches) {
+      const key = quoteIdentifier(state.query.sort!.column);
+      state.found += this.db.prepare(`INSERT INTO temp.${state.matches} (k, rid) SELECT ${key}, ${r} FROM ${table} ${range}`).run(from, to, ...state.where.params).changes;
+    } else {
+      state.positions += this.db.prepare(`INSERT INTO temp.${state.temp} (rid) SELECT ${r} FROM ${table} ${range} ORDER BY ${r}`).run(from, to, ...state.where.params).changes;
+      state.found = state.positions;
+    }
     state.scannedUpTo = to;
-    if (to >= state.maxRowid) state.complete = true;
+    if (to < state.maxRowid) return;
+    if (state.matches) this.sortMatches(state);
+    state.complete = true;
   }
 
-  private fromList(state: QueryState, start: number, count: number): unknown[][] {
-    if (!state.tempCreated) return [];
-    const selected = state.columns.map((c) => `t.${quoteIdentifier(c.name)}`).join(', ');
-    const sql = `SELECT t.${state.rowid}, ${selected} FROM temp.${state.temp} AS q CROSS JOIN ${quoteIdentifier(state.query.table)} AS t ON t.${state.rowid} = q.rid WHERE q.pos > ? AND q.pos <= ? ORDER BY q.pos`;
-    return this.db.prepare(sql).raw(true).all(start, start + count) as unknown[][];
+  /** A sorted filter's list: its matches (all of them, or those found before a Stop) in the view's order. */
+  private sortMatches(state: QueryState): void {
+    this.ensureTemp(state);
+    const descending = state.query.sort!.descending ? 'DESC' : 'ASC';
+    this.db.exec(`DELETE FROM temp.${state.temp}`);
+    state.positions = this.db.prepare(`INSERT INTO temp.${state.temp} (rid) SELECT rid FROM temp.${state.matches} ORDER BY k ${descending}, rid ${descending}`).run().changes;
   }
 
   /** Makes (once) the index a big table's sort walks; its creation is not a change of the rows, so no list is dropped for it. */
@@ -290,50 +278,11 @@ export class TableQueries {
     return served;
   }
 
-  /**
-   * Rows at any position of a sort an index serves: the row ids are read off the index (about 11 ms per
-   * 500,000 entries skipped, so from whichever end is nearer), then only the page's rows are looked up.
-   */
-  private viaIndex(state: QueryState, start: number, count: number): unknown[][] {
-    const total = state.total ?? 0;
-    const end = Math.min(total, start + count);
-    if (end <= start) return [];
-    const fromEnd = start > total - end;
-    const table = quoteIdentifier(state.query.table);
-    const r = state.rowid;
-    const selected = state.columns.map((c) => `t.${quoteIdentifier(c.name)}`).join(', ');
-    const inner = `SELECT ${r} AS rid FROM ${table} ${orderClause(state.query, state.columns, r, fromEnd)} LIMIT ? OFFSET ?`;
-    // The outer ORDER BY sorts only the page's rows (the subquery's order is not promised to survive the join).
-    const sql = `SELECT t.${r}, ${selected} FROM (${inner}) AS q CROSS JOIN ${table} AS t ON t.${r} = q.rid ${orderClause(state.query, state.columns, r, false, 't')}`;
-    return this.db.prepare(sql).raw(true).all(end - start, fromEnd ? total - end : start) as unknown[][];
-  }
-
-  /** Rows at positions of a gapless unfiltered table: a seek on the row id, as fast at the end as at the start. */
-  private byRowid(state: QueryState, start: number, count: number): unknown[][] {
-    const selected = state.columns.map((c) => quoteIdentifier(c.name)).join(', ');
-    const r = state.rowid;
-    const sql = `SELECT ${r}, ${selected} FROM ${quoteIdentifier(state.query.table)} WHERE ${r} >= ? AND ${r} < ? ORDER BY ${r}`;
-    return this.db.prepare(sql).raw(true).all(state.minRowid + start, state.minRowid + start + count) as unknown[][];
-  }
-
-  /** Rows straight from the table near its start, or near its end by reading it backwards. */
-  private direct(state: QueryState, start: number, count: number, fromEnd: boolean): unknown[][] {
-    const total = state.total ?? 0;
-    const table = quoteIdentifier(state.query.table);
-    const selected = state.columns.map((c) => quoteIdentifier(c.name)).join(', ');
-    const select = `SELECT ${state.rowid}, ${selected} FROM ${table} ${orderClause(state.query, state.columns, state.rowid, fromEnd)} LIMIT ? OFFSET ?`;
-    if (!fromEnd) return this.db.prepare(select).raw(true).all(count, start) as unknown[][];
-    const end = Math.min(total, start + count);
-    if (end <= start) return [];
-    const rows = this.db.prepare(select).raw(true).all(end - start, total - end) as unknown[][];
-    return rows.reverse();
-  }
-
   private countOf(state: QueryState): GridCount {
     const span = state.maxRowid - state.minRowid + 1;
     const scanned = state.complete || state.total !== null ? 1 : span <= 0 ? 1 : Math.min(1, (state.scannedUpTo - state.minRowid + 1) / span);
     const rows = state.complete ? state.positions : state.total;
-    return { rows, matchedSoFar: state.complete ? state.positions : state.total ?? state.positions, complete: rows !== null, scannedFraction: scanned };
+    return { rows, matchedSoFar: state.complete ? state.positions : state.total ?? state.found, complete: rows !== null, scannedFraction: scanned };
   }
 
   private evictBeyond(keep: number): void {
@@ -346,7 +295,7 @@ export class TableQueries {
   private drop(state: QueryState): void {
     this.states.delete(state.key);
     if (this.active === state) this.active = null;
-    if (this.db.open) this.db.exec(`DROP TABLE IF EXISTS temp.${state.temp}`);
+    if (this.db.open) this.db.exec(`DROP TABLE IF EXISTS temp.${state.temp}${state.matches ? `; DROP TABLE IF EXISTS temp.${state.matches}` : ''}`);
   }
 
   private readDataVersion(): number {

@@ -154,3 +154,45 @@ describe('grid paging gives the rows OFFSET paging gives, for any sort, filter a
     next.close();
   });
 });
+
+describe('a sorted filter scans in chunks like any filter', () => {
+  const dir = tempDir('sluice-grid-sorted-filter-');
+  const dbPath = path.join(dir, 'store.sqlite');
+
+  test('its pages wait for the scan, a cancel forgets it, and Stop sorts the matches found so far', () => {
+    makeStore(dbPath);
+    const store = Store.open(dbPath, { readonly: true });
+    const check = new Database(dbPath, { readonly: true });
+    const queries = new TableQueries(store, { scanChunkRowids: 10_000, pageScanBudgetMs: 0 });
+    try {
+      const query: GridQuery = { table: GAPLESS, sort: { column: 'n', descending: true }, filter: 'even' };
+      assert.deepEqual(queries.page(query, 0, 10).rows, []);
+      assert.equal(queries.nextStep(), 'scan');
+      queries.step();
+      queries.step();
+      const partial = queries.count(query);
+      assert.deepEqual([partial.complete, partial.matchedSoFar, partial.scannedFraction], [false, 10_000, 20_000 / ROWS]);
+
+      queries.cancel(query);
+      assert.equal(queries.nextStep(), null);
+      queries.page(query, 0, 10);
+      assert.equal(queries.count(query).matchedSoFar, 0, 'asked again, it starts over');
+
+      queries.step();
+      queries.cancel(query, true);
+      assert.equal(queries.nextStep(), null);
+      const stopped = queries.page(query, 0, 10);
+      // The first 10,000 row ids, even ones, sorted: what SQL gives for the same rows.
+      const expected = check
+        .prepare(`SELECT * FROM "${GAPLESS}" WHERE rowid <= 10000 AND note LIKE '%even%' ORDER BY n DESC, rowid DESC LIMIT 10`)
+        .raw(true)
+        .all();
+      assert.deepEqual(stopped.rows, expected);
+      assert.deepEqual([stopped.count.complete, stopped.count.matchedSoFar], [false, 5_000]);
+    } finally {
+      queries.close();
+      store.close();
+      check.close();
+    }
+  });
+});

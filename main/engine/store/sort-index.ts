@@ -18,6 +18,8 @@ const SORT_INDEX_MAX_ROWS = 2_500_000;
  */
 const SORT_INDEX_MAX_AVERAGE_BYTES = 64;
 const LENGTH_SAMPLE_ROWS = 1000;
+/** Sorting by one column after another must not keep growing the store: past this many, sorts use lists. */
+const MAX_SORT_INDEXES_PER_TABLE = 3;
 /** A build never waits on an import's transaction: it is skipped, and the sort uses a sorted list instead. */
 const BUILD_BUSY_TIMEOUT_MS = 100;
 
@@ -53,8 +55,8 @@ export class SortIndexes {
   }
 
   /**
-   * Makes the index when this sort is worth one (a big table, a column of short values, no import running),
-   * and says whether the sort is served by an index now.
+   * Makes the index when this sort is worth one (a big table, a column of short values, no import running,
+   * fewer than three sort indexes on the table so far), and says whether the sort is served by an index now.
    */
   ensure(table: string, column: string, rowid: string, rows: number): boolean {
     if (this.serves(table, column, rowid)) return true;
@@ -83,6 +85,12 @@ export class SortIndexes {
   private worthIndexing(table: string, column: string): boolean {
     const running = this.read.prepare(`SELECT 1 FROM ${INTERNAL_TABLE_PREFIX}imports WHERE status = 'running' LIMIT 1`).get();
     if (running !== undefined) return false;
+    const prefix = sortIndexName(table, '');
+    const made = this.read
+      .prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND substr(name, 1, ?) = ?`)
+      .pluck()
+      .get(table, prefix.length, prefix) as number;
+    if (made >= MAX_SORT_INDEXES_PER_TABLE) return false;
     const sql = `SELECT avg(length(v)) FROM (SELECT ${quoteIdentifier(column)} AS v FROM ${quoteIdentifier(table)} LIMIT ${LENGTH_SAMPLE_ROWS})`;
     const average = (this.read.prepare(sql).pluck().get() as number | null) ?? 0;
     return average <= SORT_INDEX_MAX_AVERAGE_BYTES;

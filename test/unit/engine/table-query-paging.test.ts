@@ -138,21 +138,6 @@ describe('grid paging gives the rows OFFSET paging gives, for any sort, filter a
       }
     });
   }
-
-  test('a big table sorted by a short column gets one index for it, kept in the store and used by the next reader', () => {
-    const query: GridQuery = { table: HOLES, sort: { column: 's', descending: true } };
-    const first = new TableQueries(store);
-    first.page(query, 30_000, 10);
-    first.close();
-    const indexes = check.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?`).pluck().all(HOLES);
-    assert.ok(indexes.includes(sortIndexName(HOLES, 's')), JSON.stringify(indexes));
-    const next = new TableQueries(store);
-    // The index serves it: no list to build, the deep page is read off the index at once.
-    assert.equal(next.page(query, 40_000, 5).count.complete, true);
-    assert.equal(next.nextStep(), null);
-    assert.deepEqual(next.page(query, 40_000, 5).rows, oracle(check, query, 40_000, 5).map((row) => row.slice(1)));
-    next.close();
-  });
 });
 
 describe('a sorted filter scans in chunks like any filter', () => {
@@ -189,6 +174,59 @@ describe('a sorted filter scans in chunks like any filter', () => {
         .all();
       assert.deepEqual(stopped.rows, expected);
       assert.deepEqual([stopped.count.complete, stopped.count.matchedSoFar], [false, 5_000]);
+    } finally {
+      queries.close();
+      store.close();
+      check.close();
+    }
+  });
+});
+
+describe('sort indexes stay within bounds', () => {
+  test('a big table sorted by a short column gets one index for it, kept in the store and used by the next reader', () => {
+    const own = path.join(tempDir('sluice-grid-own-index-'), 'store.sqlite');
+    makeStore(own);
+    const store = Store.open(own, { readonly: true });
+    const check = new Database(own, { readonly: true });
+    const query: GridQuery = { table: HOLES, sort: { column: 's', descending: true } };
+    const first = new TableQueries(store);
+    first.page(query, 30_000, 10);
+    first.close();
+    const indexes = check.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?`).pluck().all(HOLES);
+    assert.ok(indexes.includes(sortIndexName(HOLES, 's')), JSON.stringify(indexes));
+    const next = new TableQueries(store);
+    // The index serves it: no list to build, the deep page is read off the index at once.
+    assert.equal(next.page(query, 40_000, 5).count.complete, true);
+    assert.equal(next.nextStep(), null);
+    assert.deepEqual(next.page(query, 40_000, 5).rows, oracle(check, query, 40_000, 5).map((row) => row.slice(1)));
+    next.close();
+    store.close();
+    check.close();
+  });
+
+  const dir = tempDir('sluice-grid-sort-index-');
+  const dbPath = path.join(dir, 'store.sqlite');
+
+  test('no index for a column of long text, at most three per table, and every sort is still right', () => {
+    Store.open(dbPath).close();
+    const db = new Database(dbPath);
+    db.exec(`CREATE TABLE wide (a INTEGER, b TEXT, c REAL, d TEXT, body TEXT)`);
+    db.prepare(
+      `WITH RECURSIVE i(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM i WHERE v < 60000)
+       INSERT INTO wide SELECT v % 1000, 'b' || (v % 777), v / 7.0, 'd' || (v % 333), printf('%0100d', v * 7919 % 60000) FROM i`,
+    ).run();
+    db.close();
+    const store = Store.open(dbPath, { readonly: true });
+    const check = new Database(dbPath, { readonly: true });
+    const queries = new TableQueries(store);
+    try {
+      for (const column of ['body', 'a', 'b', 'c', 'd']) {
+        const query: GridQuery = { table: 'wide', sort: { column, descending: false } };
+        const page = queries.page(query, 41_234, 7);
+        assert.deepEqual(page.rows, check.prepare(`SELECT * FROM wide ORDER BY ${column}, rowid LIMIT 7 OFFSET 41234`).raw(true).all(), column);
+      }
+      const made = check.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'wide' ORDER BY name`).pluck().all();
+      assert.deepEqual(made, ['a', 'b', 'c'].map((column) => sortIndexName('wide', column)));
     } finally {
       queries.close();
       store.close();

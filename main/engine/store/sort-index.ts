@@ -37,7 +37,6 @@ export function sortIndexName(table: string, column: string): string {
  * each index is one more B-tree to insert into).
  */
 export class SortIndexes {
-  private writer: Database.Database | null = null;
   /** Builds that failed (busy, read-only file, disk full): not tried again in this session. */
   private readonly refused = new Set<string>();
 
@@ -66,20 +65,22 @@ export class SortIndexes {
       this.refused.add(key);
       return false;
     }
+    // A connection of its own, open only while it builds: the reader's own connection stays read-only.
+    let writer: Database.Database | null = null;
     try {
-      const writer = this.openWriter();
+      writer = new Database(this.dbPath, { fileMustExist: true });
+      writer.pragma(`busy_timeout = ${BUILD_BUSY_TIMEOUT_MS}`);
+      // CREATE INDEX sorts every key; a bigger cache keeps more of that sort in memory.
+      writer.pragma('cache_size = -65536');
       writer.exec(`CREATE INDEX IF NOT EXISTS ${quoteIdentifier(sortIndexName(table, column))} ON ${quoteIdentifier(table)} (${quoteIdentifier(column)})`);
     } catch {
       // Busy (an import is writing), a read-only store, a full disk: the sort works without, only slower.
       this.refused.add(key);
       return false;
+    } finally {
+      writer?.close();
     }
     return this.serves(table, column, rowid);
-  }
-
-  close(): void {
-    this.writer?.close();
-    this.writer = null;
   }
 
   private worthIndexing(table: string, column: string): boolean {
@@ -94,15 +95,5 @@ export class SortIndexes {
     const sql = `SELECT avg(length(v)) FROM (SELECT ${quoteIdentifier(column)} AS v FROM ${quoteIdentifier(table)} LIMIT ${LENGTH_SAMPLE_ROWS})`;
     const average = (this.read.prepare(sql).pluck().get() as number | null) ?? 0;
     return average <= SORT_INDEX_MAX_AVERAGE_BYTES;
-  }
-
-  private openWriter(): Database.Database {
-    if (this.writer) return this.writer;
-    const writer = new Database(this.dbPath!, { fileMustExist: true });
-    writer.pragma(`busy_timeout = ${BUILD_BUSY_TIMEOUT_MS}`);
-    // CREATE INDEX sorts every key; a bigger cache keeps more of that sort in memory.
-    writer.pragma('cache_size = -65536');
-    this.writer = writer;
-    return writer;
   }
 }

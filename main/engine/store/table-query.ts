@@ -160,7 +160,6 @@ export class TableQueries {
 
   close(): void {
     for (const state of [...this.states.values()]) this.drop(state);
-    this.sortIndexes.close();
   }
 
   private stateFor(query: GridQuery): QueryState {

@@ -37,43 +37,65 @@ export interface QueryState {
   indexed: boolean;
 }
 
+/** Enough for the statements of the few views a reader keeps (each has a handful: pages, chunks, lists). */
+const MAX_CACHED_STATEMENTS = 64;
+
+/**
+ * Statements by SQL text, prepared once per connection and reused: a view's SQL repeats for every page and
+ * every chunk of its scan. Least recently used go first; those of a dropped view are never asked for again.
+ */
+export class StatementCache {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {}
+
+  get(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (statement) this.statements.delete(sql);
+    else statement = this.db.prepare(sql);
+    this.statements.set(sql, statement);
+    if (this.statements.size > MAX_CACHED_STATEMENTS) this.statements.delete(this.statements.keys().next().value!);
+    return statement;
+  }
+}
+
 /** A page of rows, each led by its row id: the readers below give the same rows a plain OFFSET query would. */
 export type RawRows = unknown[][];
 
 const selectedColumns = (state: QueryState, alias = ''): string => state.columns.map((c) => `${alias}${quoteIdentifier(c.name)}`).join(', ');
 
 /** Rows at positions of a query's list: a range read on the position key, joined to the table by row id. */
-export function rowsFromList(db: Database.Database, state: QueryState, start: number, count: number): RawRows {
+export function rowsFromList(statements: StatementCache, state: QueryState, start: number, count: number): RawRows {
   if (!state.tempCreated) return [];
   const table = quoteIdentifier(state.query.table);
   const sql = `SELECT t.${state.rowid}, ${selectedColumns(state, 't.')} FROM temp.${state.temp} AS q CROSS JOIN ${table} AS t ON t.${state.rowid} = q.rid WHERE q.pos > ? AND q.pos <= ? ORDER BY q.pos`;
-  return db.prepare(sql).raw(true).all(start, start + count) as RawRows;
+  return statements.get(sql).raw(true).all(start, start + count) as RawRows;
 }
 
 /** Rows straight from the table near its start, or near its end by reading it backwards (a small OFFSET). */
-export function rowsNearEdge(db: Database.Database, state: QueryState, start: number, count: number, fromEnd: boolean): RawRows {
+export function rowsNearEdge(statements: StatementCache, state: QueryState, start: number, count: number, fromEnd: boolean): RawRows {
   const total = state.total ?? 0;
   const table = quoteIdentifier(state.query.table);
   const select = `SELECT ${state.rowid}, ${selectedColumns(state)} FROM ${table} ${orderClause(state.query, state.columns, state.rowid, fromEnd)} LIMIT ? OFFSET ?`;
-  if (!fromEnd) return db.prepare(select).raw(true).all(count, start) as RawRows;
+  if (!fromEnd) return statements.get(select).raw(true).all(count, start) as RawRows;
   const end = Math.min(total, start + count);
   if (end <= start) return [];
-  const rows = db.prepare(select).raw(true).all(end - start, total - end) as RawRows;
+  const rows = statements.get(select).raw(true).all(end - start, total - end) as RawRows;
   return rows.reverse();
 }
 
 /** Rows at positions of a gapless unfiltered table: a seek on the row id, as fast at the end as at the start. */
-export function rowsByRowid(db: Database.Database, state: QueryState, start: number, count: number): RawRows {
+export function rowsByRowid(statements: StatementCache, state: QueryState, start: number, count: number): RawRows {
   const r = state.rowid;
   const sql = `SELECT ${r}, ${selectedColumns(state)} FROM ${quoteIdentifier(state.query.table)} WHERE ${r} >= ? AND ${r} < ? ORDER BY ${r}`;
-  return db.prepare(sql).raw(true).all(state.minRowid + start, state.minRowid + start + count) as RawRows;
+  return statements.get(sql).raw(true).all(state.minRowid + start, state.minRowid + start + count) as RawRows;
 }
 
 /**
  * Rows at any position of a sort an index serves: the row ids are read off the index (about 11 ms per
  * 500,000 entries skipped, so from whichever end is nearer), then only the page's rows are looked up.
  */
-export function rowsViaIndex(db: Database.Database, state: QueryState, start: number, count: number): RawRows {
+export function rowsViaIndex(statements: StatementCache, state: QueryState, start: number, count: number): RawRows {
   const total = state.total ?? 0;
   const end = Math.min(total, start + count);
   if (end <= start) return [];
@@ -83,5 +105,5 @@ export function rowsViaIndex(db: Database.Database, state: QueryState, start: nu
   const inner = `SELECT ${r} AS rid FROM ${table} ${orderClause(state.query, state.columns, r, fromEnd)} LIMIT ? OFFSET ?`;
   // The outer ORDER BY sorts only the page's rows (the subquery's order is not promised to survive the join).
   const sql = `SELECT t.${r}, ${selectedColumns(state, 't.')} FROM (${inner}) AS q CROSS JOIN ${table} AS t ON t.${r} = q.rid ${orderClause(state.query, state.columns, r, false, 't')}`;
-  return db.prepare(sql).raw(true).all(end - start, fromEnd ? total - end : start) as RawRows;
+  return statements.get(sql).raw(true).all(end - start, fromEnd ? total - end : start) as RawRows;
 }

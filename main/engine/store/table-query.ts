@@ -6,7 +6,7 @@ import { SortIndexes } from './sort-index.js';
 import type { Store } from './store.js';
 import { plainValue } from './table-browser.js';
 import { columnTypeOf, orderClause, queryKey, rowidName, whereClause, type GridColumn, type GridQuery } from './table-filter.js';
-import { rowsByRowid, rowsFromList, rowsNearEdge, rowsViaIndex, type Mode, type QueryState, type RawRows } from './table-query-rows.js';
+import { rowsByRowid, rowsFromList, rowsNearEdge, rowsViaIndex, StatementCache, type Mode, type QueryState, type RawRows } from './table-query-rows.js';
 
 export interface GridCount {
   /** Rows the query matches, once known (an unfiltered table knows at once; a filter when its scan is done). */
@@ -57,6 +57,7 @@ export class TableQueries {
   private active: QueryState | null = null;
   private dataVersion: number;
   private readonly sortIndexes: SortIndexes;
+  private readonly statements: StatementCache;
   /** count(*) per table for the current data version: every sort of a table, and the table list, share one. */
   private readonly tableRows = new Map<string, number>();
 
@@ -67,6 +68,7 @@ export class TableQueries {
     options: { sortIndexes?: boolean } = {},
   ) {
     this.dataVersion = this.readDataVersion();
+    this.statements = new StatementCache(store.db);
     this.sortIndexes = new SortIndexes(store.db, options.sortIndexes === false ? null : store.path);
   }
 
@@ -89,18 +91,18 @@ export class TableQueries {
     // A sorted filter's order is known only once all its matches are in: it scans on for the whole budget.
     if (state.mode === 'stream' && !state.stopped) this.scanFor(state, state.matches ? Infinity : start + count);
     if (state.complete || start + count <= state.positions || state.mode === 'stream' || state.stopped) {
-      rows = rowsFromList(this.db, state, start, count);
+      rows = rowsFromList(this.statements, state, start, count);
     } else if (state.indexed) {
-      rows = rowsViaIndex(this.db, state, start, count);
+      rows = rowsViaIndex(this.statements, state, start, count);
     } else if (state.contiguous) {
-      rows = rowsByRowid(this.db, state, start, count);
+      rows = rowsByRowid(this.statements, state, start, count);
     } else if (state.total !== null && start < EDGE_WINDOW_ROWS) {
-      rows = rowsNearEdge(this.db, state, start, count, false);
+      rows = rowsNearEdge(this.statements, state, start, count, false);
     } else if (state.total !== null && start >= state.total - EDGE_WINDOW_ROWS) {
-      rows = rowsNearEdge(this.db, state, start, count, true);
+      rows = rowsNearEdge(this.statements, state, start, count, true);
     } else {
       this.materialize(state);
-      rows = state.indexed ? rowsViaIndex(this.db, state, start, count) : rowsFromList(this.db, state, start, count);
+      rows = state.indexed ? rowsViaIndex(this.statements, state, start, count) : rowsFromList(this.statements, state, start, count);
     }
     return {
       key: state.key,
@@ -226,7 +228,7 @@ export class TableQueries {
     this.ensureTemp(state);
     this.db.exec(`DELETE FROM temp.${state.temp}`);
     const sql = `INSERT INTO temp.${state.temp} (rid) SELECT ${state.rowid} FROM ${quoteIdentifier(state.query.table)} ${orderClause(state.query, state.columns, state.rowid)}`;
-    state.positions = this.db.prepare(sql).run().changes;
+    state.positions = this.statements.get(sql).run().changes;
     state.found = state.positions;
     state.complete = true;
     state.scannedUpTo = state.maxRowid;
@@ -250,9 +252,9 @@ export class TableQueries {
     const range = `WHERE ${r} > ? AND ${r} <= ? AND (${state.where.sql})`;
     if (state.matches) {
       const key = quoteIdentifier(state.query.sort!.column);
-      state.found += this.db.prepare(`INSERT INTO temp.${state.matches} (k, rid) SELECT ${key}, ${r} FROM ${table} ${range}`).run(from, to, ...state.where.params).changes;
+      state.found += this.statements.get(`INSERT INTO temp.${state.matches} (k, rid) SELECT ${key}, ${r} FROM ${table} ${range}`).run(from, to, ...state.where.params).changes;
     } else {
-      state.positions += this.db.prepare(`INSERT INTO temp.${state.temp} (rid) SELECT ${r} FROM ${table} ${range} ORDER BY ${r}`).run(from, to, ...state.where.params).changes;
+      state.positions += this.statements.get(`INSERT INTO temp.${state.temp} (rid) SELECT ${r} FROM ${table} ${range} ORDER BY ${r}`).run(from, to, ...state.where.params).changes;
       state.found = state.positions;
     }
     state.scannedUpTo = to;
@@ -266,7 +268,7 @@ export class TableQueries {
     this.ensureTemp(state);
     const descending = state.query.sort!.descending ? 'DESC' : 'ASC';
     this.db.exec(`DELETE FROM temp.${state.temp}`);
-    state.positions = this.db.prepare(`INSERT INTO temp.${state.temp} (rid) SELECT rid FROM temp.${state.matches} ORDER BY k ${descending}, rid ${descending}`).run().changes;
+    state.positions = this.statements.get(`INSERT INTO temp.${state.temp} (rid) SELECT rid FROM temp.${state.matches} ORDER BY k ${descending}, rid ${descending}`).run().changes;
   }
 
   /** Makes (once) the index a big table's sort walks; its creation is not a change of the rows, so no list is dropped for it. */

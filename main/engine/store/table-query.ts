@@ -268,7 +268,13 @@ export class TableQueries {
     this.ensureTemp(state);
     const descending = state.query.sort!.descending ? 'DESC' : 'ASC';
     this.db.exec(`DELETE FROM temp.${state.temp}`);
-    state.positions = this.statements.get(`INSERT INTO temp.${state.temp} (rid) SELECT rid FROM temp.${state.matches} ORDER BY k ${descending}, rid ${descending}`).run().changes;
+    // The copied keys sort as the table's do unless a column declares its own collation (Sluice never does;
+    // a table made elsewhere may): then the matches are sorted by the table's own column.
+    const declared = this.db.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?`).pluck().get(state.query.table) as string | undefined;
+    const order = /\bCOLLATE\b/i.test(declared ?? '')
+      ? `SELECT m.rid FROM temp.${state.matches} AS m CROSS JOIN ${quoteIdentifier(state.query.table)} AS t ON t.${state.rowid} = m.rid ${orderClause(state.query, state.columns, state.rowid, false, 't')}`
+      : `SELECT rid FROM temp.${state.matches} ORDER BY k ${descending}, rid ${descending}`;
+    state.positions = this.statements.get(`INSERT INTO temp.${state.temp} (rid) ${order}`).run().changes;
   }
 
   /** Makes (once) the index a big table's sort walks; its creation is not a change of the rows, so no list is dropped for it. */

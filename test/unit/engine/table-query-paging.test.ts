@@ -234,3 +234,28 @@ describe('sort indexes stay within bounds', () => {
     }
   });
 });
+
+describe('a sorted filter on a table made elsewhere', () => {
+  test("a column's own collation orders the matches as SQL does", () => {
+    const dbPath = path.join(tempDir('sluice-grid-collate-'), 'store.sqlite');
+    Store.open(dbPath).close();
+    const db = new Database(dbPath);
+    db.exec(`CREATE TABLE names (name TEXT COLLATE NOCASE, n INTEGER)`);
+    const insert = db.prepare('INSERT INTO names VALUES (?, ?)');
+    ['beta', 'Alpha', 'alpha', 'BETA', 'gamma', 'Alpha', null, 'a'].forEach((name, i) => insert.run(name, i));
+    db.close();
+    const store = Store.open(dbPath, { readonly: true });
+    const check = new Database(dbPath, { readonly: true });
+    const queries = new TableQueries(store);
+    try {
+      const query: GridQuery = { table: 'names', sort: { column: 'name', descending: false }, columnFilters: [{ column: 'n', op: 'range', min: '0' }] };
+      queries.page(query, 0, 1);
+      drain(queries);
+      assert.deepEqual(queries.page(query, 0, 20).rows, check.prepare('SELECT * FROM names WHERE n >= 0 ORDER BY name, rowid').raw(true).all());
+    } finally {
+      queries.close();
+      store.close();
+      check.close();
+    }
+  });
+});

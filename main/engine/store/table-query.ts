@@ -58,8 +58,10 @@ export class TableQueries {
   private dataVersion: number;
   private readonly sortIndexes: SortIndexes;
   private readonly statements: StatementCache;
-  /** count(*) per table for the current data version: every sort of a table, and the table list, share one. */
+  /** count(*) per table while it is unchanged: every sort of a table, and the table list, share one. */
   private readonly tableRows = new Map<string, number>();
+  /** What each table with cached views or counts looked like when they were made (see fingerprintOf). */
+  private readonly fingerprints = new Map<string, string | null>();
 
   /** `sortIndexes`: whether a sort of a big table may add an index to the store (see SortIndexes). */
   constructor(
@@ -119,6 +121,7 @@ export class TableQueries {
     this.checkDataVersion();
     let rows = this.tableRows.get(table);
     if (rows === undefined) {
+      this.remember(table);
       rows = this.db.prepare(`SELECT count(*) FROM ${quoteIdentifier(table)}`).pluck().get() as number;
       this.tableRows.set(table, rows);
     }
@@ -183,6 +186,7 @@ export class TableQueries {
 
   private create(query: GridQuery, key: string): QueryState {
     const columns = this.columns(query.table);
+    this.remember(query.table);
     const rowid = rowidName(columns);
     const where = whereClause(query, columns);
     orderClause(query, columns, rowid);
@@ -279,10 +283,7 @@ export class TableQueries {
 
   /** Makes (once) the index a big table's sort walks; its creation is not a change of the rows, so no list is dropped for it. */
   private indexSort(column: string, state: QueryState): boolean {
-    const before = this.readDataVersion();
-    const served = this.sortIndexes.ensure(state.query.table, column, state.rowid, state.total ?? 0);
-    if (this.readDataVersion() !== before && before === this.dataVersion) this.dataVersion = this.readDataVersion();
-    return served;
+    return this.sortIndexes.ensure(state.query.table, column, state.rowid, state.total ?? 0);
   }
 
   private countOf(state: QueryState): GridCount {
@@ -309,12 +310,44 @@ export class TableQueries {
     return this.db.pragma('data_version', { simple: true }) as number;
   }
 
-  /** Another connection (an import) committed: every list may be wrong now, so all start over. */
+  /**
+   * Another connection committed (an import, a retry, an undo, a sort index): the views and counts of the
+   * tables it changed start over, the others stay, so a search on one table keeps going while an import
+   * writes another.
+   */
   private checkDataVersion(): void {
     const version = this.readDataVersion();
     if (version === this.dataVersion) return;
     this.dataVersion = version;
-    this.tableRows.clear();
-    for (const state of [...this.states.values()]) this.drop(state);
+    for (const [table, before] of [...this.fingerprints]) {
+      if (this.fingerprintOf(table) === before) continue;
+      this.fingerprints.delete(table);
+      this.tableRows.delete(table);
+      for (const state of [...this.states.values()]) if (state.query.table === table) this.drop(state);
+    }
+  }
+
+  private remember(table: string): void {
+    if (!this.fingerprints.has(table)) this.fingerprints.set(table, this.fingerprintOf(table));
+  }
+
+  /**
+   * What changes when a table's rows do, read in well under a millisecond: its declaration, its last row id,
+   * and the import records that wrote it (Sluice writes a table only through imports: a batch commits with
+   * its checkpoint, a retried row with its child import, an undo with its status). null: no such table.
+   */
+  private fingerprintOf(table: string): string | null {
+    const declared = this.db.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE`).pluck().get(table) as string | undefined;
+    if (declared === undefined) return null;
+    const rowid = rowidName(this.columns(table));
+    const last = this.db.prepare(`SELECT max(${rowid}) FROM ${quoteIdentifier(table)}`).pluck().get() as number | null;
+    const imports = this.db
+      .prepare(
+        `SELECT count(*) || '/' || coalesce(max(updated_at), '') || '/' || coalesce(sum(next_row_number), 0) || '/' || coalesce(group_concat(status), '')
+         FROM ${INTERNAL_TABLE_PREFIX}imports WHERE table_name = ? COLLATE NOCASE`,
+      )
+      .pluck()
+      .get(table) as string;
+    return JSON.stringify([declared, last, imports]);
   }
 }

@@ -259,3 +259,36 @@ describe('a sorted filter on a table made elsewhere', () => {
     }
   });
 });
+
+describe('writes to one table leave the views of others alone', () => {
+  test('a search keeps its progress while another table is written, and starts over when its own table is', () => {
+    const dbPath = path.join(tempDir('sluice-grid-other-table-'), 'store.sqlite');
+    makeStore(dbPath);
+    const store = Store.open(dbPath, { readonly: true });
+    const queries = new TableQueries(store, { scanChunkRowids: 10_000, pageScanBudgetMs: 0 });
+    const writer = new Database(dbPath);
+    try {
+      const search: GridQuery = { table: GAPLESS, filter: 'rare needle' };
+      queries.page(search, 0, 10);
+      queries.step();
+      queries.step();
+      const before = queries.count(search);
+      assert.deepEqual([before.matchedSoFar, before.scannedFraction], [4, 20_000 / ROWS]);
+      const total = queries.page({ table: HOLES }, 0, 1).count.rows!;
+
+      writer.prepare(`INSERT INTO "${HOLES}" (k, note) VALUES (1, 'rare needle')`).run();
+      assert.deepEqual(queries.count(search), before, 'the search on the other table goes on where it was');
+      assert.equal(queries.page({ table: HOLES }, 0, 1).count.rows, total + 1, "the written table's count is read again");
+
+      writer.prepare(`INSERT INTO "${GAPLESS}" (k, note) VALUES (1, 'rare needle')`).run();
+      assert.deepEqual([queries.count(search).matchedSoFar, queries.count(search).scannedFraction], [0, 0]);
+      queries.page(search, 0, 10);
+      drain(queries);
+      assert.equal(queries.count(search).rows, ROWS / 5000 + 1);
+    } finally {
+      writer.close();
+      queries.close();
+      store.close();
+    }
+  });
+});

@@ -3,6 +3,7 @@ import { SluiceError } from '../errors.js';
 import { INTERNAL_TABLE_PREFIX, quoteIdentifier } from './identifiers.js';
 import { PROVENANCE_COLUMN } from './import-records.js';
 import { SortIndexes } from './sort-index.js';
+import { tableFingerprint } from './table-fingerprint.js';
 import type { Store } from './store.js';
 import { plainValue } from './table-browser.js';
 import { columnTypeOf, orderClause, queryKey, rowidName, whereClause, type GridColumn, type GridQuery } from './table-filter.js';
@@ -60,7 +61,7 @@ export class TableQueries {
   private readonly statements: StatementCache;
   /** count(*) per table while it is unchanged: every sort of a table, and the table list, share one. */
   private readonly tableRows = new Map<string, number>();
-  /** What each table with cached views or counts looked like when they were made (see fingerprintOf). */
+  /** What each table with cached views or counts looked like when they were made (see tableFingerprint). */
   private readonly fingerprints = new Map<string, string | null>();
 
   /** `sortIndexes`: whether a sort of a big table may add an index to the store (see SortIndexes). */
@@ -320,7 +321,7 @@ export class TableQueries {
     if (version === this.dataVersion) return;
     this.dataVersion = version;
     for (const [table, before] of [...this.fingerprints]) {
-      if (this.fingerprintOf(table) === before) continue;
+      if (tableFingerprint(this.db, table, (name) => this.columns(name)) === before) continue;
       this.fingerprints.delete(table);
       this.tableRows.delete(table);
       for (const state of [...this.states.values()]) if (state.query.table === table) this.drop(state);
@@ -328,26 +329,6 @@ export class TableQueries {
   }
 
   private remember(table: string): void {
-    if (!this.fingerprints.has(table)) this.fingerprints.set(table, this.fingerprintOf(table));
-  }
-
-  /**
-   * What changes when a table's rows do, read in well under a millisecond: its declaration, its last row id,
-   * and the import records that wrote it (Sluice writes a table only through imports: a batch commits with
-   * its checkpoint, a retried row with its child import, an undo with its status). null: no such table.
-   */
-  private fingerprintOf(table: string): string | null {
-    const declared = this.db.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE`).pluck().get(table) as string | undefined;
-    if (declared === undefined) return null;
-    const rowid = rowidName(this.columns(table));
-    const last = this.db.prepare(`SELECT max(${rowid}) FROM ${quoteIdentifier(table)}`).pluck().get() as number | null;
-    const imports = this.db
-      .prepare(
-        `SELECT count(*) || '/' || coalesce(max(updated_at), '') || '/' || coalesce(sum(next_row_number), 0) || '/' || coalesce(group_concat(status), '')
-         FROM ${INTERNAL_TABLE_PREFIX}imports WHERE table_name = ? COLLATE NOCASE`,
-      )
-      .pluck()
-      .get(table) as string;
-    return JSON.stringify([declared, last, imports]);
+    if (!this.fingerprints.has(table)) this.fingerprints.set(table, tableFingerprint(this.db, table, (name) => this.columns(name)));
   }
 }

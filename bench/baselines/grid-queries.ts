@@ -58,7 +58,15 @@ switch (which) {
   case 'first': {
     const [, newMs, fresh] = time(() => queries.page({ table: TABLE }, 0, PAGE_ROWS));
     const [, todayMs, today] = time(() => tablePage(store, { table: TABLE, offset: 0, limit: PAGE_ROWS }));
-    Object.assign(result, { newMs, newCpuMs: cpuOf(fresh), todayMs, todayCpuMs: cpuOf(today), note: `first ${PAGE_ROWS} rows: ${fig(fresh)} (today ${fig(today)})` });
+    // In the app the table list has counted the table already (one count per table and change): the page alone.
+    const listed = new TableQueries(store);
+    listed.tableRowCount(TABLE);
+    const [, , counted] = time(() => listed.page({ table: TABLE }, 0, PAGE_ROWS));
+    listed.close();
+    Object.assign(result, {
+      newMs, newCpuMs: cpuOf(fresh), countedMs: counted.wallMs, todayMs, todayCpuMs: cpuOf(today),
+      note: `first ${PAGE_ROWS} rows: ${fig(fresh)}, ${fig(counted)} once the table list has counted the table (today ${fig(today)})`,
+    });
     break;
   }
   case 'end': {

@@ -33,7 +33,8 @@ export class BatchUpsert {
   private readonly rowPlaceholders: string;
   private readonly rowsPerFill: number;
   private readonly clear: Database.Statement;
-  private readonly countRepeats: Database.Statement;
+  private readonly countChanged: Database.Statement;
+  private readonly lastImageId: Database.Statement;
   private readonly logImages: Database.Statement;
   private readonly update: Database.Statement;
   private readonly insertNew: Database.Statement;
@@ -69,17 +70,17 @@ export class BatchUpsert {
     const match = key.map((name) => `t.${quoteIdentifier(name)} = b.${quoteIdentifier(name)}`).join(' AND ');
     const same = valueNames.length > 0 ? valueNames.map((name) => `t.${name} IS b.${name}`).join(' AND ') : '1';
     const join = `FROM ${this.batchTable} AS b CROSS JOIN ${target} AS t ON ${match}`;
-    this.countRepeats = db.prepare(
-      `SELECT count(*) ${join} WHERE t.${provenance} IS ${importId}
-         OR EXISTS (SELECT 1 FROM _sluice_preimages AS p WHERE p.import_id = ${importId} AND p.row_id = t.rowid)`,
-    ).pluck();
+    // A key this import already wrote (or matched) is a repeat: such rows are left out here, and their group goes row by row.
+    const repeat = `(t.${provenance} IS ${importId} OR EXISTS (SELECT 1 FROM _sluice_preimages AS p WHERE p.import_id = ${importId} AND p.row_id = t.rowid))`;
     // A matched row that stays the same gets a marker without values, so a later repeat of its key is still recognised.
     this.logImages = db.prepare(
       `INSERT INTO _sluice_preimages (import_id, row_id, prev_import_id, row_values)
        SELECT ${importId}, t.rowid, t.${provenance},
               CASE WHEN ${same} THEN NULL ELSE ${preimageExpression(preimageColumns.map((name) => `t.${quoteIdentifier(name)}`))} END
-       ${join} ORDER BY b.rowid`,
+       ${join} WHERE NOT ${repeat} ORDER BY b.rowid`,
     );
+    this.countChanged = db.prepare('SELECT count(*) FROM _sluice_preimages WHERE id > ? AND row_values IS NOT NULL').pluck();
+    this.lastImageId = db.prepare('SELECT max(id) FROM _sluice_preimages').pluck();
     const assignments = [...valueNames.map((name) => `${name} = b.${name}`), `${provenance} = ${importId}`].join(', ');
     this.update = db.prepare(`UPDATE ${target} AS t SET ${assignments} FROM ${this.batchTable} AS b WHERE ${match} AND NOT (${same})`);
     this.insertNew = db.prepare(
@@ -99,14 +100,18 @@ export class BatchUpsert {
     this.savepoint.run();
     try {
       this.fill(values, from, to);
-      if ((this.countRepeats.get() as number) > 0) {
+      const rows = to - from;
+      const before = (this.lastImageId.get() as number | null) ?? 0;
+      const matched = this.logImages.run().changes;
+      // The pre-images just logged say how many matched rows differ: none, and there is nothing to update.
+      const updated = matched > 0 && (this.countChanged.get(before) as number) > 0 ? this.update.run().changes : 0;
+      const inserted = matched < rows ? this.insertNew.run().changes : 0;
+      if (matched + inserted < rows) {
+        // Some rows repeat a key this import wrote before.
         this.rollbackTo.run();
         this.release.run();
         return null;
       }
-      const matched = this.logImages.run().changes;
-      const updated = this.update.run().changes;
-      const inserted = this.insertNew.run().changes;
       this.release.run();
       return { inserted, updated, unchanged: matched - updated };
     } catch (error) {

@@ -59,7 +59,9 @@ export class BatchUpsert {
     this.batchTable = `temp.${quoteIdentifier(`_sluice_batch_${importId}`)}`;
     const names = columns.map(quoteIdentifier);
     // Untyped columns: values keep what the workers made of them until the table's own affinity applies, as with bound parameters.
-    db.prepare(`CREATE TEMP TABLE IF NOT EXISTS ${quoteIdentifier(`_sluice_batch_${importId}`)} (${names.join(', ')})`).run();
+    // Made afresh: a table left by an earlier writer on this connection may have other columns.
+    db.prepare(`DROP TABLE IF EXISTS ${this.batchTable}`).run();
+    db.prepare(`CREATE TEMP TABLE ${quoteIdentifier(`_sluice_batch_${importId}`)} (${names.join(', ')})`).run();
     this.rowPlaceholders = `(${names.map(() => '?').join(', ')})`;
     this.rowsPerFill = Math.max(1, Math.floor(MAX_PARAMS_PER_STATEMENT / Math.max(1, this.width)));
     this.clear = db.prepare(`DELETE FROM ${this.batchTable}`);

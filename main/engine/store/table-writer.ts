@@ -3,7 +3,8 @@ import type { OutputColumn, SqlValue } from '../rules/contract.js';
 import type { RowFailure } from '../types.js';
 import { SluiceError } from '../errors.js';
 import { quoteIdentifier } from './identifiers.js';
-import { isConstraintError, uniqueColumnsOf } from './sqlite-errors.js';
+import { isConstraintError } from './sqlite-errors.js';
+import { constraintFailure } from './constraint-failure.js';
 import { PROVENANCE_COLUMN, type OnDuplicate } from './import-records.js';
 import { sameColumns } from './table-shape.js';
 import { keyCastCheck, preimageExpression, userColumnsOf } from './row-images.js';
@@ -314,20 +315,4 @@ export class TableWriter {
       }
     }
   }
-}
-
-function constraintFailure(error: unknown): RowFailure {
-  const code = (error as { code?: string }).code ?? '';
-  const columns = uniqueColumnsOf(error);
-  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-    return {
-      field: columns.join(',') || null,
-      rule: 'unique',
-      message: `${columns.join(', ') || 'key'}: value already exists in the table (must be unique)`,
-    };
-  }
-  if (code === 'SQLITE_CONSTRAINT_NOTNULL') {
-    return { field: columns.join(',') || null, rule: 'required', message: `${columns.join(', ')}: the table requires a value` };
-  }
-  return { field: null, rule: 'constraint', message: 'the table refused the row (constraint failed)' };
 }

@@ -117,8 +117,11 @@ export class BatchUpsert {
       this.release.run();
       return { inserted, updated, unchanged: matched - updated };
     } catch (error) {
-      this.rollbackTo.run();
-      this.release.run();
+      // An I/O or disk-full error may have ended the transaction (and the savepoint) already: the original error is what counts.
+      if (this.db.inTransaction) {
+        this.rollbackTo.run();
+        this.release.run();
+      }
       if (isConstraintError(error)) return null;
       throw error;
     }

@@ -246,7 +246,18 @@ export interface ExportRequest {
   format: 'csv' | 'jsonl';
   /** Replace an existing file; the UI sets it only after the user confirmed. */
   overwrite?: boolean;
+  /** Table exports: these columns in this order (default: all). */
+  columns?: string[];
+  /** Table exports: only the rows of the Data grid's view (its filters), in its sort order. */
+  view?: Omit<GridQuery, 'table'>;
+  /** CSV: the field delimiter (default: the source file's) and the line ending (default: the source file's). */
+  delimiter?: ExportDelimiter;
+  newline?: 'lf' | 'crlf';
 }
+
+/** The delimiters the Export screen offers: comma, semicolon (European spreadsheets), tab, pipe. */
+export type ExportDelimiter = ',' | ';' | '\t' | '|';
+export const EXPORT_DELIMITERS: readonly ExportDelimiter[] = [',', ';', '\t', '|'];
 
 export interface ExportResult {
   path: string;

@@ -194,6 +194,8 @@ const CHECKS: { [C in Channel]: Check } = {
   'grid/cancel': object({ query: gridQuery, keepFound: boolean }, ['keepFound']),
   'grid/profile': object({ query: gridQuery, column: string(1024) }),
   'files/forget': object({ path }),
+  'tables/drop-preview': object({ table: string(256) }),
+  'tables/drop': object({ table: string(256) }),
   'imports/hide': object({ importId: integer(1) }),
   'import/plan': object(
     { path, table: string(128), ruleFile: json, overrides, failure, restart: boolean, append: boolean, replace: boolean },

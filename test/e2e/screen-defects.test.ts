@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { CLI, SAMPLES, tempDir } from '../helpers/paths.js';
+import { CLI, REPO_ROOT, SAMPLES, tempDir } from '../helpers/paths.js';
 import { startAppServer, stopAllServers, type AppServer } from './app-server.js';
 import { TEARDOWN_TIMEOUT_MS, chromiumAvailable, closeBrowser, launchChromium, screenshot, UI_TIMEOUT_MS, watchPageErrors } from './browser.js';
 
@@ -19,6 +19,13 @@ const SIZES = [
   { width: 1280, height: 800 },
   { width: 1920, height: 1080 },
 ] as const;
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
+  return (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`)) as string[];
+}
 
 describe('screen defects of issue 15 (browser mode)', { skip: !chromiumAvailable() && 'Chromium not installed', timeout: 15 * 60_000 }, () => {
   const dir = tempDir('sluice-e2e-defects-');
@@ -82,6 +89,7 @@ describe('screen defects of issue 15 (browser mode)', { skip: !chromiumAvailable
       await page.getByLabel('Error budget (rows)').waitFor();
       await page.getByLabel('Stop at the first bad row (fail-fast)').check();
       await screenshot(page, `defects-${tag}-01-import-plan`);
+      assert.deepEqual(await axeViolations(page), [], `Import at ${tag}`);
       await page.getByRole('button', { name: 'Start import' }).click();
       // The second window size finds the first one's failed import unfinished: the app offers buttons, not flags.
       const startOver = page.getByRole('button', { name: 'Start over' });
@@ -96,6 +104,7 @@ describe('screen defects of issue 15 (browser mode)', { skip: !chromiumAvailable
       await page.getByRole('button', { name: 'Resume', exact: true }).click();
       await page.getByTestId('import-status').getByText('failed').waitFor();
       await screenshot(page, `defects-${tag}-02-resume-failfast`);
+      assert.deepEqual(await axeViolations(page), [], `Import (failed) at ${tag}`);
       assert.doesNotMatch(await main.innerText(), /--[a-z]|0 B of 0 B/);
       assert.deepEqual(errors, []);
       await page.close();
@@ -121,6 +130,7 @@ describe('screen defects of issue 15 (browser mode)', { skip: !chromiumAvailable
         assert.equal(await page.getByLabel(label).evaluate((e) => e.scrollWidth <= e.clientWidth + 1), true, `${label} is not cut`);
       }
       await screenshot(page, `defects-${tag}-03-rules`);
+      assert.deepEqual(await axeViolations(page), [], `Rules at ${tag}`);
       assert.deepEqual(errors, []);
       await page.close();
     });
@@ -144,6 +154,30 @@ describe('screen defects of issue 15 (browser mode)', { skip: !chromiumAvailable
       await handle.dblclick();
       await page.waitForFunction(`${before + 60} - document.querySelector('[role="grid"][aria-label="Rows of customers"] [role="columnheader"]:nth-child(3)').getBoundingClientRect().width > 10`);
       await screenshot(page, `defects-${tag}-04-resized`);
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
+
+    test(`${tag}: Quarantine on the shared grid: row states, keyboard, detail pane; Quarantine and import details pass axe`, { timeout: STEP_TIMEOUT_MS }, async () => {
+      const { page, errors } = await openPage(size);
+      await page.getByRole('button', { name: 'Quarantine', exact: true }).click();
+      const grid = page.getByRole('grid', { name: 'Quarantined rows' });
+      const first = grid.locator('[role="row"][aria-rowindex="2"]');
+      await first.getByText(/: /).waitFor();
+      // The shared grid: open rows are marked, numbers right-aligned, the detail pane follows the keyboard.
+      assert.equal(await first.evaluate((row) => row.classList.contains('error')), true);
+      assert.equal(await first.getByRole('gridcell').first().evaluate((cell) => cell.ownerDocument.defaultView?.getComputedStyle(cell).textAlign), 'right');
+      const secondNumber = Number(await grid.locator('[role="row"][aria-rowindex="3"]').getByRole('gridcell').first().textContent());
+      await grid.focus();
+      await page.keyboard.press('ArrowDown');
+      await page.getByTestId('quarantine-detail').getByRole('heading', { name: new RegExp(`^Row ${secondNumber.toLocaleString('en-US')}\\b`) }).waitFor();
+      await screenshot(page, `defects-${tag}-06-quarantine`);
+      assert.deepEqual(await axeViolations(page), [], `Quarantine at ${tag}`);
+      await page.getByRole('button', { name: 'Home', exact: true }).click();
+      await page.getByRole('button', { name: /^Details of import #\d+$/ }).first().click();
+      await page.getByRole('heading', { name: /^Import #\d+/ }).first().waitFor();
+      await screenshot(page, `defects-${tag}-07-import-detail`);
+      assert.deepEqual(await axeViolations(page), [], `Import details at ${tag}`);
       assert.deepEqual(errors, []);
       await page.close();
     });

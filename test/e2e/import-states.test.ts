@@ -39,6 +39,12 @@ describe('import states (browser mode)', { skip: !chromiumAvailable() && 'Chromi
     await page.getByTestId('import-status').getByText('paused').waitFor();
     await page.getByTestId('rows-per-second').getByText('paused').waitFor();
     await screenshot(page, 'import-states-paused');
+    // Watching it again from Home: the screen shows where the import is, never "0 B of 0 B".
+    await page.getByRole('button', { name: 'Home', exact: true }).click();
+    await page.getByRole('button', { name: 'Watch' }).click();
+    await page.getByTestId('import-status').getByText('paused').waitFor();
+    await page.getByText(/\d[\d.]* [KMG]?B of \d[\d.]* [KMG]?B/).waitFor();
+    assert.doesNotMatch(await page.locator('main').innerText(), /0 B of 0 B/);
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByTestId('import-status').getByText('cancelled').waitFor();
     await page.getByRole('button', { name: 'Resume', exact: true }).click();

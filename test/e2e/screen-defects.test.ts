@@ -171,6 +171,8 @@ describe('screen defects of issue 15 (browser mode)', { skip: !chromiumAvailable
       await grid.focus();
       await page.keyboard.press('ArrowDown');
       await page.getByTestId('quarantine-detail').getByRole('heading', { name: new RegExp(`^Row ${secondNumber.toLocaleString('en-US')}\\b`) }).waitFor();
+      // The list fills its pane and keeps its row numbers in view: no sideways scroll at either size.
+      assert.equal(await grid.evaluate((element) => element.scrollWidth <= element.clientWidth && element.scrollLeft === 0), true);
       await screenshot(page, `defects-${tag}-06-quarantine`);
       assert.deepEqual(await axeViolations(page), [], `Quarantine at ${tag}`);
       await page.getByRole('button', { name: 'Home', exact: true }).click();

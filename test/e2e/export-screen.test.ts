@@ -88,9 +88,10 @@ describe('export screen (browser mode)', { skip: !chromiumAvailable() && 'Chromi
       await page.getByTitle('Sort by id').click();
       await page.getByRole('columnheader', { name: /id ▼/ }).waitFor();
 
-      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      await page.getByRole('button', { name: 'Export this view…' }).click();
       await form().getByText('Columns (5 of 5)').waitFor();
-      await form().getByLabel(/The Data screen's view: rows containing “Customer 1”, sorted by id \(descending\)/).check();
+      // Opened from the Data screen: its view is already the choice.
+      assert.equal(await form().getByLabel(/The Data screen's view: rows containing “Customer 1”, sorted by id \(descending\)/).isChecked(), true);
       await form().getByRole('checkbox', { name: 'email' }).uncheck();
       await form().getByRole('checkbox', { name: 'notes' }).uncheck();
       await form().getByText('Columns (3 of 5)').waitFor();

@@ -115,6 +115,7 @@ async function writeLines(
 /** Streams an import's quarantined rows (position, reasons and original text) to a file. */
 export async function exportQuarantine(store: Store, importId: number, outPath: string, options: ExportOptions): Promise<ExportSummary> {
   checkExportTarget(store, outPath, options);
+  checkDelimiter(options.delimiter);
   if (!store.imports.get(importId)) throw new SluiceError('IMPORT_NOT_FOUND', `There is no import #${importId} in ${store.path}.`);
   const columns = ['row_number', 'line', 'byte_offset', 'status', 'errors', 'raw'];
   const status = options.status ?? 'open';
@@ -143,8 +144,10 @@ async function writeRows(
   options: ExportOptions,
 ): Promise<ExportSummary> {
   if (options.format === 'csv') {
-    const line = (row: unknown[]) => Papa.unparse([row.map((value) => value ?? '')], { newline: '\r\n' });
-    return writeLines(outPath, Papa.unparse([columns]), rows, line, { newline: '\r\n', finalNewline: true }, total, options);
+    // The user's delimiter and line ending when chosen; papaparse quotes whatever contains them.
+    const layout = { delimiter: options.delimiter ?? ',', newline: options.newline ?? '\r\n' };
+    const line = (row: unknown[]) => Papa.unparse([row.map((value) => value ?? '')], layout);
+    return writeLines(outPath, Papa.unparse([columns], layout), rows, line, { newline: layout.newline, finalNewline: true }, total, options);
   }
   const line = (row: unknown[]) => JSON.stringify(Object.fromEntries(columns.map((name, i) => [name, row[i] ?? null])));
   return writeLines(outPath, null, rows, line, { newline: '\n', finalNewline: true }, total, options);

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Store } from '../../../main/engine/store/store.js';
-import { exportTable } from '../../../main/engine/export/export-table.js';
+import { exportQuarantine, exportTable } from '../../../main/engine/export/export-table.js';
+import { runImport } from '../../../main/engine/pipeline/run-import.js';
 import { SluiceError } from '../../../main/engine/errors.js';
 import { tempDir } from '../../helpers/paths.js';
 
@@ -109,4 +110,23 @@ test('a folder the user cannot write names the real cause, and the store stays u
   assert.doesNotMatch(outcome.message, /busy/);
   assert.equal(outcome.after, PEOPLE.length, 'the connection answers queries after the failed export');
   assert.deepEqual(fs.readdirSync(locked), [], 'nothing was left in the folder');
+});
+
+test("a quarantine export takes the chosen delimiter and line ending too", async () => {
+  const file = path.join(dir, 'plans.csv');
+  fs.writeFileSync(file, 'id,plan\n1,pro\n2,gold; extra\n');
+  const qPath = path.join(dir, 'quarantine.sqlite');
+  const rules = { fields: [{ name: 'id', type: 'integer' }, { name: 'plan', type: 'string', constraints: { enum: ['pro'] } }] };
+  const summary = await runImport({ sourcePath: file, dbPath: qPath, schema: rules, workers: 1 });
+  const quarantine = Store.open(qPath, { readonly: true });
+  try {
+    const out = path.join(dir, 'quarantine.csv');
+    await exportQuarantine(quarantine, summary.importId, out, { format: 'csv', delimiter: ';', newline: '\n' });
+    const [header, row, end] = fs.readFileSync(out, 'utf8').split('\n');
+    assert.equal(header, 'row_number;line;byte_offset;status;errors;raw');
+    assert.match(row!, /^2;3;\d+;open;"\[.*\]";"2,gold; extra"$/);
+    assert.equal(end, '');
+  } finally {
+    quarantine.close();
+  }
 });

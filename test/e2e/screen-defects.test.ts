@@ -103,6 +103,12 @@ describe('screen defects of issue 15 (browser mode)', { skip: !chromiumAvailable
       // The defect: Resume silently switched to fail-soft and ran to "completed" past the bad rows.
       await page.getByRole('button', { name: 'Resume', exact: true }).click();
       await page.getByTestId('import-status').getByText('failed').waitFor();
+      // The same from the history on Home (where the defect was found): Resume keeps fail-fast there too.
+      const importId = /Import #(\d+)/.exec(await main.innerText())![1]!;
+      await page.getByRole('button', { name: 'Home', exact: true }).click();
+      await page.locator(`tr[data-import-id="${importId}"]`).getByRole('button', { name: 'Resume', exact: true }).click();
+      await page.getByTestId('import-status').getByText('failed').waitFor();
+      assert.match(await main.innerText(), /Stop at the first bad row/);
       await screenshot(page, `defects-${tag}-02-resume-failfast`);
       assert.deepEqual(await axeViolations(page), [], `Import (failed) at ${tag}`);
       assert.doesNotMatch(await main.innerText(), /--[a-z]|0 B of 0 B/);

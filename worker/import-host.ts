@@ -33,6 +33,7 @@ const api: ImportHostApi = {
           onProgress: (progress) => void events.progress(progress),
           onStart: (info) => void events.started(info),
           onSource: (progress) => void events.source(progress),
+          onStoreBusy: (retries) => void events.storeBusy(retries),
           ...(options.sourcePath === '-' || options.sourcePath === '/dev/stdin' ? { stdin: process.stdin } : {}),
         },
         pool,

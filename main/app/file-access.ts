@@ -17,6 +17,12 @@ export interface FileAccessOptions {
   storePath: string;
   /** Source files of imports in the store: never written. */
   importedSources: () => readonly string[];
+  /**
+   * Folders the app itself creates and fills (its downloads), usable for reading whatever
+   * `--allow` says, never for writing through a request. Each must be a real folder: one
+   * that is a symbolic link (or not a folder) is not granted, so it cannot lead elsewhere.
+   */
+  appFolders?: readonly string[];
 }
 
 /**
@@ -31,6 +37,8 @@ export interface FileAccessOptions {
  */
 export class FileAccess {
   private readonly roots: Root[];
+  /** The app's own folders (real paths): read roots only. */
+  private readonly appRoots: Root[];
   /** Electron's capabilities: real paths the user picked, dropped or opened from the OS. Kept in the main process only. */
   private readonly granted = new Set<string>();
 
@@ -40,6 +48,22 @@ export class FileAccess {
   ) {
     const home = options.home ?? os.homedir();
     this.roots = [realRoot(home, false), ...options.allow.map((folder) => realRoot(folder, true))];
+    this.appRoots = (options.appFolders ?? []).flatMap((folder) => {
+      const own = ownFolder(folder);
+      return own ? [{ path: own, named: true }] : [];
+    });
+  }
+
+  /**
+   * One of the app's own folders, ready to be written by the app itself (created when missing);
+   * refused when it is a symbolic link or not a folder, since the app would then write elsewhere.
+   */
+  appFolder(folder: string): string {
+    const own = ownFolder(folder);
+    if (!own || !this.appRoots.some((root) => root.path === own)) {
+      throw new AppFailure('NOT_ALLOWED', `${folder} is not a plain folder of Sluice's own (it is a symbolic link or not a folder); remove it and try again.`);
+    }
+    return own;
   }
 
   /** Normalises a user-typed path: `~/x` expands, the result must be absolute. */
@@ -69,7 +93,7 @@ export class FileAccess {
   /** The choke point for reads: a usable, existing, readable regular file; returns its real path. */
   authorizeRead(input: string): string {
     const resolved = FileAccess.normalise(input);
-    this.requireUsable(resolved, resolved);
+    this.requireUsable(resolved, resolved, 'read');
     let real: string;
     try {
       real = fs.realpathSync(resolved);
@@ -78,7 +102,7 @@ export class FileAccess {
       if ((error as NodeJS.ErrnoException).code === 'EACCES') throw new AppFailure('FILE_UNREADABLE', `${resolved} cannot be read (permission denied: a folder on its path cannot be opened).`);
       throw new AppFailure('FILE_NOT_FOUND', `${resolved}: no such file.`);
     }
-    this.requireUsable(real, resolved);
+    this.requireUsable(real, resolved, 'read');
     const stat = fs.statSync(real);
     if (!stat.isFile()) throw new AppFailure('NOT_A_FILE', `${resolved} is not a regular file.`);
     try {
@@ -97,9 +121,9 @@ export class FileAccess {
    */
   authorizeWrite(input: string, overwrite: boolean): string {
     const resolved = FileAccess.normalise(input);
-    this.requireUsable(resolved, resolved);
+    this.requireUsable(resolved, resolved, 'write');
     const real = realPathOrSelf(resolved);
-    this.requireUsable(real, resolved);
+    this.requireUsable(real, resolved, 'write');
     if (real === this.settings.file || resolved === this.settings.file) throw new AppFailure('WRITE_REFUSED', `Refusing to write ${resolved}: it is Sluice's settings file.`);
     try {
       return checkWritePermission(real, { storePath: this.options.storePath, protectedSources: this.options.importedSources(), overwrite });
@@ -132,11 +156,31 @@ export class FileAccess {
     return this.granted.has(candidate) || this.settings.recentFiles.some((file) => file.path === candidate);
   }
 
-  private requireUsable(candidate: string, asTyped: string): void {
+  private requireUsable(candidate: string, asTyped: string, use: 'read' | 'write'): void {
     if (this.isCapability(candidate) || this.isCapability(asTyped)) return;
+    // The app's folders come first for reads: they may lie under a hidden folder of a root (~/.config/sluice/downloads).
+    if (use === 'read' && rootVerdict(candidate, this.appRoots).ok) return;
     const verdict = rootVerdict(candidate, this.roots);
     if (verdict.ok) return;
     throw new AppFailure('NOT_ALLOWED', describeRootRefusal(asTyped, verdict, this.options.mode));
   }
 }
 
+
+/**
+ * The real path of an app folder, created when missing, or null when it is not a plain
+ * folder: a symbolic link (at its last step) or a file. Folders above it are the user's
+ * own choice (SLUICE_HOME may be a link) and are resolved.
+ */
+function ownFolder(folder: string): string | null {
+  const resolved = path.resolve(folder);
+  try {
+    fs.mkdirSync(resolved, { recursive: true });
+    const stat = fs.lstatSync(resolved);
+    if (!stat.isDirectory() || stat.isSymbolicLink()) return null;
+    const real = fs.realpathSync(resolved);
+    return real === path.join(fs.realpathSync(path.dirname(resolved)), path.basename(resolved)) ? real : null;
+  } catch {
+    return null;
+  }
+}

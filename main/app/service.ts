@@ -65,6 +65,7 @@ export class AppService {
       ...(options.userHome ? { home: options.userHome } : {}),
       storePath: this.dbPath,
       importedSources: () => this.store.imports.sourcePaths(),
+      appFolders: [this.settings.downloadsFolder],
     });
     const emit = <E extends keyof SluiceEvents>(event: E, data: SluiceEvents[E]) => this.emit(event, data);
     this.runner = new ImportRunner(emit);

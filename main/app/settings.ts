@@ -50,6 +50,11 @@ export class Settings {
     }
   }
 
+  /** Where the app downloads URL sources; a folder of the app's own (see FileAccess's app folders). */
+  get downloadsFolder(): string {
+    return path.join(this.home, 'downloads');
+  }
+
   get recentFiles(): RecentFile[] {
     return this.data.recentFiles.map((f) => ({ ...f }));
   }

@@ -32,8 +32,14 @@ export function formatDuration(seconds: number): string {
 }
 
 /** A plain text table with left-aligned columns. */
-export function formatTable(header: string[], rows: string[][]): string {
+export function formatTable(header: string[], table: string[][]): string {
+  // A newline or tab in a cell (a file named "a\nb.csv") would break the table's lines: shown escaped instead.
+  const rows = table.map((row) => row.map(escapeControls));
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+function escapeControls(cell: string): string {
+  return cell.replace(/[\u0000-\u001f\u007f]/g, (char) => JSON.stringify(char).slice(1, -1));
 }

@@ -54,6 +54,8 @@ export interface ImportCounters {
   blankLines: number;
   rowsWarned: number;
   bytesRead: number;
+  /** Attempts repeated because another program or import held the store (SQLITE_BUSY), over every run; absent: none. */
+  storeRetries?: number;
 }
 
 export function emptyCounters(): ImportCounters {
@@ -143,4 +145,6 @@ export interface ImportSummary {
   renamedColumns?: { from: string; to: string }[];
   /** Records quarantined because their bytes are not valid in the file's encoding. */
   rowsBadEncoding?: number;
+  /** Attempts repeated because the store was busy (another program or import writing), over every run of the import. */
+  storeRetries?: number;
 }

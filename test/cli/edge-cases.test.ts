@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { lastJson, queryAll, sluice } from '../helpers/cli.js';
 import { tempDir } from '../helpers/paths.js';
+import { sluiceWithInput } from '../helpers/sources.js';
 
 const dir = tempDir();
 let counter = 0;
@@ -155,10 +158,21 @@ test('usage errors exit 2, a missing file exits 1 with one clear line', () => {
   assert.equal(sluice(['import']).status, 2);
   assert.equal(sluice(['import', 'x.csv', '--db', path.join(dir, 'u.sqlite'), '--workers', 'zero']).status, 2);
   assert.equal(sluice(['frobnicate']).status, 2);
+  const tooMany = sluice(['import', 'x.csv', '--db', path.join(dir, 'u.sqlite'), '--workers', '100000']);
+  assert.equal(tooMany.status, 2, 'a worker count that would exhaust memory is a usage error, not a killed process');
+  assert.match(tooMany.stderr, /^sluice: --workers takes at most 64 \(this machine runs \d+ threads at once\), got 100000\.$/m);
+  const noDelimiter = sluice(['import', path.join(dir, 'people.csv'), '--db', path.join(dir, 'u.sqlite'), '--delimiter', '']);
+  assert.equal(noDelimiter.status, 2, 'an empty --delimiter is refused, not silently sniffed');
+  assert.match(noDelimiter.stderr, /--delimiter must be one character \(or tab\/comma\/semicolon\/pipe\), got ""/);
   const missing = sluice(['import', path.join(dir, 'nope.csv'), '--db', path.join(dir, 'm.sqlite')]);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /nope\.csv: no such file/);
   assert.doesNotMatch(missing.stderr, /at .*\.js:\d+/);
+  const loop = path.join(dir, 'loop.csv');
+  fs.symlinkSync(loop, loop);
+  const looped = sluice(['import', loop, '--db', path.join(dir, 'm.sqlite')]);
+  assert.equal(looped.status, 1);
+  assert.equal(looped.stderr.trim(), `sluice: ${loop}: its symbolic links lead round in a loop; point it at a real file.`);
   const directory = sluice(['import', dir, '--db', path.join(dir, 'd.sqlite')]);
   assert.equal(directory.status, 1);
   assert.match(directory.stderr, /is a directory/);
@@ -185,4 +199,101 @@ test('JSONL keys that only appear later in the file become columns, not quaranti
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual([summary.rowsInserted, summary.rowsQuarantined], [40_000, 0]);
   assert.deepEqual(queryAll(db, 'SELECT count(*) AS n FROM late_keys WHERE region = ?', 'eu'), [{ n: 16_000 }]);
+});
+
+test('export --force onto a named pipe is refused and leaves it in place', () => {
+  const { db, table } = importFile('pipe-source.csv', 'id,name\n1,a\n2,b\n');
+  const fifo = path.join(dir, 'out.fifo');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  const refused = sluice(['export', '--db', db, '--table', table, '--out', fifo, '--force']);
+  assert.equal(refused.status, 1, refused.stderr);
+  assert.equal(refused.stderr.trim(), `sluice: Cannot write ${fifo}: it is not a regular file (a device, pipe or socket); Sluice writes regular files only (use --out - for standard output).`);
+  assert.ok(fs.statSync(fifo).isFIFO(), 'the pipe is still a pipe');
+  // Devices are covered by the write-permission unit test, which only decides: a regression here must not replace /dev/null.
+});
+
+test('files with no header and no rows (0 bytes, only a BOM, only blank lines, a 0-byte JSONL) import nothing, say so, and read as complete', () => {
+  const db = path.join(dir, 'nothing.sqlite');
+  const cases: [string, string | Buffer][] = [
+    ['nothing.csv', ''],
+    ['nothing.jsonl', ''],
+    ['bom-only.csv', Buffer.from([0xef, 0xbb, 0xbf])],
+    ['blank-lines.csv', '\r\n\r\n\r\n'],
+  ];
+  for (const [name, content] of cases) {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, content);
+    const run = sluice(['import', file, '--db', db, '--table', 'nothing', '--json']);
+    assert.equal(run.status, 0, `${name}: ${run.stderr}`);
+    const summary = lastJson(run);
+    assert.deepEqual([summary.status, summary.rowsRead, summary.bytesRead], ['completed', 0, Buffer.byteLength(content)], name);
+    assert.match(String(summary.plan), /^nothing to import: .* holds no header and no rows/, name);
+  }
+  const human = sluice(['import', path.join(dir, 'nothing.csv'), '--db', db, '--table', 'nothing']);
+  assert.equal(human.status, 0, 'an empty file never counts as already imported');
+  assert.match(human.stderr, /plan: nothing to import: .*nothing\.csv holds no header and no rows \(empty, or only a BOM or blank lines\); no table is created or changed/);
+  assert.deepEqual(queryAll(db, `SELECT count(*) AS n FROM sqlite_schema WHERE name = 'nothing'`), [{ n: 0 }]);
+  const piped = sluiceWithInput(['import', '-', '--db', db, '--table', 'nothing'], '');
+  assert.equal(piped.status, 0, piped.stderr);
+  assert.match(piped.stderr, /plan: nothing to import: standard input holds no header and no rows/);
+  const status = sluice(['status', '--db', db, '--json']).stdout.trim().split('\n').map((line) => JSON.parse(line) as { nextByteOffset: number; totalBytes: number });
+  assert.ok(status.every((record) => record.nextByteOffset === record.totalBytes), 'every byte accounted for: 100%');
+});
+
+test('--db naming a store from a newer Sluice, an empty file or another program\'s SQLite database: a clear error, exit 1, the file untouched', () => {
+  const future = path.join(dir, 'future.sqlite');
+  const source = path.join(dir, 'future-source.csv');
+  fs.writeFileSync(source, 'id\n1\n');
+  const made = sluice(['import', source, '--db', future, '--table', 'f']);
+  assert.equal(made.status, 0, made.stderr);
+  const raw = new Database(future);
+  raw.pragma('journal_mode = DELETE');
+  const known = raw.pragma('user_version', { simple: true }) as number;
+  raw.pragma(`user_version = ${known + 5}`);
+  raw.close();
+  const other = path.join(dir, 'other-program.db');
+  const db = new Database(other);
+  db.exec("CREATE TABLE users (id INTEGER, name TEXT); INSERT INTO users VALUES (1, 'ann')");
+  db.close();
+  const empty = path.join(dir, 'empty.sqlite');
+  fs.writeFileSync(empty, '');
+  const cases: [string, RegExp][] = [
+    [future, new RegExp(`future\\.sqlite was written by a newer version of Sluice \\(store format ${known + 5}; this version knows formats up to ${known}\\); upgrade Sluice to open it\\. Nothing was changed\\.`)],
+    [other, /other-program\.db is an SQLite database but not a Sluice store \(it has none of Sluice's tables\); it was left as it is/],
+    [empty, /empty\.sqlite is empty, not a Sluice store yet; import a file into it first/],
+  ];
+  for (const [file, message] of cases) {
+    const before = fs.readFileSync(file);
+    for (const command of [['status'], ['log', '--import', '1'], ['quarantine'], ['undo', '--import', '1'], ['export', '--table', 'f', '--out', path.join(dir, 'never.csv')]]) {
+      const run = sluice([...command, '--db', file]);
+      assert.equal(run.status, 1, `${command[0]} on ${path.basename(file)}: ${run.stderr}`);
+      assert.match(run.stderr, message, command[0]);
+      assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+    }
+    assert.deepEqual(fs.readFileSync(file), before, `${path.basename(file)} is unchanged`);
+  }
+  const importFuture = sluice(['import', source, '--db', future, '--table', 'g']);
+  assert.equal(importFuture.status, 1);
+  assert.match(importFuture.stderr, /newer version of Sluice/);
+});
+
+test('a JSON array file or JSONL of only [ ], "text" or {} lines is refused with a clear error, not "completed" with its lines dropped unseen', () => {
+  for (const [name, content] of [
+    ['one-array.jsonl', '[{"a":1},{"a":2}]\n'],
+    ['no-objects.jsonl', '[1,2]\n"text"\n{}\n'],
+  ] as const) {
+    const { run, db } = importFile(name, content);
+    assert.equal(run.status, 1, `${name}: ${run.stderr}`);
+    assert.match(run.stderr, /is not JSON Lines that Sluice can import: none of the lines it sampled is a JSON object with fields .* nothing was imported\./);
+    assert.deepEqual(queryAll(db, 'SELECT count(*) AS n FROM _sluice_imports'), [{ n: 0 }], 'no import was recorded');
+  }
+});
+
+test('a file name with a newline keeps the status table one line per import (shown escaped)', () => {
+  const { run, db } = importFile('new\nline.csv', 'id\n1\n');
+  assert.equal(run.status, 0, run.stderr);
+  const status = sluice(['status', '--db', db]);
+  const lines = status.stdout.trim().split('\n');
+  assert.equal(lines.length, 3, status.stdout);
+  assert.ok(lines[2]!.endsWith('new\\nline.csv'), lines[2]);
 });

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { lastJson, queryAll, sluice } from '../helpers/cli.js';
 import { SAMPLES, tempDir } from '../helpers/paths.js';
+import { writeCustomerCsv } from '../helpers/generate.js';
+import { startSluice } from '../reliability/support.js';
 
 const dir = tempDir();
 const csv = path.join(SAMPLES, 'customers.csv');
@@ -129,4 +131,82 @@ test('dismiss: by rule or by row, with a reason; dismissed rows leave the open l
   assert.equal(sluice(['export', '--db', db, '--quarantine', '1', '--status', 'all', '--out', allOut]).status, 0);
   assert.equal(fs.readFileSync(allOut, 'utf8').trim().split('\n').length, 8);
   assert.equal(sluice(['export', '--db', db, '--table', 'customers', '--status', 'open', '--out', path.join(dir, 'x.csv')]).status, 2);
+});
+
+test('--restart of an unfinished import takes back the fixes made to its quarantine too: no row stays both in the table and in quarantine', () => {
+  const db = path.join(dir, 'restart-after-fix.sqlite');
+  const stopped = sluice(['import', csv, '--db', db, '--schema', rules, '--max-errors', '3']);
+  assert.equal(stopped.status, 1, 'stopped over its error budget, resumable');
+  const fixed = JSON.parse(sluice(['quarantine', 'fix', '--db', db, '--import', '1', '--field', 'plan', '--map', 'enterprise=team', '--json']).stdout) as Record<string, number>;
+  assert.equal(fixed.fixed, 1);
+  assert.deepEqual(queryAll(db, 'SELECT plan FROM customers WHERE id = 8'), [{ plan: 'team' }]);
+  const restarted = sluice(['import', csv, '--db', db, '--schema', rules, '--restart', '--json']);
+  assert.equal(restarted.status, 0, restarted.stderr);
+  assert.equal(lastJson(restarted).rowsQuarantined, 8, 'the new run quarantines the enterprise row again');
+  assert.deepEqual(queryAll(db, 'SELECT count(*) AS n FROM customers WHERE id = 8'), [{ n: 0 }], 'the old fix is gone with the import it fixed');
+  assert.deepEqual(queryAll(db, 'SELECT count(*) AS n FROM customers'), [{ n: 17 }]);
+  assert.deepEqual(queryAll(db, 'SELECT id, status FROM _sluice_imports ORDER BY id'), [
+    { id: 1, status: 'superseded' },
+    { id: 2, status: 'superseded' },
+    { id: 3, status: 'completed' },
+  ]);
+  assert.equal(sluice(['undo', '--db', db, '--import', '2']).stderr.trim(), 'sluice: Import #2 was superseded by a restart; its rows are already gone.');
+  assert.equal(sluice(['undo', '--db', db, '--import', '3']).status, 0, 'the new run undoes cleanly');
+  assert.deepEqual(queryAll(db, 'SELECT count(*) AS n FROM customers'), [{ n: 0 }]);
+});
+
+test('while another process is still running the import, retry, fix, dismiss and undo refuse (exit 1) and change nothing', async () => {
+  const db = path.join(dir, 'live.sqlite');
+  const big = path.join(dir, 'live.csv');
+  writeCustomerCsv(big, 200_000, 5);
+  const run = startSluice(['import', big, '--db', db, '--schema', rules, '--workers', '1', '--batch-rows', '200']);
+  await run.stderrMatches(/starting import #1/);
+  // Frozen, not finished: the import's process is alive, so the import is running, for as long as the checks take.
+  run.kill('SIGSTOP');
+  try {
+    const before = queryAll(db, 'SELECT counters FROM _sluice_imports WHERE id = 1');
+    for (const args of [
+      ['quarantine', 'retry', '--import', '1'],
+      ['quarantine', 'fix', '--import', '1', '--field', 'plan', '--set', 'pro'],
+      ['quarantine', 'dismiss', '--import', '1', '--reason', 'not now'],
+      ['undo', '--import', '1'],
+    ]) {
+      const refused = sluice([...args, '--db', db]);
+      assert.equal(refused.status, 1, `${args.join(' ')}: ${refused.stderr}`);
+      assert.match(refused.stderr, /^sluice: Import #1 is still running \(process \d+\); wait for it to finish or cancel it there\.$/m, args.join(' '));
+    }
+    assert.deepEqual(queryAll(db, 'SELECT counters FROM _sluice_imports WHERE id = 1'), before);
+    assert.deepEqual(queryAll(db, 'SELECT count(*) AS n FROM _sluice_imports'), [{ n: 1 }], 'no child import was recorded');
+  } finally {
+    run.kill('SIGCONT');
+    run.kill('SIGTERM');
+    await run.done;
+  }
+});
+
+test('an unfinished import that was undone: --resume says why there is nothing to resume, and status no longer offers to resume it', () => {
+  const db = path.join(dir, 'undone-unfinished.sqlite');
+  assert.equal(sluice(['import', csv, '--db', db, '--schema', rules, '--max-errors', '3']).status, 1);
+  assert.match(sluice(['status', '--db', db]).stdout, /#1: Stopped: .* can be resumed/);
+  assert.equal(sluice(['undo', '--db', db, '--import', '1']).status, 0);
+  const resume = sluice(['import', csv, '--db', db, '--schema', rules, '--resume']);
+  assert.equal(resume.status, 1);
+  assert.match(resume.stderr, /^sluice: There is no unfinished import of .*customers\.csv into table "customers" to resume \(import #1 of it is undone\)\.$/m);
+  const status = sluice(['status', '--db', db]);
+  assert.doesNotMatch(status.stdout, /can be resumed/);
+  assert.match(sluice(['status', '--db', db, '--import', '1']).stdout, /error +\w+: Stopped/, 'the detail still says why it stopped');
+});
+
+test('after a fix, --import latest in quarantine commands still means the imported file, and naming the fix points to its parent', () => {
+  const db = importSample('latest-after-fix');
+  const fixed = JSON.parse(sluice(['quarantine', 'fix', '--db', db, '--import', 'latest', '--field', 'plan', '--map', 'enterprise=team', '--json']).stdout) as Record<string, number>;
+  assert.equal(fixed.importId, 2);
+  assert.equal(listJson(db, '--import', 'latest').length, 7, 'the open rows of import #1, not the (empty) quarantine of fix #2');
+  const again = JSON.parse(sluice(['quarantine', 'fix', '--db', db, '--import', 'latest', '--field', 'age', '--set', '1', '--dry-run', '--json']).stdout) as Record<string, number>;
+  assert.equal(again.matched, 1, 'the fix works on import #1 (fix #2 has no rows to match)');
+  const child = sluice(['quarantine', 'retry', '--db', db, '--import', '2']);
+  assert.equal(child.status, 2);
+  assert.equal(child.stderr.trim(), "sluice: Import #2 is a fix of import #1's quarantined rows and has none of its own; use --import 1 (undo #2 with: sluice undo --import 2).");
+  assert.equal(sluice(['undo', '--db', db, '--import', 'latest']).status, 0, 'undo latest still takes back the fix');
+  assert.equal(listJson(db).length, 8);
 });

@@ -5,7 +5,7 @@ import { parseDelimiterOverride } from '../../engine/source/sniff.js';
 import { oneOf, parseCommandArgs, requireString } from '../args.js';
 import { formatCount, printError, printLine } from '../output.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
-import { resolveImportId } from './resolve-import.js';
+import { resolveQuarantineImportId } from './resolve-import.js';
 import { EXPORT_HELP } from '../help/export-help.js';
 import { renderHelp } from '../help/command-help.js';
 
@@ -41,7 +41,7 @@ export async function exportCommand(argv: string[]): Promise<CommandResult> {
     const summary =
       values.table !== undefined
         ? await exportTable(store, String(values.table), out, { format, overwrite: values.force === true, ...csvLayoutOptions(values.delimiter, values.newline) })
-        : await exportQuarantine(store, resolveImportId(store, String(values.quarantine)), out, { format, overwrite: values.force === true, status });
+        : await exportQuarantine(store, resolveQuarantineImportId(store, String(values.quarantine)), out, { format, overwrite: values.force === true, status });
     printError(`wrote ${formatCount(summary.rowsWritten)} rows to ${summary.path === '-' ? 'standard output' : summary.path}`);
     return { exitCode: EXIT.OK };
   } finally {

@@ -1,4 +1,7 @@
+import os from 'node:os';
 import { SluiceError, serializeError } from '../../engine/errors.js';
+import { MAX_WORKERS } from '../../engine/pipeline/import-options.js';
+import { parseDelimiterOverride } from '../../engine/source/sniff.js';
 import { markSummaryPrinted } from '../failure-summary.js';
 import { ImportControl } from '../../engine/pipeline/import-control.js';
 import { importInWorker } from '../../engine/pipeline/import-in-worker.js';
@@ -69,7 +72,12 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
         : { mode: 'soft', maxErrors: null };
   const key = typeof values.key === 'string' ? values.key.split(',').map((name) => name.trim()).filter(Boolean) : undefined;
   if (key && key.length === 0) throw new SluiceError('USAGE', '--key needs at least one column name.');
+  // A usage error before any file is opened (an empty value was silently ignored and the delimiter sniffed).
+  if (values.delimiter !== undefined) parseDelimiterOverride(String(values.delimiter));
   const workers = positiveInteger(values.workers, '--workers');
+  if (workers !== undefined && workers > MAX_WORKERS) {
+    throw new SluiceError('USAGE', `--workers takes at most ${MAX_WORKERS} (this machine runs ${os.availableParallelism()} threads at once), got ${workers}.`);
+  }
   const batchRows = positiveInteger(values['batch-rows'], '--batch-rows');
   const format = oneOf(values.format, ['csv', 'jsonl', 'json-api'] as const, '--format');
   const sourceOptions = sourceOptionsFrom(values);
@@ -125,6 +133,9 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
         control,
         onProgress: (progress) => bar.update(progress),
         onSource: (progress) => sourceReporter.update(progress),
+        onStoreBusy: (retries) => {
+          if (!values.json) printError(`store busy: another program or import is writing to ${String(values.db)}; waiting (retry ${retries})`);
+        },
         ...(positionals[0] === '-' || positionals[0] === '/dev/stdin' ? { stdin: process.stdin } : {}),
         onStart: ({ importId, table, resumed, plan }) => {
           sourceReporter.clear();
@@ -185,6 +196,7 @@ function describeSummary(summary: ImportSummary): string {
       : []),
     `  quarantined       ${formatCount(summary.rowsQuarantined)}${summary.rowsQuarantined > 0 ? `  (see: sluice quarantine --import ${summary.importId})` : ''}`,
     `  took              ${formatDuration(summary.durationMs / 1000)}`,
+    ...(summary.storeRetries ? [`  store busy        ${formatCount(summary.storeRetries)} ${summary.storeRetries === 1 ? 'retry' : 'retries'}  (another program or import was writing to the store; see: sluice log --import ${summary.importId})`] : []),
     ...(summary.rowsBadEncoding ? [`  bad encoding      ${formatCount(summary.rowsBadEncoding)}  (records whose bytes are not valid in the file's encoding, quarantined)`] : []),
     ...(summary.renamedColumns ?? []).map((rename) => `  renamed column    ${JSON.stringify(rename.from)} → ${JSON.stringify(rename.to)}`),
   ].join('\n');

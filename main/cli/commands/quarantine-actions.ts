@@ -10,7 +10,7 @@ import { parseCommandArgs, positiveInteger, requireString } from '../args.js';
 import { formatCount, printLine } from '../output.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
 import { QUARANTINE_USAGE } from './quarantine.js';
-import { resolveImportId } from './resolve-import.js';
+import { resolveQuarantineImportId } from './resolve-import.js';
 
 const OPTIONS = {
   db: { type: 'string' },
@@ -54,7 +54,7 @@ export async function quarantineActionCommand(action: 'retry' | 'fix' | 'dismiss
   if (action === 'dismiss') requireString(values.reason, '--reason', QUARANTINE_USAGE);
   const store = Store.open(dbPath, { mustExist: true });
   try {
-    const importId = resolveImportId(store, importArg);
+    const importId = resolveQuarantineImportId(store, importArg);
     if (action === 'retry') {
       const result = await revalidateInPool(store, importId, ruleFile, { workers: defaultWorkerCount() });
       const summary = { importId: result.importId, retried: result.checked, fixed: result.fixed, stillFailing: result.stillFailing };

@@ -4,7 +4,7 @@ import type { QuarantinedRow, QuarantineStatus } from '../../engine/store/quaran
 import { oneOf, parseCommandArgs, positiveInteger, requireString } from '../args.js';
 import { formatTable, printLine } from '../output.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
-import { resolveImportId } from './resolve-import.js';
+import { resolveQuarantineImportId } from './resolve-import.js';
 import { QUARANTINE_HELP } from '../help/quarantine-help.js';
 import { renderHelp } from '../help/command-help.js';
 
@@ -52,7 +52,7 @@ async function listCommand(argv: string[]): Promise<CommandResult> {
   const status = oneOf(values.status, STATUSES, '--status') ?? 'open';
   const store = Store.open(requireString(values.db, '--db', QUARANTINE_USAGE), { mustExist: true });
   try {
-    const importId = values.import !== undefined ? resolveImportId(store, String(values.import)) : undefined;
+    const importId = values.import !== undefined ? resolveQuarantineImportId(store, String(values.import)) : undefined;
     const page = store.quarantine.page({
       ...(importId !== undefined ? { importId } : {}),
       ...(status !== 'all' ? { status: status as QuarantineStatus } : {}),

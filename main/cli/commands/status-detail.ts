@@ -34,6 +34,7 @@ export function printImportDetail(detail: ImportDetail): void {
   printLine(`  table         ${record.table}`);
   printLine(`  rows          ${formatCount(c.rowsRead)} read, ${formatCount(c.rowsInserted)} inserted, ${formatCount(c.rowsUpdated)} updated, ${formatCount(c.rowsQuarantined)} quarantined, ${formatCount(c.rowsWarned)} warned`);
   printLine(`  bytes         ${formatBytes(c.bytesRead)} of ${formatBytes(record.fingerprint.size)}`);
+  if (c.storeRetries) printLine(`  store busy    ${formatCount(c.storeRetries)} ${c.storeRetries === 1 ? 'retry' : 'retries'} (another program or import was writing to the store)`);
   if (record.errorMessage) printLine(`  error         ${record.errorCode}: ${record.errorMessage}`);
   if (detail.warnings.length > 0) {
     printLine('  warnings by rule:');

@@ -64,7 +64,13 @@ export async function statusCommand(argv: string[]): Promise<CommandResult> {
         ]),
       ),
     );
-    for (const { record } of imports.filter((entry) => entry.record.errorMessage)) printLine(`#${record.id}: ${record.errorMessage}`);
+    // An undone or superseded import's error is history (its detail still shows it): its "can be resumed" no longer holds.
+    const settled = (status: string) => status === 'undone' || status === 'superseded';
+    for (const { record } of imports.filter((entry) => entry.record.errorMessage && !settled(entry.record.status))) printLine(`#${record.id}: ${record.errorMessage}`);
+    for (const { record } of imports.filter((entry) => entry.record.counters.storeRetries)) {
+      const retries = record.counters.storeRetries!;
+      printLine(`#${record.id}: the store was busy (another program or import was writing); ${formatCount(retries)} ${retries === 1 ? 'retry' : 'retries'}`);
+    }
     for (const { record } of imports.filter((entry) => isResumable(entry.record))) {
       const spool = spoolOf(store, record);
       if (spool) printLine(`#${record.id}: source ${describeSpool(spool)}`);
@@ -98,6 +104,7 @@ function summaryOf(store: Store, record: ReturnType<Store['imports']['list']>[nu
     resumable,
     spool: spoolOf(store, record),
     ...record.counters,
+    storeRetries: record.counters.storeRetries ?? 0,
     upsertKey: record.options.key ?? keyFromRules(record.schema),
     keySource: record.options.keySource ?? null,
     parentImportId: record.parentImportId,

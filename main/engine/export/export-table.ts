@@ -191,8 +191,8 @@ async function streamToFile(
     return { path: done.path, rowsWritten: written, bytesWritten: done.bytesWritten };
   } catch (error) {
     sink.abort();
-    // Ends the row query (a generator's return closes the statement's iterator) so the connection is free again.
-    texts.return?.(undefined);
+    // Closes the row generators and so their SQLite statements: the store must still close after a failed write.
+    texts.return?.();
     if (options.signal?.aborted) throw new SluiceError('CANCELLED', 'Export cancelled; no file was written.');
     if ((error as { code?: string }).code?.startsWith('SQLITE')) throw mapSqliteError(error, outPath);
     throw error instanceof SluiceError

@@ -13,6 +13,8 @@ export interface WriteTarget {
 }
 
 const STORE_COMPANION_SUFFIXES = ['', '-wal', '-shm', '-journal'];
+/** Kernel and device folders: a file written there (renamed over a device, as root) breaks the system, never an export. */
+const SYSTEM_FOLDERS = ['/dev', '/proc', '/sys'];
 
 /**
  * The one decision whether Sluice may write a file (exports, rule files):
@@ -34,6 +36,10 @@ export function checkWritePermission(outPath: string, target: WriteTarget): stri
     throw new SluiceError('FILE_NOT_FOUND', `Cannot write ${outPath}: the folder ${folder} does not exist.`);
   }
   if (!folderStat.isDirectory()) throw new SluiceError('NOT_A_FILE', `Cannot write ${outPath}: ${folder} is not a folder.`);
+  const realFolder = path.dirname(real);
+  if (path.sep === '/' && SYSTEM_FOLDERS.some((system) => realFolder === system || realFolder.startsWith(`${system}/`))) {
+    throw new SluiceError('WRITE_REFUSED', `Refusing to write ${outPath}: Sluice never writes under /dev, /proc or /sys (use --out - for standard output).`);
+  }
 
   if (target.storePath !== undefined) {
     const store = realPathOrSelf(path.resolve(target.storePath));
@@ -56,6 +62,10 @@ export function checkWritePermission(outPath: string, target: WriteTarget): stri
     existing = null;
   }
   if (existing?.isDirectory()) throw new SluiceError('NOT_A_FILE', `Cannot write ${outPath}: it is a folder.`);
+  // The file is written beside the target and renamed onto it: that would replace a device, pipe or socket, not write into it.
+  if (existing && !existing.isFile()) {
+    throw new SluiceError('NOT_A_FILE', `Cannot write ${outPath}: it is not a regular file (a device, pipe or socket); Sluice writes regular files only (use --out - for standard output).`);
+  }
   if (existing && !target.overwrite) {
     throw new SluiceError('FILE_EXISTS', `${outPath} already exists; choose another name or allow overwriting it (--force).`);
   }

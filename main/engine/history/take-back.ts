@@ -70,17 +70,27 @@ export function takeBackRows(db: Database.Database, record: ImportRecord): TakeB
   return { removed: deleted - restoring, restored: restoring };
 }
 
-/** Imports outside `ids` (and not undone) that changed rows last written by one of `ids`. */
+/**
+ * Imports outside `ids` (and not undone) that changed rows last written by one of `ids`,
+ * or edited a quarantined row after one of `ids` edited it (putting back the older text
+ * under a later edit would leave the row fixed by text it no longer holds).
+ */
 export function laterWriters(db: Database.Database, ids: readonly number[]): number[] {
   if (ids.length === 0) return [];
   const list = JSON.stringify(ids);
   const rows = db
     .prepare(
-      `SELECT DISTINCT p.import_id AS id FROM _sluice_preimages AS p JOIN _sluice_imports AS i ON i.id = p.import_id
-       WHERE p.row_values IS NOT NULL AND p.prev_import_id IN (SELECT value FROM json_each(?))
-         AND p.import_id NOT IN (SELECT value FROM json_each(?)) AND i.status NOT IN ('undone', 'superseded')
-       ORDER BY p.import_id DESC`,
+      `WITH chosen AS (SELECT value AS id FROM json_each(@list)),
+         mine AS (SELECT quarantine_id, min(id) AS first FROM _sluice_quarantine_edits WHERE import_id IN chosen GROUP BY quarantine_id),
+         later AS (
+           SELECT p.import_id AS id FROM _sluice_preimages AS p
+           WHERE p.row_values IS NOT NULL AND p.prev_import_id IN chosen AND p.import_id NOT IN chosen
+           UNION
+           SELECT e.import_id FROM _sluice_quarantine_edits AS e JOIN mine AS m ON m.quarantine_id = e.quarantine_id
+           WHERE e.id > m.first AND e.import_id NOT IN chosen)
+       SELECT DISTINCT l.id FROM later AS l JOIN _sluice_imports AS i ON i.id = l.id
+       WHERE i.status NOT IN ('undone', 'superseded') ORDER BY l.id DESC`,
     )
-    .all(list, list) as { id: number }[];
+    .all({ list }) as { id: number }[];
   return rows.map((row) => row.id);
 }

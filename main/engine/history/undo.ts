@@ -6,6 +6,7 @@ import { quoteIdentifier } from '../store/identifiers.js';
 import { isConstraintError } from '../store/sqlite-errors.js';
 import { laterWriters, tableOf, takeBackRows } from './take-back.js';
 import { uncountFixedRows } from '../quarantine/lifecycle.js';
+import { refuseIfRunningElsewhere } from '../observe/import-owner.js';
 
 export interface UndoOptions {
   /** Also undo, newest first, the later imports that changed the same rows. */
@@ -39,6 +40,7 @@ class DryRun extends Error {
  * naming them, when later imports changed the same rows, unless `cascade`.
  */
 export function undoImport(store: Store, importId: number, options: UndoOptions = {}): UndoResult {
+  refuseIfLive(store, importId);
   try {
     return store.db.transaction(() => runUndo(store, importId, options)).immediate();
   } catch (error) {
@@ -54,6 +56,7 @@ export function undoImport(store: Store, importId: number, options: UndoOptions 
 
 /** What undoImport would do (exact counts), without changing anything: the undo is run and rolled back. */
 export function previewUndo(store: Store, importId: number, options: UndoOptions = {}): UndoResult {
+  refuseIfLive(store, importId);
   try {
     store.db
       .transaction(() => {
@@ -71,12 +74,12 @@ export function previewUndo(store: Store, importId: number, options: UndoOptions
 function runUndo(store: Store, importId: number, options: UndoOptions): UndoResult {
   const record = store.imports.get(importId);
   if (!record) throw new SluiceError('IMPORT_NOT_FOUND', `There is no import #${importId} in ${store.path}.`);
-  checkUndoable(record);
+  checkUndoable(store, record);
   const chosen = new Map<number, ImportRecord>();
   const add = (id: number) => {
     const found = store.imports.get(id);
     if (!found || chosen.has(id) || found.status === 'undone' || found.status === 'superseded') return;
-    checkUndoable(found);
+    checkUndoable(store, found);
     chosen.set(id, found);
     for (const child of store.imports.children(id)) add(child.id);
   };
@@ -117,7 +120,15 @@ function runUndo(store: Store, importId: number, options: UndoOptions): UndoResu
   return result;
 }
 
-function checkUndoable(record: ImportRecord): void {
+/** Before the write lock is asked for: a live import may hold it, and then the answer should be "running", not "busy". */
+function refuseIfLive(store: Store, importId: number): void {
+  const record = store.imports.get(importId);
+  if (record) refuseIfRunningElsewhere(store, record);
+}
+
+function checkUndoable(store: Store, record: ImportRecord): void {
+  // Undoing rows a live import is still writing would leave it writing into an undone import.
+  refuseIfRunningElsewhere(store, record);
   if (record.status === 'undone') throw new SluiceError('UNDO_REFUSED', `Import #${record.id} is already undone.`);
   if (record.status === 'superseded') {
     throw new SluiceError('UNDO_REFUSED', `Import #${record.id} was superseded by a restart; its rows are already gone.`);

@@ -19,4 +19,5 @@ export interface ImportHostEvents {
   progress(progress: ImportProgress): void;
   started(info: { importId: number; table: string; resumed: boolean }): void;
   source(progress: SourceProgress): void;
+  storeBusy(retries: number): void;
 }

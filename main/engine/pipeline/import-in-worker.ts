@@ -49,6 +49,7 @@ export async function importInWorker(options: ImportOptions, hooks: ImportHooks 
       progress: (progress: Parameters<NonNullable<ImportHooks['onProgress']>>[0]) => hooks.onProgress?.(progress),
       started: (info: Parameters<NonNullable<ImportHooks['onStart']>>[0]) => hooks.onStart?.(info),
       source: (progress: Parameters<NonNullable<ImportHooks['onSource']>>[0]) => hooks.onSource?.(progress),
+      storeBusy: (retries: number) => hooks.onStoreBusy?.(retries),
     });
     const outcome = await Promise.race([host.run(options, events), died]);
     if (!outcome.ok) throw reviveError(outcome.error);

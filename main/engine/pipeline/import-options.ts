@@ -57,6 +57,8 @@ export interface ImportHooks {
   stdin?: AsyncIterable<Uint8Array>;
   /** Called once the import has an id (before any row is read). */
   onStart?: (info: { importId: number; table: string; resumed: boolean; plan?: ImportPlanSummary }) => void;
+  /** Called each time a write to the store is tried again because another program or import holds it (`retries`: so far, this run). */
+  onStoreBusy?: (retries: number) => void;
 }
 
 /**
@@ -79,6 +81,12 @@ export const IN_FLIGHT_PER_WORKER = 4;
 /** Ready batches committed together in one transaction. */
 export const MAX_CHUNKS_PER_COMMIT = 16;
 
+/**
+ * More worker threads than this only cost memory (each one loads the parser and rules, ~10 MB):
+ * `--workers 100000` had the process killed for running out of memory.
+ */
+export const MAX_WORKERS = 64;
+
 export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(os.availableParallelism(), 4));
 }
@@ -86,7 +94,7 @@ export function defaultWorkerCount(): number {
 /** The worker pool an import runs on; a host thread may launch it before it loads the rest of the pipeline. */
 export function poolOptionsFor(options: ImportOptions): WorkerPoolOptions {
   return {
-    size: Math.max(1, options.workers ?? defaultWorkerCount()),
+    size: Math.min(MAX_WORKERS, Math.max(1, options.workers ?? defaultWorkerCount())),
     chunkTimeoutMs: options.chunkTimeoutMs ?? DEFAULT_CHUNK_TIMEOUT_MS,
     maxHeapMb: options.maxWorkerHeapMb ?? DEFAULT_MAX_WORKER_HEAP_MB,
   };

@@ -70,7 +70,8 @@ export async function decideImportPlan(inputs: PlanInputs): Promise<ImportPlanSu
       if (error instanceof SluiceError) return refuse(error.code, error.message);
       throw error;
     }
-    if (!key && !inputs.append) {
+    // A file without a header or rows adds nothing, so it cannot repeat an earlier import either.
+    if (!key && !inputs.append && request.columns.length > 0) {
       const earlier = await sameContentImport(store, table, inputs.sourcePath, inputs.fingerprint);
       if (earlier && !inputs.replace) {
         return refuse(
@@ -82,6 +83,10 @@ export async function decideImportPlan(inputs: PlanInputs): Promise<ImportPlanSu
     }
   }
   const action = !shape.exists ? 'create' : key ? 'upsert' : 'append';
+  if (request.columns.length === 0) {
+    const named = inputs.displayPath === '-' ? 'standard input' : inputs.displayPath;
+    return { ...base, action, message: `nothing to import: ${named} holds no header and no rows (empty, or only a BOM or blank lines); no table is created or changed` };
+  }
   const parts = [
     action === 'create' ? `create table "${table}"` : action === 'upsert' ? `upsert into table "${table}"` : `append to table "${table}"`,
   ];

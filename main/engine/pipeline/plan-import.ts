@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { SluiceError } from '../errors.js';
 import { compileRules, loadRuleFile, parseRuleFile } from '../rules/index.js';
@@ -93,7 +94,10 @@ async function planOrPreview(
 
   if (options.resume) {
     if (!unfinished) {
-      throw new SluiceError('NOTHING_TO_RESUME', `There is no unfinished import of ${options.sourcePath} into table "${table}" to resume.`);
+      // The latest import of this file into this table, when it ended in a way that explains why there is nothing to resume.
+      const last = store.imports.forTable(table).find((record) => record.sourcePath === sourcePath && record.parentImportId === null);
+      const why = last && (last.status === 'undone' || last.status === 'completed') ? ` (import #${last.id} of it is ${last.status})` : '';
+      throw new SluiceError('NOTHING_TO_RESUME', `There is no unfinished import of ${options.sourcePath} into table "${table}" to resume${why}.`);
     }
     const change = describeFingerprintChange(unfinished.fingerprint, fingerprint);
     if (change) {
@@ -150,6 +154,16 @@ async function planOrPreview(
   };
   const rawKeys = layout.dialect.format === 'jsonl' ? jsonlSourceColumns(await jsonlKeysAcross(readPath, layout), schema) : null;
   const columns = rawKeys ? uniqueColumnNames(rawKeys) : layout.columns;
+  // No columns but text after the header: nothing could be stored, and "nothing to import" would drop it unseen.
+  if (columns.length === 0 && (await holdsMoreThanBlanks(readPath, layout.dataStartOffset))) {
+    const name = options.sourcePath === '-' ? 'standard input' : options.sourcePath;
+    throw new SluiceError(
+      'NOT_TEXT',
+      layout.dialect.format === 'jsonl'
+        ? `${name} is not JSON Lines that Sluice can import: none of the lines it sampled is a JSON object with fields (is it one JSON array, or lines of [ ], "text" or {}?). Sluice imports one JSON object per line; nothing was imported.`
+        : `${name} has text but no header with column names (its first line is blank); give --no-header, or remove the blank first line. Nothing was imported.`,
+    );
+  }
   const tableSchemas = new TableSchemas(store.db);
   const keyedLayout = { ...layout, columns, ...(rawKeys ? { rawHeader: rawKeys } : {}) };
   const tableExists = store.tableExists(table);
@@ -225,6 +239,16 @@ async function planOrPreview(
  * creates it afresh from its own rules.
  */
 function supersede(store: Store, previous: ImportRecord): void {
+  // Fixes of its quarantined rows (child imports) go with it: the quarantine they settled is replaced by the new run's.
+  for (const child of store.imports.children(previous.id)) {
+    if (child.status === 'undone' || child.status === 'superseded') continue;
+    if (child.provenance) {
+      takeBackRows(store.db, child);
+      dropAddedColumns(store.db, child, true);
+    }
+    store.quarantine.forgetEditsBy(child.id);
+    store.imports.setStatus(child.id, 'superseded');
+  }
   const table = store.canonicalTableName(previous.table);
   if (previous.provenance) {
     takeBackRows(store.db, previous);
@@ -274,4 +298,13 @@ async function chunkBytesFor(sourcePath: string, dataStart: number, batchRows: n
   } finally {
     await handle.close();
   }
+}
+
+/** Whether anything but spaces, tabs, newlines (and the NUL halves of UTF-16 ones) follows `offset`. */
+async function holdsMoreThanBlanks(filePath: string, offset: number): Promise<boolean> {
+  const blank = new Set([0x00, 0x09, 0x0a, 0x0d, 0x20]);
+  for await (const block of fs.createReadStream(filePath, { start: offset })) {
+    for (const byte of block as Buffer) if (!blank.has(byte)) return true;
+  }
+  return false;
 }

@@ -55,7 +55,17 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
   const observer = new ImportObserver();
   let store: Store;
   let source: PreparedSource | null = null;
-  const storeRetry = new StoreRetry(options.resilience);
+  // A busy store is logged once the wait is over (a line written while it is busy would be lost), and counted with the import.
+  const storeRetry = new StoreRetry(options.resilience, {
+    ...(hooks.onStoreBusy ? { retrying: hooks.onStoreBusy } : {}),
+    settled: (episode) => {
+      const tries = `${episode.retries} ${episode.retries === 1 ? 'retry' : 'retries'}`;
+      const msg = episode.recovered
+        ? `the store was busy (another program or import was writing to it); went on after ${tries}, ${episode.waitedMs} ms`
+        : `the store stayed busy (another program or import holds it); gave up after ${tries}, ${episode.waitedMs} ms`;
+      observer.log.warn('store', 'busy', msg, { retries: episode.retries, waitedMs: episode.waitedMs, recovered: episode.recovered });
+    },
+  });
   let plan: ImportPlan;
   try {
     store = await storeRetry.open(options.dbPath);
@@ -100,6 +110,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
   hooks.onStart?.({ importId: record.id, table: record.table, resumed: plan.resumed, plan: plan.summary });
 
   const failure = failurePolicyOf(options, record);
+  const retriesBefore = record.counters.storeRetries ?? 0;
   // bytesRead starts at the data's offset (BOM and header count as read), so the total is the whole file.
   const totalBytes = record.fingerprint.size;
   const onProgress = hooks.onProgress;
@@ -122,6 +133,9 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
 
   try {
     if (spec.columns.length === 0) {
+      // Nothing but a BOM or blank lines: every byte is accounted for, so the import reads as whole (100%), not stuck.
+      store.imports.saveCheckpoint(record.id, { ...record, nextByteOffset: totalBytes, counters: { ...record.counters, bytesRead: totalBytes } });
+      record.counters.bytesRead = totalBytes;
       status = 'completed';
       return finish();
     }
@@ -178,6 +192,8 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
         batches.push({ result: next.ready!, startOffset: next.place.startOffset });
       }
       stopError = await storeRetry.whileBusy(() => observer.timedCommit(() => activeCommitter.commit(batches, activeMs())));
+      // Kept with the counters, so the next checkpoint stores it (and finish() stores the last of it).
+      if (storeRetry.retries > 0) activeCommitter.counters.storeRetries = retriesBefore + storeRetry.retries;
       meter.update(status, activeCommitter.counters, inFlight.length);
       observer.committed(activeCommitter.counters, inFlight.length, inFlight.filter((entry) => entry.ready).length);
     };
@@ -248,6 +264,15 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
 
   function finish(): ImportSummary {
     const counters = committer?.counters ?? record.counters;
+    const storeRetries = retriesBefore + storeRetry.retries;
+    try {
+      if (storeRetry.retries > 0) {
+        counters.storeRetries = storeRetries;
+        store.imports.setStoreRetries(record.id, storeRetries);
+      }
+    } catch {
+      // Still busy, or the store failed: the summary and the log still say it.
+    }
     try {
       store.imports.setStatus(record.id, status, stopError ? serializeError(stopError) : null);
     } catch {
@@ -272,6 +297,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
       duplicateKeyRows: counters.duplicateKeyRows ?? [],
       rowsQuarantined: counters.rowsQuarantined,
       bytesRead: counters.bytesRead,
+      storeRetries,
       durationMs: Math.round(performance.now() - startedAt),
       upsertKey: spec.key.length > 0 ? [...spec.key] : null,
       keySource: spec.key.length > 0 ? (record.options.keySource ?? null) : null,

@@ -14,6 +14,18 @@ export const STORE_RESILIENCE: Partial<ResilienceSettings> = {
   breakerFailures: 20,
 };
 
+/** One stretch of waiting for a busy store: how many attempts after the first, how long, and whether it went through. */
+export interface StoreBusyEpisode {
+  retries: number;
+  waitedMs: number;
+  recovered: boolean;
+}
+
+export interface StoreBusyListener {
+  retrying?: (retries: number) => void;
+  settled?: (episode: StoreBusyEpisode) => void;
+}
+
 function isBusy(error: unknown): boolean {
   if (error instanceof SluiceError) return error.code === 'STORE_BUSY';
   const code = (error as { code?: string } | null)?.code ?? '';
@@ -29,9 +41,28 @@ function isBusy(error: unknown): boolean {
 export class StoreRetry {
   private readonly policy: ResiliencePolicy;
   private readonly never = new AbortController().signal;
+  private retryTotal = 0;
 
-  constructor(settings: Partial<ResilienceSettings> = {}) {
-    this.policy = new ResiliencePolicy({ ...STORE_RESILIENCE, ...pickStore(settings) }, isBusy);
+  /**
+   * `listener.retrying`: told before each repeated attempt (the total so far);
+   * `listener.settled`: after each busy stretch ends (went through or gave up), when the store can take a log line again.
+   */
+  constructor(
+    settings: Partial<ResilienceSettings> = {},
+    private readonly listener: StoreBusyListener = {},
+  ) {
+    let seen = 0;
+    this.policy = new ResiliencePolicy({ ...STORE_RESILIENCE, ...pickStore(settings) }, isBusy, (stats) => {
+      if (stats.retries === seen) return;
+      seen = stats.retries;
+      this.retryTotal++;
+      this.listener.retrying?.(this.retryTotal);
+    });
+  }
+
+  /** Attempts repeated because the store was busy, over every call so far. */
+  get retries(): number {
+    return this.retryTotal;
   }
 
   open(dbPath: string): Promise<Store> {
@@ -46,10 +77,21 @@ export class StoreRetry {
     } catch (error) {
       if (!isBusy(error)) throw dbPath && !(error instanceof SluiceError) ? mapSqliteError(error, dbPath) : error;
     }
+    // The direct attempt failed busy, so the policy's first attempt is already a retry.
+    this.retryTotal++;
+    this.listener.retrying?.(this.retryTotal);
+    const startedMs = performance.now();
+    const retriesBefore = this.policy.stats.retries;
+    let recovered = false;
     try {
-      return await this.policy.execute(async () => run(), this.never, 'waiting for the store');
+      const value = await this.policy.execute(async () => run(), this.never, 'waiting for the store');
+      recovered = true;
+      return value;
     } catch (error) {
       throw dbPath && !(error instanceof SluiceError) ? mapSqliteError(error, dbPath) : error;
+    } finally {
+      const retries = 1 + this.policy.stats.retries - retriesBefore;
+      this.listener.settled?.({ retries, waitedMs: Math.round(performance.now() - startedMs), recovered });
     }
   }
 }

@@ -121,9 +121,12 @@ function buildChange(operation: FixOperation, layout: SourceLayout, columnIndex:
       if (!parsed) throw new SluiceError('USAGE', `The expression cannot be used: ${problems.items.map((p) => p.message).join('; ')}`);
       const json = layout.dialect.format === 'jsonl';
       const evaluate: Evaluator = compileExpression(parsed.ast, (name) => ({ index: layout.columns.indexOf(name), json: false }));
-      return (_value, values) => {
+      // No value (a field that is not a number, 1/0, an overflow) leaves the row as it was: blanking the
+      // field would write the row as "fixed" with its value silently gone. `--set ''` blanks on purpose.
+      return (value, values) => {
         const result = evaluate(values);
-        if (result === null || result === undefined) return json ? null : '';
+        if (result === null || result === undefined) return value;
+        if (typeof result === 'number' && !Number.isFinite(result)) return value;
         return json ? result : String(result);
       };
     }
@@ -147,7 +150,8 @@ function editRaw(raw: string, layout: SourceLayout, columnIndex: number, change:
 export function parseMapPairs(text: string): [string, string][] {
   return text.split(',').map((pair) => {
     const at = pair.indexOf('=');
-    if (at <= 0) throw new SluiceError('USAGE', `--map takes OLD=NEW pairs separated by commas; "${pair}" has no "=".`);
+    if (at === 0) throw new SluiceError('USAGE', `--map takes OLD=NEW pairs separated by commas; "${pair}" has no OLD value before "=".`);
+    if (at < 0) throw new SluiceError('USAGE', `--map takes OLD=NEW pairs separated by commas; ${pair === '' ? 'one pair is empty' : `"${pair}" has no "="`}.`);
     return [pair.slice(0, at), pair.slice(at + 1)];
   });
 }

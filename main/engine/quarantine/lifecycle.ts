@@ -1,6 +1,7 @@
 import { SluiceError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { ImportRecord } from '../store/import-records.js';
+import { refuseIfRunningElsewhere } from '../observe/import-owner.js';
 
 /** Which open rows a dismissal takes. */
 export interface DismissSelection {
@@ -30,7 +31,9 @@ export function dismissQuarantined(store: Store, importId: number, selection: Di
   const why = reason.trim();
   if (why === '') throw new SluiceError('USAGE', 'Say why the rows are dismissed (--reason).');
   if (why.length > MAX_REASON_CHARS) throw new SluiceError('USAGE', `The reason is longer than ${MAX_REASON_CHARS} characters.`);
-  if (!store.imports.get(importId)) throw new SluiceError('IMPORT_NOT_FOUND', `There is no import #${importId}.`);
+  const record = store.imports.get(importId);
+  if (!record) throw new SluiceError('IMPORT_NOT_FOUND', `There is no import #${importId}.`);
+  refuseIfRunningElsewhere(store, record);
   return store.db
     .transaction(() => {
       const ids = [...store.quarantine.select({ importId, status: 'open', ...selection })].map((row) => row.id);

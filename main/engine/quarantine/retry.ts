@@ -11,6 +11,7 @@ import { TableWriter, type TableSpec } from '../store/table-writer.js';
 import { userColumnsOf } from '../store/row-images.js';
 import { prepareTable } from '../store/table-shape.js';
 import { emptyCounters, type ImportCounters, type RowFailure } from '../types.js';
+import { refuseIfRunningElsewhere } from '../observe/import-owner.js';
 
 export type RetryOutcome = { ok: true } | { ok: false; errors: RowFailure[] };
 
@@ -61,6 +62,8 @@ export class RowFixer {
     /** Bulk work (fixes, re-validation) logs each row's text and reasons before changing them, so undo restores them too. */
     private readonly recordEdits = false,
   ) {
+    // Its rows are still being quarantined, and its next checkpoint would overwrite the counters a fix changes.
+    refuseIfRunningElsewhere(store, record);
     this.rules = compileRules(ruleFile === null ? null : parseRuleFile(ruleFile), {
       sourceColumns: record.layout.columns,
       redact: record.options.redact,
@@ -159,7 +162,8 @@ export function retryQuarantinedRow(store: Store, quarantineId: number, editedRa
   if (row.status !== 'open') throw new SluiceError('USAGE', `Quarantined row #${quarantineId} is already ${row.status}.`);
   const record = store.imports.get(row.importId);
   if (!record) throw new SluiceError('IMPORT_NOT_FOUND', `The import of quarantined row #${quarantineId} no longer exists.`);
-  const fixer = new RowFixer(store, record, ruleFile === undefined ? record.schema : ruleFile);
+  // Edits are logged like a bulk fix's, so undoing this edit puts back the exact text and reasons it replaced.
+  const fixer = new RowFixer(store, record, ruleFile === undefined ? record.schema : ruleFile, 'edit', true);
   return store.db.transaction(() => {
     const outcome = fixer.fix(quarantineId, editedRaw);
     fixer.finish();

@@ -24,5 +24,6 @@ export function sourceError(filePath: string, error: unknown): SluiceError {
     return new SluiceError('FILE_UNREADABLE', `${filePath}: permission denied (cannot read the file).`, { cause: error });
   }
   if (code === 'EISDIR') return new SluiceError('NOT_A_FILE', `${filePath} is a directory, not a file.`, { cause: error });
+  if (code === 'ELOOP') return new SluiceError('FILE_UNREADABLE', `${filePath}: its symbolic links lead round in a loop; point it at a real file.`, { cause: error });
   return new SluiceError('FILE_UNREADABLE', `${filePath}: cannot read (${code ?? 'unknown error'}).`, { cause: error });
 }

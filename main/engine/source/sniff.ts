@@ -187,7 +187,7 @@ function layoutFromHead(
   }
 
   const extension = path.extname(filePath).toLowerCase();
-  const delimiter = overrides.delimiter ? parseDelimiterOverride(overrides.delimiter) : guessDelimiter(text, newline, extension);
+  const delimiter = overrides.delimiter !== undefined ? parseDelimiterOverride(overrides.delimiter) : guessDelimiter(text, newline, extension);
   const quoteChar = overrides.quoteChar ?? guessQuoteChar(text, delimiter);
   const parsed = Papa.parse<string[]>(text, { delimiter, quoteChar, newline, preview: SAMPLE_ROWS });
   const rows = parsed.data.filter((row) => !(row.length === 1 && row[0] === ''));

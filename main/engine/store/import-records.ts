@@ -202,6 +202,11 @@ export class ImportRecords {
     this.db.prepare('UPDATE _sluice_imports SET counters = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(counters), new Date().toISOString(), id);
   }
 
+  /** How many store attempts the import repeated because the store was busy (kept in its counters). */
+  setStoreRetries(id: number, retries: number): void {
+    this.db.prepare(`UPDATE _sluice_imports SET counters = json_set(counters, '$.storeRetries', ?) WHERE id = ?`).run(retries, id);
+  }
+
   get(id: number): ImportRecord | null {
     const row = this.byIdStatement.get(id) as ImportRow | undefined;
     return row ? toRecord(row) : null;

@@ -212,6 +212,11 @@ export class QuarantineRecords {
     this.db.prepare('DELETE FROM _sluice_quarantine_edits WHERE import_id = ?').run(importId);
   }
 
+  /** Forgets the edits `importId` logged (its quarantined rows went with a restart): nothing is put back. */
+  forgetEditsBy(importId: number): void {
+    this.db.prepare('DELETE FROM _sluice_quarantine_edits WHERE import_id = ?').run(importId);
+  }
+
   deleteForImport(importId: number): void {
     this.db.prepare('DELETE FROM _sluice_quarantine WHERE import_id = ?').run(importId);
     this.db.prepare('DELETE FROM _sluice_warnings WHERE import_id = ?').run(importId);

@@ -43,6 +43,8 @@ export class Store {
     try {
       db = new Database(resolved, { readonly: options.readonly ?? false, fileMustExist: options.mustExist ?? false });
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
+      // Before any pragma that writes: a store from a newer Sluice, or a database that is not a store, is left exactly as it is.
+      checkStoreFormat(db, dbPath, options.mustExist === true || options.readonly === true);
       if (!options.readonly) {
         // 16 KiB pages: about 20% faster bulk loads than the 4 KiB default, measured
         // here with 10-column rows. Only takes effect while the file is still empty.
@@ -115,6 +117,28 @@ function checkStoreFolder(dbPath: string, folder: string): void {
     if (code === 'ENOENT') throw new SluiceError('FILE_NOT_FOUND', `${dbPath}: the folder ${folder} does not exist.`, { cause: error });
     throw new SluiceError('STORE_READONLY', `${dbPath} cannot be written (no permission to reach its folder).`, { cause: error });
   }
+}
+
+/**
+ * Refuses a store written by a newer Sluice (its format is unknown here), and, for commands
+ * that only use an existing store, an SQLite file that is not one (empty, or another program's
+ * database): `status` must not turn it into a store.
+ */
+function checkStoreFormat(db: Database.Database, dbPath: string, existingOnly: boolean): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new SluiceError(
+      'STORE_ERROR',
+      `${dbPath} was written by a newer version of Sluice (store format ${version}; this version knows formats up to ${MIGRATIONS.length}); upgrade Sluice to open it. Nothing was changed.`,
+    );
+  }
+  if (!existingOnly || version > 0) return;
+  const objects = (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n;
+  if (objects === 0) throw new SluiceError('STORE_ERROR', `${dbPath} is empty, not a Sluice store yet; import a file into it first (sluice import <file> --db ${dbPath}).`);
+  throw new SluiceError(
+    'STORE_ERROR',
+    `${dbPath} is an SQLite database but not a Sluice store (it has none of Sluice's tables); it was left as it is. Import into it to make it one, or name another store.`,
+  );
 }
 
 function migrate(db: Database.Database): void {

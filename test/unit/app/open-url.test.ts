@@ -10,7 +10,7 @@ import { sluiceWithInput } from '../../helpers/sources.js';
 
 describe('opening a URL or a file that is not text in the app', async () => {
   const dir = tempDir('sluice-app-url-');
-  // The downloads folder lies in the app's home, which must be among the folders the app may use (it is by default, under the user's home).
+  // The downloads folder is one of the app's own folders, usable whatever --allow says (see the next describe).
   const service = new AppService({ mode: 'browser', home: path.join(dir, 'home'), userHome: path.join(dir, 'user'), allow: [dir, SAMPLES] });
   const server = await FaultServer.start();
   after(() => {
@@ -56,5 +56,75 @@ describe('opening a URL or a file that is not text in the app', async () => {
     assert.deepEqual([(await listed()).resumable, (await listed()).sourceChange], [true, null]);
     for (const name of fs.readdirSync(path.dirname(info.value.dbPath)).filter((f) => f.includes('.spool-'))) fs.rmSync(path.join(path.dirname(info.value.dbPath), name));
     assert.equal((await listed()).sourceChange, 'its standard input is no longer spooled');
+  });
+});
+
+describe("the app's own downloads folder when its home lies outside the allowed folders", async () => {
+  const dir = tempDir('sluice-app-home-');
+  const user = path.join(dir, 'user');
+  const outside = path.join(dir, 'outside');
+  // SLUICE_HOME in a hidden folder outside the user's home and every --allow: only its downloads folder becomes usable.
+  const home = path.join(dir, '.sluice-home');
+  fs.mkdirSync(user, { recursive: true });
+  fs.mkdirSync(outside, { recursive: true });
+  fs.writeFileSync(path.join(outside, 'secret.csv'), 'id\nTOPSECRET\n');
+  const service = new AppService({ mode: 'browser', home, dbPath: path.join(user, 'store.sqlite'), userHome: user });
+  const server = await FaultServer.start();
+  after(() => {
+    service.close();
+    server.close();
+  });
+  const csv = fs.readFileSync(path.join(SAMPLES, 'customers.csv'));
+  const downloads = path.join(home, 'downloads');
+
+  test('a URL opens and previews without any --allow; the downloaded file is readable', async () => {
+    server.route('/people.csv', (req, res) => serveBody(req, res, csv));
+    const opened = await service.invoke('files/open', { path: server.url('/people.csv') });
+    assert.ok(opened.ok, opened.ok ? '' : opened.error.message);
+    assert.equal(path.dirname(opened.value.path), fs.realpathSync(downloads));
+    assert.ok((await service.invoke('files/preview', { path: opened.value.path })).ok);
+  });
+
+  test('nothing else is widened: the rest of the app home, hidden files and links inside downloads, and writes there are refused', async () => {
+    fs.writeFileSync(path.join(home, 'other.csv'), 'id\n1\n');
+    fs.writeFileSync(path.join(downloads, '.hidden.csv'), 'id\n1\n');
+    fs.mkdirSync(path.join(downloads, '.cache'), { recursive: true });
+    fs.writeFileSync(path.join(downloads, '.cache', 'x.csv'), 'id\n1\n');
+    fs.symlinkSync(path.join(outside, 'secret.csv'), path.join(downloads, 'link.csv'));
+    fs.symlinkSync(outside, path.join(downloads, 'linked-folder'));
+    for (const target of [
+      path.join(home, 'other.csv'),
+      path.join(home, 'settings.json'),
+      path.join(downloads, '.hidden.csv'),
+      path.join(downloads, '.cache', 'x.csv'),
+      path.join(downloads, 'link.csv'),
+      path.join(downloads, 'linked-folder', 'secret.csv'),
+      path.join(downloads, '..', 'other.csv'),
+    ]) {
+      const refused = await service.call('files/open', { path: target });
+      assert.equal(refused.ok ? 'opened' : refused.error.code, 'NOT_ALLOWED', target);
+      assert.doesNotMatch(refused.ok ? '' : refused.error.message, /TOPSECRET/);
+    }
+    const written = path.join(downloads, 'export.csv');
+    const saved = await service.call('rules/save', { path: written, ruleFile: { fields: [] } });
+    assert.equal(saved.ok ? 'saved' : saved.error.code, 'NOT_ALLOWED');
+    assert.equal(fs.existsSync(written), false);
+  });
+
+  test('a downloads folder that is a symbolic link is not the app\'s own: URLs are refused and nothing is written through it', async () => {
+    const linkedHome = path.join(dir, 'linked-home');
+    fs.mkdirSync(linkedHome);
+    fs.symlinkSync(outside, path.join(linkedHome, 'downloads'));
+    const linked = new AppService({ mode: 'browser', home: linkedHome, dbPath: path.join(user, 'store-2.sqlite'), userHome: user });
+    try {
+      server.route('/again.csv', (req, res) => serveBody(req, res, csv));
+      const refused = await linked.call('files/open', { path: server.url('/again.csv') });
+      assert.equal(refused.ok ? 'opened' : refused.error.code, 'NOT_ALLOWED');
+      assert.deepEqual(fs.readdirSync(outside), ['secret.csv'], 'nothing was downloaded into the link target');
+      const secret = await linked.call('files/open', { path: path.join(linkedHome, 'downloads', 'secret.csv') });
+      assert.equal(secret.ok ? 'opened' : secret.error.code, 'NOT_ALLOWED');
+    } finally {
+      linked.close();
+    }
   });
 });

@@ -35,6 +35,29 @@ describe('quarantine channels', () => {
     assert.equal(detail.values?.[5], 'abc');
   });
 
+  test('undoing a detail-pane edit puts back the exact text and reasons, whether the edit fixed the row or not', async () => {
+    const page = await call(service.invoke('quarantine/page', { importId, offset: 0, limit: 10, rule: 'type', field: 'age' }));
+    const before = page.rows[0]!;
+    const parentCounters = async () => (await call(service.invoke('imports/list', {}))).find((item) => item.id === importId)!.counters;
+    const countersBefore = await parentCounters();
+    const detail = await call(service.invoke('quarantine/row', { id: before.id }));
+    const stillBad = detail.values!.map((value, i) => (i === 5 ? 'xyz' : value));
+    assert.equal((await call(service.invoke('quarantine/edit', { id: before.id, values: stillBad }))).fixed, false);
+    const fixedValues = detail.values!.map((value, i) => (i === 5 ? '41' : value));
+    assert.equal((await call(service.invoke('quarantine/edit', { id: before.id, values: fixedValues }))).fixed, true);
+    const edits = (await call(service.invoke('imports/list', {}))).filter((item) => item.parentImportId === importId && item.quarantineFix === 'edit');
+    assert.equal(edits.length, 2, 'each saved edit is a child import that undo can take back');
+    for (const edit of edits.sort((a, b) => b.id - a.id)) await call(service.invoke('imports/undo', { importId: edit.id }));
+    const after = await call(service.invoke('quarantine/row', { id: before.id }));
+    assert.deepEqual([after.row.raw, after.row.originalRaw, after.row.status, after.row.errors], [before.raw, null, 'open', before.errors]);
+    const countersAfter = await parentCounters();
+    assert.deepEqual(
+      [countersAfter.rowsInserted, countersAfter.rowsUpdated, countersAfter.rowsQuarantined],
+      [countersBefore.rowsInserted, countersBefore.rowsUpdated, countersBefore.rowsQuarantined],
+      "the history's counts for the import are back to what they were",
+    );
+  });
+
   test('a field edit retried with the Rules draft: the draft decides, and the row is fixed', async () => {
     const page = await call(service.invoke('quarantine/page', { importId, offset: 0, limit: 10, rule: 'enum' }));
     const detail = await call(service.invoke('quarantine/row', { id: page.rows[0]!.id }));

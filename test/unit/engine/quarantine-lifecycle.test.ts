@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runImport } from '../../../main/engine/pipeline/run-import.js';
-import { bulkFix } from '../../../main/engine/quarantine/bulk-fix.js';
+import { bulkFix, parseMapPairs } from '../../../main/engine/quarantine/bulk-fix.js';
 import { dismissQuarantined } from '../../../main/engine/quarantine/lifecycle.js';
 import { retryQuarantinedRow, revalidateInPool, revalidateQuarantine } from '../../../main/engine/quarantine/retry.js';
 import { undoImport } from '../../../main/engine/history/undo.js';
@@ -174,4 +174,28 @@ test('a format-1 store migrates: discarded rows become dismissed, and they can b
   } finally {
     store.close();
   }
+});
+
+test('an expression with no value for a row (not a number, 1/0, an overflow) leaves that row as it was instead of blanking the field', async () => {
+  const { store, importId, table } = await importRows('expression-no-value', CSV);
+  try {
+    const before = JSON.stringify(store.quarantine.page({ importId, limit: 100 }));
+    for (const expression of ['0 - age', 'age / 0', 'age * 1e308 * 10']) {
+      const summary = bulkFix(store, { importId, field: 'age', rule: 'type', operation: { kind: 'expression', expression } });
+      assert.deepEqual(summary, { importId: null, matched: 1, changed: 0, fixed: 0, stillFailing: 1 }, expression);
+    }
+    assert.equal(JSON.stringify(store.quarantine.page({ importId, limit: 100 })), before, 'the row "5,pro,x" keeps its text');
+    assert.equal(count(store, table), 2, 'nothing was written with its age gone');
+    const computed = bulkFix(store, { importId, field: 'age', rule: 'type', operation: { kind: 'expression', expression: 'coalesce(abs(age), 0)' } });
+    assert.deepEqual([computed.changed, computed.fixed], [1, 1], 'an expression that gives a value still fixes');
+  } finally {
+    store.close();
+  }
+});
+
+test('--map pairs: an empty OLD value or an empty pair is named exactly', () => {
+  assert.throws(() => parseMapPairs('=x'), /"=x" has no OLD value before "="/);
+  assert.throws(() => parseMapPairs('a=b,,c=d'), /one pair is empty/);
+  assert.throws(() => parseMapPairs('ab'), /"ab" has no "="/);
+  assert.deepEqual(parseMapPairs('a=b=c,d='), [['a', 'b=c'], ['d', '']]);
 });

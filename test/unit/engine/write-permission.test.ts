@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkWritePermission, writeFileAtomically } from '../../../main/engine/export/write-permission.js';
@@ -63,4 +64,18 @@ test('writeFileAtomically leaves no partial file behind and replaces the target 
   writeFileAtomically(target, '{"fields":[1]}');
   assert.equal(fs.readFileSync(target, 'utf8'), '{"fields":[1]}');
   assert.deepEqual(fs.readdirSync(dir).filter((name) => name.includes('sluice-partial')), []);
+});
+
+test('devices, pipes and kernel folders are refused even with overwrite: a rename would replace /dev/null, not write into it', () => {
+  for (const target of ['/dev/null', '/dev/full', '/proc/self/fd/1', '/dev/sluice-new.csv', '/sys/sluice.csv']) {
+    const error = refusal(() => checkWritePermission(target, { overwrite: true }));
+    assert.ok(['WRITE_REFUSED', 'NOT_A_FILE'].includes(error.code), `${target}: ${error.code}`);
+  }
+  const fifo = path.join(dir, 'pipe.csv');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  assert.match(refusal(() => checkWritePermission(fifo, { overwrite: true })).message, /is not a regular file \(a device, pipe or socket\)/);
+  const toDevice = path.join(dir, 'to-null.csv');
+  fs.symlinkSync('/dev/null', toDevice);
+  assert.match(refusal(() => checkWritePermission(toDevice, { overwrite: true })).message, /never writes under \/dev/, 'a link to a device counts as the device');
+  assert.ok(fs.statSync('/dev/null').isCharacterDevice());
 });

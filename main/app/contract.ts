@@ -16,6 +16,7 @@ import type { GridCount, GridPage } from '../engine/store/table-query.js';
 import type { ColumnProfile } from '../engine/store/column-profile.js';
 import type { ImportPlanSummary } from '../engine/pipeline/import-plan.js';
 import type { UndoResult } from '../engine/history/undo.js';
+import type { DropTableSummary } from '../engine/store/drop-table.js';
 import type { LogEntry, LogLevelName } from '../engine/observe/log-records.js';
 import type { ImportTrace, StageTime, TraceSample } from '../engine/observe/import-trace.js';
 import type { WarningGroup } from '../engine/observe/warning-records.js';
@@ -27,6 +28,7 @@ export type { FailureGroup, ImportCounters, ImportProgress, ImportStatus, RowFai
 export type FailureMode = FailurePolicy;
 export type TablePageRequest = TablePageQuery;
 export type { ColumnFilter, ColumnProfile, GridColumn, GridColumnType, GridCount, GridPage, GridQuery };
+export type { DropTableSummary };
 
 /** The engine's codes plus the app layer's own (a malformed request, a file never opened, an import already running). */
 export type ErrorCode = SluiceErrorCode | 'BAD_REQUEST' | 'NOT_OPENED' | 'NOT_ALLOWED' | 'IMPORT_RUNNING' | 'NOT_AVAILABLE' | 'PREVIEW_TIMEOUT';
@@ -246,7 +248,18 @@ export interface ExportRequest {
   format: 'csv' | 'jsonl';
   /** Replace an existing file; the UI sets it only after the user confirmed. */
   overwrite?: boolean;
+  /** Table exports: these columns in this order (default: all). */
+  columns?: string[];
+  /** Table exports: only the rows of the Data grid's view (its filters), in its sort order. */
+  view?: Omit<GridQuery, 'table'>;
+  /** CSV: the field delimiter (default: the source file's) and the line ending (default: the source file's). */
+  delimiter?: ExportDelimiter;
+  newline?: 'lf' | 'crlf';
 }
+
+/** The delimiters the Export screen offers: comma, semicolon (European spreadsheets), tab, pipe. */
+export type ExportDelimiter = ',' | ';' | '\t' | '|';
+export const EXPORT_DELIMITERS: readonly ExportDelimiter[] = [',', ';', '\t', '|'];
 
 export interface ExportResult {
   path: string;
@@ -284,6 +297,10 @@ export interface SluiceApi {
   'quarantine/dismiss': (req: { importId: number; rule?: string; field?: string; rowNumber?: number; reason: string }) => Promise<Result<{ dismissed: number }>>;
   'tables/list': (req: Record<string, never>) => Promise<Result<TableInfo[]>>;
   'tables/page': (req: TablePageRequest) => Promise<Result<TablePage>>;
+  /** What dropping a table would lose (rows, its quarantine, its undo data); changes nothing. */
+  'tables/drop-preview': (req: { table: string }) => Promise<Result<DropTableSummary>>;
+  /** Drops the table with its quarantine and undo data, after the user confirmed the preview's numbers. */
+  'tables/drop': (req: { table: string }) => Promise<Result<DropTableSummary>>;
   'export/start': (req: ExportRequest) => Promise<Result<ExportResult>>;
   /** Rows [offset, offset+limit) of a sorted/filtered table view, read on the reader thread without OFFSET scans. */
   'grid/page': (req: { query: GridQuery; offset: number; limit: number }) => Promise<Result<GridPage>>;
@@ -340,6 +357,8 @@ export const API_CHANNELS = [
   'quarantine/dismiss',
   'tables/list',
   'tables/page',
+  'tables/drop-preview',
+  'tables/drop',
   'export/start',
   'grid/page',
   'grid/count',

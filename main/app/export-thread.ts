@@ -17,6 +17,10 @@ async function run(): Promise<void> {
     const options = {
       format: request.format,
       overwrite: request.overwrite === true,
+      ...(request.columns !== undefined ? { columns: request.columns } : {}),
+      ...(request.view !== undefined ? { view: request.view } : {}),
+      ...(request.delimiter !== undefined ? { delimiter: request.delimiter } : {}),
+      ...(request.newline !== undefined ? { newline: request.newline === 'lf' ? ('\n' as const) : ('\r\n' as const) } : {}),
       onProgress: (progress: { rowsWritten: number; totalRows: number }) => post({ type: 'progress', progress }),
     };
     const summary =

@@ -48,8 +48,10 @@ export function fileHandlers(files: FileAccess, settings: Settings, previews: Pr
     'files/open': async (request) => {
       // A URL is downloaded into the app's folder first, then opened like a file; anything that is not text is refused.
       const local = looksLikeUrl(request.path) ? await fetchUrlToFolder(request.path, files.appFolder(settings.downloadsFolder)) : request.path;
-      const opened = files.open(local, { recent: true });
+      const opened = files.open(local, { recent: false });
       await assertTextFile(opened.path);
+      // Only a file that opened is a recent file: a refused one (not text) would come back on Home to fail again.
+      settings.rememberOpened(opened.path);
       const stem = opened.path.replace(/\.[^./\\]+$/, '');
       // A rule file beside the data is offered only when the same checks would let the app read it.
       const siblingRulesPath = fs.existsSync(`${stem}.rules.json`) ? files.usableOrNull(`${stem}.rules.json`) : null;

@@ -14,6 +14,7 @@ import { homeListHandlers } from './home-list-handlers.js';
 import type { Handlers } from './handlers.js';
 import { importHandlers } from './import-handlers.js';
 import { historyHandlers } from './history-handlers.js';
+import { tableDropHandlers } from './table-drop-handlers.js';
 import { ImportRunner } from './import-runner.js';
 import { PreviewRunner } from './preview-runner.js';
 import { Settings, defaultAppHome } from './settings.js';
@@ -82,6 +83,7 @@ export class AppService {
       ...quarantineHandlers(this.store, this.dbPath, (id) => this.runner.isLive(id)),
       ...historyHandlers(this.store, this.dbPath, this.files, (id) => this.runner.isLive(id)),
       ...detailHandlers(this.store),
+      ...tableDropHandlers(this.store, (id) => this.runner.isLive(id)),
     };
   }
 

@@ -1,10 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../engine/errors.js';
-import { quoteIdentifier } from '../engine/store/identifiers.js';
 import { Store } from '../engine/store/store.js';
 import { profileColumn } from '../engine/store/column-profile.js';
+import { tablePage } from '../engine/store/table-browser.js';
 import { TableQueries } from '../engine/store/table-query.js';
 import type { FromReader, ToReader } from './table-reader-protocol.js';
+import { staleRequests } from './table-reader-queue.js';
 
 // Every read the grid makes runs here, on this thread's own read-only connection (WAL lets it read while an
 // import writes), so a full scan of a big table never delays the thread that serves the UI.
@@ -13,7 +14,7 @@ const { dbPath } = workerData as { dbPath: string };
 const store = Store.open(dbPath, { readonly: true });
 const queries = new TableQueries(store);
 
-/** A whole sorted list is built only after the UI has been quiet this long, so scrolling near the top stays instant. */
+/** A whole sorted list (or a sort's index) is built only after the UI has been quiet this long, so scrolling near the top stays instant. */
 const BUILD_AFTER_IDLE_MS = 120;
 let lastRequestAt = 0;
 let pumpScheduled = false;
@@ -28,7 +29,9 @@ function answer(message: ToReader): unknown {
       queries.cancel(message.query, message.keepFound);
       return null;
     case 'tables':
-      return store.listTables().map((name) => ({ name, rowCount: store.db.prepare(`SELECT count(*) FROM ${quoteIdentifier(name)}`).pluck().get() as number }));
+      return store.listTables().map((name) => ({ name, rowCount: queries.tableRowCount(name) }));
+    case 'tablePage':
+      return tablePage(store, message.request);
     case 'profile':
       return profileColumn(store.db, message.query, queries.columns(message.query.table), message.column);
   }
@@ -56,14 +59,36 @@ function schedule(delayMs: number): void {
   else setTimeout(pump, delayMs);
 }
 
+let batch: ToReader[] = [];
+let drainScheduled = false;
+
+/** Answers every request that arrived meanwhile, skipping those a later cancel in the same batch made stale. */
+function drain(): void {
+  drainScheduled = false;
+  const messages = batch;
+  batch = [];
+  const stale = staleRequests(messages);
+  for (const message of messages) {
+    let reply: FromReader;
+    if (stale.has(message.id)) {
+      reply = { id: message.id, ok: false, error: { code: 'CANCELLED', message: 'This view was replaced before its rows were read.' } };
+    } else {
+      try {
+        reply = { id: message.id, ok: true, value: answer(message) };
+      } catch (error) {
+        reply = { id: message.id, ok: false, error: serializeError(error) };
+      }
+    }
+    port.postMessage(reply);
+  }
+  schedule(queries.nextStep() === 'build' ? BUILD_AFTER_IDLE_MS : 0);
+}
+
 port.on('message', (message: ToReader) => {
   lastRequestAt = Date.now();
-  let reply: FromReader;
-  try {
-    reply = { id: message.id, ok: true, value: answer(message) };
-  } catch (error) {
-    reply = { id: message.id, ok: false, error: serializeError(error) };
-  }
-  port.postMessage(reply);
-  schedule(queries.nextStep() === 'build' ? BUILD_AFTER_IDLE_MS : 0);
+  batch.push(message);
+  if (drainScheduled) return;
+  drainScheduled = true;
+  // After every message the port has queued (they arrive together after a long step), so a cancel can void what it follows.
+  setImmediate(drain);
 });

@@ -1,4 +1,4 @@
-import type { Channel, RequestOf } from './contract.js';
+import { EXPORT_DELIMITERS, type Channel, type RequestOf } from './contract.js';
 
 /**
  * Argument checks for every channel. Both transports run these before a
@@ -97,18 +97,23 @@ const columnFilter: Check = (value, at) => {
   object({ column, op: oneOf('null', 'not-null') })(value, at);
 };
 
-const gridQuery: Check = object(
-  {
-    table: string(256),
-    sort: object({ column: string(1024), descending: boolean }),
-    filter: string(1024, false),
-    columnFilters: (value, at) => {
-      if (!Array.isArray(value) || value.length > MAX_COLUMN_FILTERS) fail(at, `a list of at most ${MAX_COLUMN_FILTERS} column filters`);
-      value.forEach((item, i) => columnFilter(item, `${at}[${i}]`));
-    },
+const gridViewShape: Record<string, Check> = {
+  sort: object({ column: string(1024), descending: boolean }),
+  filter: string(1024, false),
+  columnFilters: (value, at) => {
+    if (!Array.isArray(value) || value.length > MAX_COLUMN_FILTERS) fail(at, `a list of at most ${MAX_COLUMN_FILTERS} column filters`);
+    value.forEach((item, i) => columnFilter(item, `${at}[${i}]`));
   },
-  ['sort', 'filter', 'columnFilters'],
-);
+};
+/** A grid view without its table (an export names the table itself). */
+const gridView: Check = object(gridViewShape, ['sort', 'filter', 'columnFilters']);
+const MAX_EXPORT_COLUMNS = 4096;
+const exportColumns: Check = (value, at) => {
+  if (!Array.isArray(value) || value.length > MAX_EXPORT_COLUMNS) fail(at, `a list of at most ${MAX_EXPORT_COLUMNS} column names`);
+  value.forEach((item, i) => string(1024)(item, `${at}[${i}]`));
+};
+
+const gridQuery: Check = object({ table: string(256), ...gridViewShape }, ['sort', 'filter', 'columnFilters']);
 
 const fixOperation: Check = (value, at) => {
   if (!isObject(value)) fail(at, 'an object');
@@ -189,6 +194,8 @@ const CHECKS: { [C in Channel]: Check } = {
   'grid/cancel': object({ query: gridQuery, keepFound: boolean }, ['keepFound']),
   'grid/profile': object({ query: gridQuery, column: string(1024) }),
   'files/forget': object({ path }),
+  'tables/drop-preview': object({ table: string(256) }),
+  'tables/drop': object({ table: string(256) }),
   'imports/hide': object({ importId: integer(1) }),
   'import/plan': object(
     { path, table: string(128), ruleFile: json, overrides, failure, restart: boolean, append: boolean, replace: boolean },
@@ -201,10 +208,25 @@ const CHECKS: { [C in Channel]: Check } = {
   'imports/trace': object({ importId: integer(1) }),
   'imports/warnings': object({ importId: integer(1) }),
   'export/start': (value, at) => {
-    object({ kind: oneOf('table', 'quarantine'), table: string(256), importId: integer(1), path, format: oneOf('csv', 'jsonl'), overwrite: boolean }, ['table', 'importId', 'overwrite'])(value, at);
-    const request = value as { kind: string; table?: string; importId?: number };
+    object(
+      {
+        kind: oneOf('table', 'quarantine'),
+        table: string(256),
+        importId: integer(1),
+        path,
+        format: oneOf('csv', 'jsonl'),
+        overwrite: boolean,
+        columns: exportColumns,
+        view: gridView,
+        delimiter: oneOf(...EXPORT_DELIMITERS),
+        newline: oneOf('lf', 'crlf'),
+      },
+      ['table', 'importId', 'overwrite', 'columns', 'view', 'delimiter', 'newline'],
+    )(value, at);
+    const request = value as { kind: string; table?: string; importId?: number; columns?: unknown; view?: unknown };
     if (request.kind === 'table' && request.table === undefined) fail('table', 'present when exporting a table');
     if (request.kind === 'quarantine' && request.importId === undefined) fail('importId', 'present when exporting a quarantine');
+    if (request.kind === 'quarantine' && (request.columns !== undefined || request.view !== undefined)) fail('columns', 'absent for a quarantine export (its columns are fixed)');
   },
 };
 

@@ -64,13 +64,14 @@ export async function stopAllServers(): Promise<void> {
  * folder, so the server is started with `--allow` for them: by default the
  * store's folder (each test's temp dir) and the shipped samples.
  */
-export function startAppServer(options: { home: string; db: string; port?: number; allow?: string[] }): Promise<AppServer> {
+export function startAppServer(options: { home: string; db: string; port?: number; allow?: string[]; uid?: number }): Promise<AppServer> {
   fs.mkdirSync(options.home, { recursive: true });
   const allow = options.allow ?? [path.dirname(options.db), SAMPLES];
   const child = spawn(
     process.execPath,
     [path.join(REPO_ROOT, 'bin', 'start.js'), '--browser', '--port', String(options.port ?? 0), '--db', options.db, ...allow.flatMap((folder) => ['--allow', folder])],
-    { env: { ...process.env, SLUICE_HOME: options.home }, stdio: ['ignore', 'pipe', 'pipe'] },
+    // `uid`: run as that user (root ignores file permissions, so a permission case needs an ordinary user).
+    { env: { ...process.env, SLUICE_HOME: options.home }, stdio: ['ignore', 'pipe', 'pipe'], ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}) },
   );
   liveChildren.add(child);
   child.once('exit', () => liveChildren.delete(child));

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -9,6 +10,10 @@ import { TEARDOWN_TIMEOUT_MS, chromiumAvailable, closeBrowser, launchChromium, n
 
 /** The Import screen's states as a GUI user meets them: paused shows no stale rates; a cancelled import offers Resume. */
 const ROWS = 400_000;
+const SIZES = [
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 },
+] as const;
 
 describe('import states (browser mode)', { skip: !chromiumAvailable() && 'Chromium not installed', timeout: 10 * 60_000 }, () => {
   const dir = tempDir('sluice-e2e-import-states-');
@@ -27,23 +32,37 @@ describe('import states (browser mode)', { skip: !chromiumAvailable() && 'Chromi
     await stopAllServers();
   }, { timeout: TEARDOWN_TIMEOUT_MS });
 
-  test('pause shows "paused" instead of rates; cancel, then Resume finishes the import', { timeout: 5 * 60_000 }, async () => {
-    const page = await newAppPage(browser!);
-    await page.goto(server.url);
-    await page.getByLabel('File path').fill(csv);
-    await page.getByRole('button', { name: 'Open', exact: true }).click();
-    await page.getByRole('heading', { name: 'Preview' }).waitFor();
-    await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await page.getByRole('button', { name: 'Start import' }).click();
-    await page.getByRole('button', { name: 'Pause' }).click();
-    await page.getByTestId('import-status').getByText('paused').waitFor();
-    await page.getByTestId('rows-per-second').getByText('paused').waitFor();
-    await screenshot(page, 'import-states-paused');
-    await page.getByRole('button', { name: 'Cancel' }).click();
-    await page.getByTestId('import-status').getByText('cancelled').waitFor();
-    await page.getByRole('button', { name: 'Resume', exact: true }).click();
-    await page.getByTestId('import-status').getByText('completed').waitFor({ timeout: 4 * 60_000 });
-    assert.equal(await page.locator('[data-counter="rowsRead"]').textContent(), ROWS.toLocaleString('en-US'));
-    await page.close();
-  });
+  for (const size of SIZES) {
+    const tag = `${size.width}x${size.height}`;
+    test(`${tag}: pause shows "paused" instead of rates; cancel, then Resume finishes the import`, { timeout: 5 * 60_000 }, async () => {
+      const page = await newAppPage(browser!);
+      await page.setViewportSize(size);
+      // A file (and so a table) per window size: the second run must not meet the first one's table.
+      const file = path.join(dir, `many-${tag}.csv`);
+      fs.copyFileSync(csv, file);
+      await page.goto(server.url);
+      await page.getByLabel('File path').fill(file);
+      await page.getByRole('button', { name: 'Open', exact: true }).click();
+      await page.getByRole('heading', { name: 'Preview' }).waitFor();
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      await page.getByRole('button', { name: 'Start import' }).click();
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await page.getByTestId('import-status').getByText('paused').waitFor();
+      await page.getByTestId('rows-per-second').getByText('paused').waitFor();
+      await screenshot(page, `import-states-${tag}-paused`);
+      // Watching it again from Home: the screen shows where the import is, never "0 B of 0 B".
+      await page.getByRole('button', { name: 'Home', exact: true }).click();
+      await page.getByRole('button', { name: 'Watch' }).click();
+      await page.getByTestId('import-status').getByText('paused').waitFor();
+      await page.getByText(/\d[\d.]* [KMG]?B of \d[\d.]* [KMG]?B/).waitFor();
+      assert.doesNotMatch(await page.locator('main').innerText(), /0 B of 0 B/);
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await page.getByTestId('import-status').getByText('cancelled').waitFor();
+      await page.getByRole('button', { name: 'Resume', exact: true }).click();
+      await page.getByTestId('import-status').getByText('completed').waitFor({ timeout: 4 * 60_000 });
+      assert.equal(await page.locator('[data-counter="rowsRead"]').textContent(), ROWS.toLocaleString('en-US'));
+      await screenshot(page, `import-states-${tag}-resumed`);
+      await page.close();
+    });
+  }
 });

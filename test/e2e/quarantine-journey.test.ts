@@ -130,8 +130,11 @@ describe('quarantine journey (browser mode, 200k-row import)', { skip: !chromium
   test('keyboard: Enter edits the failing field, d dismisses the row with a reason', { timeout: STEP_TIMEOUT_MS }, async () => {
     const dismissedBefore = await statusCount('dismissed');
     const openBefore = await statusCount('open');
-    await grid().locator('[role="row"][aria-rowindex="2"]').click();
-    await page.getByTestId('quarantine-detail').waitFor();
+    // The detail pane follows the click: wait for the clicked row's own detail, not the one shown before.
+    const clicked = grid().locator('[role="row"][aria-rowindex="2"]');
+    const rowNumber = Number((await clicked.getByRole('gridcell').first().textContent())!.trim());
+    await clicked.click();
+    await page.getByTestId('quarantine-detail').getByRole('heading', { name: new RegExp(`^Row ${rowNumber.toLocaleString('en-US')}\\b`) }).waitFor();
     await grid().focus();
     await page.keyboard.press('Enter');
     const focused = page.locator('input[aria-label^="Value of"]:focus');

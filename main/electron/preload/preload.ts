@@ -36,6 +36,8 @@ const api = {
   'quarantine/dismiss': channel('quarantine/dismiss'),
   'tables/list': channel('tables/list'),
   'tables/page': channel('tables/page'),
+  'tables/drop-preview': channel('tables/drop-preview'),
+  'tables/drop': channel('tables/drop'),
   'export/start': channel('export/start'),
   'grid/page': channel('grid/page'),
   'grid/count': channel('grid/count'),

@@ -26,6 +26,24 @@ export function namedExtension(outPath: string): string {
   return path.extname(outPath.replace(/\.gz$/i, '')).toLowerCase();
 }
 
+/** The cause in words a user acts on: which folder refused, and why. */
+export function whyNotWritable(code: string | undefined, folder: string): string {
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied (you cannot create files in the folder ${folder})`;
+    case 'EROFS':
+      return `the folder ${folder} is on a read-only disk`;
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'the disk is full';
+    case 'ENOENT':
+      return `the folder ${folder} does not exist`;
+    default:
+      return code ?? 'error';
+  }
+}
+
 export async function openExportSink(outPath: string, output: Writable = process.stdout): Promise<ExportSink> {
   if (outPath === STDOUT_TARGET) {
     // Counted on the way through; standard output stays open for the rest of the command.
@@ -50,7 +68,7 @@ export async function openExportSink(outPath: string, output: Writable = process
     file = fs.createWriteStream(temporary, { flags: 'wx' });
     await once(file, 'open');
   } catch (error) {
-    throw new SluiceError('FILE_UNREADABLE', `Cannot write ${outPath}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`, { cause: error });
+    throw new SluiceError('FILE_UNREADABLE', `Cannot write ${outPath}: ${whyNotWritable((error as NodeJS.ErrnoException).code, path.dirname(target))}.`, { cause: error });
   }
   const gzip = isGzipTarget(outPath) ? zlib.createGzip() : null;
   if (gzip) gzip.pipe(file);

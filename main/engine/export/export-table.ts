@@ -1,15 +1,16 @@
 import { once } from 'node:events';
+import path from 'node:path';
 import type { Writable } from 'node:stream';
 import Papa from 'papaparse';
 import { SluiceError } from '../errors.js';
 import type { Store } from '../store/store.js';
-import { quoteIdentifier } from '../store/identifiers.js';
 import { mapSqliteError } from '../store/sqlite-errors.js';
 import { TableSchemas } from '../store/table-schemas.js';
 import { csvFormatter, jsonFormatter, quoteCsv } from './cell-format.js';
 import { checkWritePermission } from './write-permission.js';
-import { STDOUT_TARGET, namedExtension, openExportSink } from './export-sink.js';
+import { STDOUT_TARGET, namedExtension, openExportSink, whyNotWritable } from './export-sink.js';
 import type { QuarantineStatus } from '../store/quarantine-records.js';
+import { checkDelimiter, exportSelection, type ExportView } from './export-selection.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
 
@@ -29,6 +30,10 @@ export interface ExportOptions {
   overwrite?: boolean;
   /** Quarantine exports: rows of this status (default open: the rows still to settle). */
   status?: QuarantineStatus | 'all';
+  /** Table exports: these columns in this order (default: all of them). */
+  columns?: readonly string[];
+  /** Table exports: only the rows of this view, in its order (the Data grid's filters and sort). */
+  view?: ExportView;
 }
 
 export interface ExportSummary {
@@ -49,20 +54,23 @@ export function exportFormatFromPath(filePath: string): ExportFormat {
 export async function exportTable(store: Store, table: string, outPath: string, options: ExportOptions): Promise<ExportSummary> {
   checkExportTarget(store, outPath, options);
   if (!store.tableExists(table)) throw new SluiceError('USAGE', `There is no table "${table}" in ${store.path}.`);
-  const columns = store.tableColumns(table);
+  checkDelimiter(options.delimiter);
+  const { columns, sql, params, total } = exportSelection(store, table, options.columns, options.view);
   const schema = storedSchemaOf(store, table);
   const fields = new Map((schema?.fields ?? []).map((field) => [field.name, field]));
-  const total = (store.db.prepare(`SELECT count(*) AS n FROM ${quoteIdentifier(table)}`).get() as { n: number }).n;
-  // The user's columns only: provenance bookkeeping never leaves the store.
-  const select = store.db.prepare(`SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(table)} ORDER BY rowid`);
+  // The user's columns only: provenance bookkeeping never leaves the store. The statement is only stepped once
+  // the target file is open, so a file that cannot be written never leaves a query running on the connection.
+  const select = store.db.prepare(sql).raw(true).safeIntegers(true);
   // Integers come back as bigint, so those beyond 2^53 stay exact.
-  const rows = select.raw(true).safeIntegers(true).iterate() as IterableIterator<unknown[]>;
+  function* rows(): IterableIterator<unknown[]> {
+    yield* select.iterate(...params) as IterableIterator<unknown[]>;
+  }
   const source = schema?.['sluice:source'];
   if (options.format === 'jsonl') {
     const keys = columns.map((name) => `${JSON.stringify(name)}:`);
     const cells = columns.map((name) => jsonFormatter(schema ? (fields.get(name) ?? { name, type: 'any' }) : undefined));
     const line = (row: unknown[]) => `{${row.map((value, i) => keys[i]! + cells[i]!(value)).join(',')}}`;
-    return writeLines(outPath, null, rows, line, { newline: '\n', finalNewline: true }, total, options);
+    return writeLines(outPath, null, rows(), line, { newline: '\n', finalNewline: true }, total, options);
   }
   const delimiter = options.delimiter ?? source?.delimiter ?? ',';
   const newline = options.newline ?? (source?.newline === '\n' ? '\n' : '\r\n');
@@ -70,7 +78,7 @@ export async function exportTable(store: Store, table: string, outPath: string, 
   const cells = columns.map((name) => csvFormatter(schema ? fields.get(name) : undefined));
   const header = columns.map((name) => quoteCsv(name, delimiter)).join(delimiter);
   const line = (row: unknown[]) => row.map((value, i) => quoteCsv(cells[i]!(value), delimiter)).join(delimiter);
-  return writeLines(outPath, header, rows, line, { newline, finalNewline }, total, options);
+  return writeLines(outPath, header, rows(), line, { newline, finalNewline }, total, options);
 }
 
 function storedSchemaOf(store: Store, table: string) {
@@ -107,6 +115,7 @@ async function writeLines(
 /** Streams an import's quarantined rows (position, reasons and original text) to a file. */
 export async function exportQuarantine(store: Store, importId: number, outPath: string, options: ExportOptions): Promise<ExportSummary> {
   checkExportTarget(store, outPath, options);
+  checkDelimiter(options.delimiter);
   if (!store.imports.get(importId)) throw new SluiceError('IMPORT_NOT_FOUND', `There is no import #${importId} in ${store.path}.`);
   const columns = ['row_number', 'line', 'byte_offset', 'status', 'errors', 'raw'];
   const status = options.status ?? 'open';
@@ -135,8 +144,10 @@ async function writeRows(
   options: ExportOptions,
 ): Promise<ExportSummary> {
   if (options.format === 'csv') {
-    const line = (row: unknown[]) => Papa.unparse([row.map((value) => value ?? '')], { newline: '\r\n' });
-    return writeLines(outPath, Papa.unparse([columns]), rows, line, { newline: '\r\n', finalNewline: true }, total, options);
+    // The user's delimiter and line ending when chosen; papaparse quotes whatever contains them.
+    const layout = { delimiter: options.delimiter ?? ',', newline: options.newline ?? '\r\n' };
+    const line = (row: unknown[]) => Papa.unparse([row.map((value) => value ?? '')], layout);
+    return writeLines(outPath, Papa.unparse([columns], layout), rows, line, { newline: layout.newline, finalNewline: true }, total, options);
   }
   const line = (row: unknown[]) => JSON.stringify(Object.fromEntries(columns.map((name, i) => [name, row[i] ?? null])));
   return writeLines(outPath, null, rows, line, { newline: '\n', finalNewline: true }, total, options);
@@ -186,7 +197,7 @@ async function streamToFile(
     if ((error as { code?: string }).code?.startsWith('SQLITE')) throw mapSqliteError(error, outPath);
     throw error instanceof SluiceError
       ? error
-      : new SluiceError('FILE_UNREADABLE', `Cannot write ${outPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+      : new SluiceError('FILE_UNREADABLE', `Cannot write ${outPath}: ${(error as NodeJS.ErrnoException).code ? whyNotWritable((error as NodeJS.ErrnoException).code, path.dirname(path.resolve(outPath))) : String(error)}.`);
   }
 }
 

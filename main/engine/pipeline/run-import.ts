@@ -29,7 +29,7 @@ import { hashWholeFile } from './import-plan.js';
 import { ProgressMeter } from './progress.js';
 import { faithfulnessNotes } from './faithfulness-notes.js';
 import { ImportObserver } from '../observe/import-observer.js';
-import { readThreadCpuMs } from '../observe/thread-cpu.js';
+import { THREAD_CPU_REPORTING, readThreadCpuMs } from '../observe/thread-cpu.js';
 
 interface InFlight {
   place: ChunkPlace;
@@ -129,6 +129,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
   let handle: fs.promises.FileHandle | null = null;
   let committer: BatchCommitter | null = null;
   const inFlight: InFlight[] = [];
+  const workerCpuMs = new Map<number, number>();
   const contentHash = createHash('sha256');
   let hashedBytes = 0;
 
@@ -227,6 +228,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
       entry.result.then(
         (result) => {
           entry.ready = result;
+          if (result.cpuMs !== undefined && result.worker !== undefined) workerCpuMs.set(result.worker, result.cpuMs);
           observer.batchDone(entry.dispatchedMs, result);
         },
         () => undefined,
@@ -260,6 +262,9 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     await pool.close();
     observer.threadCpu(readThreadCpuMs(), pool.workerCpuMs);
     await handle?.close();
+  }
+  if (THREAD_CPU_REPORTING) {
+    process.stderr.write(`sluice-thread-cpu ${JSON.stringify({ import: readThreadCpuMs(), workers: Object.fromEntries(workerCpuMs) })}\n`);
   }
 
   return finish();

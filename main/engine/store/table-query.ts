@@ -2,9 +2,12 @@ import type Database from 'better-sqlite3';
 import { SluiceError } from '../errors.js';
 import { INTERNAL_TABLE_PREFIX, quoteIdentifier } from './identifiers.js';
 import { PROVENANCE_COLUMN } from './import-records.js';
+import { SortIndexes } from './sort-index.js';
+import { tableFingerprint } from './table-fingerprint.js';
 import type { Store } from './store.js';
 import { plainValue } from './table-browser.js';
-import { columnTypeOf, orderClause, queryKey, rowidName, whereClause, type GridColumn, type GridQuery, type WhereClause } from './table-filter.js';
+import { columnTypeOf, orderClause, queryKey, rowidName, whereClause, type GridColumn, type GridQuery } from './table-filter.js';
+import { rowsByRowid, rowsFromList, rowsNearEdge, rowsViaIndex, StatementCache, type Mode, type QueryState, type RawRows } from './table-query-rows.js';
 
 export interface GridCount {
   /** Rows the query matches, once known (an unfiltered table knows at once; a filter when its scan is done). */
@@ -26,31 +29,6 @@ export interface GridPage {
   count: GridCount;
 }
 
-/** How a query finds the row at a position: all rows, a sorted list, or a filter scanned in row id order. */
-type Mode = 'all' | 'sorted' | 'stream';
-
-interface QueryState {
-  key: string;
-  query: GridQuery;
-  columns: GridColumn[];
-  rowid: string;
-  where: WhereClause;
-  mode: Mode;
-  /** temp table holding the row ids in query order; its INTEGER PRIMARY KEY `pos` is the 1-based position. */
-  temp: string;
-  /** Created on first need: the first page of a view usually comes straight from the table. */
-  tempCreated: boolean;
-  /** The user stopped its scan: it keeps what it found and scans no further. */
-  stopped: boolean;
-  positions: number;
-  complete: boolean;
-  /** Rows of an unfiltered table (count(*)), known before any list exists. */
-  total: number | null;
-  scannedUpTo: number;
-  minRowid: number;
-  maxRowid: number;
-}
-
 /** First and last pages of an unfiltered query come straight from the table (LIMIT with a small OFFSET is cheap there). */
 const EDGE_WINDOW_ROWS = 2000;
 /**
@@ -66,23 +44,35 @@ export const MAX_GRID_PAGE_ROWS = 1000;
 let nextTempTable = 1;
 
 /**
- * Paging any sorted and filtered view of a table without OFFSET scans: the first time a query needs a
- * position deep in its result, the row ids of the whole result are written once, in order, into a temp
- * table whose primary key is the position; every page after that is a range read on that key joined to the
- * table by row id, as fast at row 900,000 as at row 0. A filter without sort is scanned in chunks so its
- * matches stream in and the scan can stop between chunks. Synchronous: a thread calls `step()` while
- * `hasWork()`, serving requests between steps. Meant for its own read-only connection.
+ * Paging any sorted and filtered view of a table without OFFSET scans over the table. An unfiltered table
+ * with gapless row ids pages by row id. A big table's sort walks an index on its column (made once, see
+ * SortIndexes). Otherwise, the first time a query needs a position deep in its result, the row ids of the
+ * whole result are written once, in order, into a temp table whose primary key is the position; every page
+ * after that is a range read on that key joined to the table by row id, as fast at row 900,000 as at row 0.
+ * A filter is scanned in row id chunks, so its matches stream in (a sorted filter's are sorted once all are
+ * in) and the scan can stop between chunks. Synchronous: a thread calls `step()` while `nextStep()` says
+ * there is work, serving requests between steps. Meant for its own read-only connection.
  */
 export class TableQueries {
   private readonly states = new Map<string, QueryState>();
   private active: QueryState | null = null;
   private dataVersion: number;
+  private readonly sortIndexes: SortIndexes;
+  private readonly statements: StatementCache;
+  /** count(*) per table while it is unchanged: every sort of a table, and the table list, share one. */
+  private readonly tableRows = new Map<string, number>();
+  /** What each table with cached views or counts looked like when they were made (see tableFingerprint). */
+  private readonly fingerprints = new Map<string, string | null>();
 
+  /** `sortIndexes`: whether a sort of a big table may add an index to the store (see SortIndexes). */
   constructor(
     private readonly store: Store,
     private readonly tuning: { scanChunkRowids: number; pageScanBudgetMs: number } = { scanChunkRowids: SCAN_CHUNK_ROWIDS, pageScanBudgetMs: PAGE_SCAN_BUDGET_MS },
+    options: { sortIndexes?: boolean } = {},
   ) {
     this.dataVersion = this.readDataVersion();
+    this.statements = new StatementCache(store.db);
+    this.sortIndexes = new SortIndexes(store.db, options.sortIndexes === false ? null : store.path);
   }
 
   private get db(): Database.Database {
@@ -100,17 +90,22 @@ export class TableQueries {
     const state = this.stateFor(query);
     const start = Math.max(0, Math.floor(offset));
     const count = Math.max(0, Math.min(MAX_GRID_PAGE_ROWS, Math.floor(limit)));
-    let rows: unknown[][];
-    if (state.mode === 'stream' && !state.stopped) this.scanFor(state, start + count);
+    let rows: RawRows;
+    // A sorted filter's order is known only once all its matches are in: it scans on for the whole budget.
+    if (state.mode === 'stream' && !state.stopped) this.scanFor(state, state.matches ? Infinity : start + count);
     if (state.complete || start + count <= state.positions || state.mode === 'stream' || state.stopped) {
-      rows = this.fromList(state, start, count);
+      rows = rowsFromList(this.statements, state, start, count);
+    } else if (state.indexed) {
+      rows = rowsViaIndex(this.statements, state, start, count);
+    } else if (state.contiguous) {
+      rows = rowsByRowid(this.statements, state, start, count);
     } else if (state.total !== null && start < EDGE_WINDOW_ROWS) {
-      rows = this.direct(state, start, count, false);
+      rows = rowsNearEdge(this.statements, state, start, count, false);
     } else if (state.total !== null && start >= state.total - EDGE_WINDOW_ROWS) {
-      rows = this.direct(state, start, count, true);
+      rows = rowsNearEdge(this.statements, state, start, count, true);
     } else {
       this.materialize(state);
-      rows = this.fromList(state, start, count);
+      rows = state.indexed ? rowsViaIndex(this.statements, state, start, count) : rowsFromList(this.statements, state, start, count);
     }
     return {
       key: state.key,
@@ -120,6 +115,18 @@ export class TableQueries {
       rows: rows.map((row) => row.slice(1).map(plainValue)),
       count: this.countOf(state),
     };
+  }
+
+  /** A table's row count, counted once per change of the store (a full count reads the whole table: ~20 ms per million rows). */
+  tableRowCount(table: string): number {
+    this.checkDataVersion();
+    let rows = this.tableRows.get(table);
+    if (rows === undefined) {
+      this.remember(table);
+      rows = this.db.prepare(`SELECT count(*) FROM ${quoteIdentifier(table)}`).pluck().get() as number;
+      this.tableRows.set(table, rows);
+    }
+    return rows;
   }
 
   count(query: GridQuery): GridCount {
@@ -133,17 +140,19 @@ export class TableQueries {
   cancel(query: GridQuery, keepFound = false): void {
     const state = this.states.get(queryKey(query));
     if (!state || state.complete) return;
-    if (keepFound) state.stopped = true;
-    else this.drop(state);
+    if (!keepFound) return this.drop(state);
+    state.stopped = true;
+    // A sorted filter shows what it found so far, in order.
+    if (state.matches) this.sortMatches(state);
   }
 
   /**
    * What `step()` would do next for the query asked for last: scan one chunk of a filter (short), build a
-   * whole list (one statement, up to ~0.5 s on 1M rows: a thread waits for a quiet moment first), or nothing.
+   * sort's index or whole list (one statement, ~1.3 s on 1M rows: a thread waits for a quiet moment first), or nothing.
    */
   nextStep(): 'scan' | 'build' | null {
     const state = this.active;
-    if (!state || state.complete || state.stopped) return null;
+    if (!state || state.complete || state.stopped || state.contiguous || state.indexed) return null;
     return state.mode === 'stream' ? 'scan' : 'build';
   }
 
@@ -178,12 +187,13 @@ export class TableQueries {
 
   private create(query: GridQuery, key: string): QueryState {
     const columns = this.columns(query.table);
+    this.remember(query.table);
     const rowid = rowidName(columns);
     const where = whereClause(query, columns);
     orderClause(query, columns, rowid);
     const table = quoteIdentifier(query.table);
-    const mode: Mode = query.sort ? 'sorted' : where.sql ? 'stream' : 'all';
-    const total = where.sql ? null : (this.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number);
+    const mode: Mode = where.sql ? 'stream' : query.sort ? 'sorted' : 'all';
+    const total = where.sql ? null : this.tableRowCount(query.table);
     // Two statements: SQLite answers a lone min() or max() of the row id from the B-tree's ends, but both in one query by a full scan.
     const bounds = {
       lo: this.db.prepare(`SELECT min(${rowid}) FROM ${table}`).pluck().get() as number | null,
@@ -192,10 +202,14 @@ export class TableQueries {
     const temp = `grid_q${nextTempTable++}`;
     return {
       key, query, columns, rowid, where, mode, temp, total,
+      matches: where.sql && query.sort ? `${temp}_m` : null,
       positions: 0,
+      found: 0,
       complete: false,
       tempCreated: false,
       stopped: false,
+      indexed: mode === 'sorted' && this.sortIndexes.serves(query.table, query.sort!.column, rowid),
+      contiguous: mode === 'all' && total !== null && bounds.lo !== null && bounds.hi !== null && bounds.hi - bounds.lo + 1 === total,
       minRowid: bounds.lo ?? 0,
       maxRowid: bounds.hi ?? -1,
       scannedUpTo: (bounds.lo ?? 0) - 1,
@@ -205,16 +219,22 @@ export class TableQueries {
   private ensureTemp(state: QueryState): void {
     if (state.tempCreated) return;
     this.db.exec(`CREATE TEMP TABLE ${state.temp} (pos INTEGER PRIMARY KEY, rid INTEGER NOT NULL)`);
+    // The key column has no type, so every value keeps its storage class and sorts as it does in the table.
+    if (state.matches) this.db.exec(`CREATE TEMP TABLE ${state.matches} (k, rid INTEGER NOT NULL)`);
     state.tempCreated = true;
   }
 
   private materialize(state: QueryState): void {
-    if (state.complete) return;
+    if (state.complete || state.indexed) return;
+    if (state.query.sort && state.total !== null) {
+      state.indexed = this.indexSort(state.query.sort.column, state);
+      if (state.indexed) return;
+    }
     this.ensureTemp(state);
     this.db.exec(`DELETE FROM temp.${state.temp}`);
-    const where = state.where.sql ? `WHERE ${state.where.sql}` : '';
-    const sql = `INSERT INTO temp.${state.temp} (rid) SELECT ${state.rowid} FROM ${quoteIdentifier(state.query.table)} ${where} ${orderClause(state.query, state.columns, state.rowid)}`;
-    state.positions = this.db.prepare(sql).run(...state.where.params).changes;
+    const sql = `INSERT INTO temp.${state.temp} (rid) SELECT ${state.rowid} FROM ${quoteIdentifier(state.query.table)} ${orderClause(state.query, state.columns, state.rowid)}`;
+    state.positions = this.statements.get(sql).run().changes;
+    state.found = state.positions;
     state.complete = true;
     state.scannedUpTo = state.maxRowid;
   }
@@ -233,37 +253,45 @@ export class TableQueries {
     const from = state.scannedUpTo;
     const to = Math.min(state.maxRowid, from + this.tuning.scanChunkRowids);
     const r = state.rowid;
-    const sql = `INSERT INTO temp.${state.temp} (rid) SELECT ${r} FROM ${quoteIdentifier(state.query.table)} WHERE ${r} > ? AND ${r} <= ? AND (${state.where.sql}) ORDER BY ${r}`;
-    state.positions += this.db.prepare(sql).run(from, to, ...state.where.params).changes;
-    state.scannedUpTo = to;
-    if (to >= state.maxRowid) state.complete = true;
-  }
-
-  private fromList(state: QueryState, start: number, count: number): unknown[][] {
-    if (!state.tempCreated) return [];
-    const selected = state.columns.map((c) => `t.${quoteIdentifier(c.name)}`).join(', ');
-    const sql = `SELECT t.${state.rowid}, ${selected} FROM temp.${state.temp} AS q CROSS JOIN ${quoteIdentifier(state.query.table)} AS t ON t.${state.rowid} = q.rid WHERE q.pos > ? AND q.pos <= ? ORDER BY q.pos`;
-    return this.db.prepare(sql).raw(true).all(start, start + count) as unknown[][];
-  }
-
-  /** Rows straight from the table near its start, or near its end by reading it backwards. */
-  private direct(state: QueryState, start: number, count: number, fromEnd: boolean): unknown[][] {
-    const total = state.total ?? 0;
     const table = quoteIdentifier(state.query.table);
-    const selected = state.columns.map((c) => quoteIdentifier(c.name)).join(', ');
-    const select = `SELECT ${state.rowid}, ${selected} FROM ${table} ${orderClause(state.query, state.columns, state.rowid, fromEnd)} LIMIT ? OFFSET ?`;
-    if (!fromEnd) return this.db.prepare(select).raw(true).all(count, start) as unknown[][];
-    const end = Math.min(total, start + count);
-    if (end <= start) return [];
-    const rows = this.db.prepare(select).raw(true).all(end - start, total - end) as unknown[][];
-    return rows.reverse();
+    const range = `WHERE ${r} > ? AND ${r} <= ? AND (${state.where.sql})`;
+    if (state.matches) {
+      const key = quoteIdentifier(state.query.sort!.column);
+      state.found += this.statements.get(`INSERT INTO temp.${state.matches} (k, rid) SELECT ${key}, ${r} FROM ${table} ${range}`).run(from, to, ...state.where.params).changes;
+    } else {
+      state.positions += this.statements.get(`INSERT INTO temp.${state.temp} (rid) SELECT ${r} FROM ${table} ${range} ORDER BY ${r}`).run(from, to, ...state.where.params).changes;
+      state.found = state.positions;
+    }
+    state.scannedUpTo = to;
+    if (to < state.maxRowid) return;
+    if (state.matches) this.sortMatches(state);
+    state.complete = true;
+  }
+
+  /** A sorted filter's list: its matches (all of them, or those found before a Stop) in the view's order. */
+  private sortMatches(state: QueryState): void {
+    this.ensureTemp(state);
+    const descending = state.query.sort!.descending ? 'DESC' : 'ASC';
+    this.db.exec(`DELETE FROM temp.${state.temp}`);
+    // The copied keys sort as the table's do unless a column declares its own collation (Sluice never does;
+    // a table made elsewhere may): then the matches are sorted by the table's own column.
+    const declared = this.db.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?`).pluck().get(state.query.table) as string | undefined;
+    const order = /\bCOLLATE\b/i.test(declared ?? '')
+      ? `SELECT m.rid FROM temp.${state.matches} AS m CROSS JOIN ${quoteIdentifier(state.query.table)} AS t ON t.${state.rowid} = m.rid ${orderClause(state.query, state.columns, state.rowid, false, 't')}`
+      : `SELECT rid FROM temp.${state.matches} ORDER BY k ${descending}, rid ${descending}`;
+    state.positions = this.statements.get(`INSERT INTO temp.${state.temp} (rid) ${order}`).run().changes;
+  }
+
+  /** Makes (once) the index a big table's sort walks; its creation is not a change of the rows, so no list is dropped for it. */
+  private indexSort(column: string, state: QueryState): boolean {
+    return this.sortIndexes.ensure(state.query.table, column, state.rowid, state.total ?? 0);
   }
 
   private countOf(state: QueryState): GridCount {
     const span = state.maxRowid - state.minRowid + 1;
-    const scanned = state.complete ? 1 : span <= 0 ? 1 : Math.min(1, (state.scannedUpTo - state.minRowid + 1) / span);
+    const scanned = state.complete || state.total !== null ? 1 : span <= 0 ? 1 : Math.min(1, (state.scannedUpTo - state.minRowid + 1) / span);
     const rows = state.complete ? state.positions : state.total;
-    return { rows, matchedSoFar: state.complete ? state.positions : state.total ?? state.positions, complete: rows !== null, scannedFraction: scanned };
+    return { rows, matchedSoFar: state.complete ? state.positions : state.total ?? state.found, complete: rows !== null, scannedFraction: scanned };
   }
 
   private evictBeyond(keep: number): void {
@@ -276,18 +304,31 @@ export class TableQueries {
   private drop(state: QueryState): void {
     this.states.delete(state.key);
     if (this.active === state) this.active = null;
-    if (this.db.open) this.db.exec(`DROP TABLE IF EXISTS temp.${state.temp}`);
+    if (this.db.open) this.db.exec(`DROP TABLE IF EXISTS temp.${state.temp}${state.matches ? `; DROP TABLE IF EXISTS temp.${state.matches}` : ''}`);
   }
 
   private readDataVersion(): number {
     return this.db.pragma('data_version', { simple: true }) as number;
   }
 
-  /** Another connection (an import) committed: every list may be wrong now, so all start over. */
+  /**
+   * Another connection committed (an import, a retry, an undo, a sort index): the views and counts of the
+   * tables it changed start over, the others stay, so a search on one table keeps going while an import
+   * writes another.
+   */
   private checkDataVersion(): void {
     const version = this.readDataVersion();
     if (version === this.dataVersion) return;
     this.dataVersion = version;
-    for (const state of [...this.states.values()]) this.drop(state);
+    for (const [table, before] of [...this.fingerprints]) {
+      if (tableFingerprint(this.db, table, (name) => this.columns(name)) === before) continue;
+      this.fingerprints.delete(table);
+      this.tableRows.delete(table);
+      for (const state of [...this.states.values()]) if (state.query.table === table) this.drop(state);
+    }
+  }
+
+  private remember(table: string): void {
+    if (!this.fingerprints.has(table)) this.fingerprints.set(table, tableFingerprint(this.db, table, (name) => this.columns(name)));
   }
 }

@@ -3,10 +3,12 @@ import type { OutputColumn, SqlValue } from '../rules/contract.js';
 import type { RowFailure } from '../types.js';
 import { SluiceError } from '../errors.js';
 import { quoteIdentifier } from './identifiers.js';
-import { isConstraintError, uniqueColumnsOf } from './sqlite-errors.js';
+import { isConstraintError } from './sqlite-errors.js';
+import { constraintFailure } from './constraint-failure.js';
 import { PROVENANCE_COLUMN, type OnDuplicate } from './import-records.js';
 import { sameColumns } from './table-shape.js';
 import { keyCastCheck, preimageExpression, userColumnsOf } from './row-images.js';
+import { BatchUpsert } from './batch-upsert.js';
 
 export interface TableSpec {
   table: string;
@@ -72,6 +74,8 @@ export class TableWriter {
   /** The rule file says the key is unique: a repeat within the import is quarantined, whatever --on-duplicate says. */
   private readonly keyIsUniqueRule: boolean;
   private groupsToSkip = 0;
+  /** Upserts into existing rows, set-based (null for plain inserts). */
+  private readonly batchUpsert: BatchUpsert | null = null;
   /** Per key column: whether a value can take the table column's numeric type without loss (null: any value can). */
   private readonly keyCasts: (((value: SqlValue) => boolean) | null)[] | null = null;
   /** The columns a pre-image of this writer holds, in order (upserts only). */
@@ -122,6 +126,8 @@ export class TableWriter {
       );
       const casts = spec.key.map((name) => keyCastCheck(declared.get(name.toLowerCase()) ?? ''));
       this.keyCasts = casts.some((check) => check !== null) ? casts : null;
+      const numericKey = spec.key.map((name) => /INT|REAL|FLOA|DOUB|NUM|DEC|BOOL|DATE/.test(declared.get(name.toLowerCase()) ?? ''));
+      this.batchUpsert = new BatchUpsert(db, spec.table, spec.columns.map((column) => column.name), spec.key, this.keyColumns, numericKey, this.preimageColumns, this.importId);
     } else {
       this.insertIfNew = null;
       this.findByKey = null;
@@ -203,9 +209,32 @@ export class TableWriter {
     }
   }
 
-  /** Upserts try the multi-row plain INSERT first: into a new or mostly new table it succeeds, at insert speed. */
+  /**
+   * Upserts try the multi-row plain INSERT first: into a new or mostly new
+   * table it succeeds, at insert speed. Once a group hits existing keys, the
+   * next batches go set-based straight away (batch-upsert.ts), with a
+   * periodic retry of the plain INSERT.
+   */
   private upsertRows(values: readonly SqlValue[], count: number): WriteOutcome {
-    return this.writeInGroups(values, count, (from, to, outcome) => this.upsertOneByOne(values, from, to, outcome));
+    if (this.groupsToSkip > 0) {
+      const outcome: WriteOutcome = { inserted: 0, updated: 0, unchanged: 0, duplicates: [], refused: [] };
+      this.groupsToSkip = Math.max(0, this.groupsToSkip - Math.ceil(count / this.rowsPerStatement));
+      this.upsertGroup(values, 0, count, outcome);
+      return outcome;
+    }
+    return this.writeInGroups(values, count, (from, to, outcome) => this.upsertGroup(values, from, to, outcome));
+  }
+
+  /** A group set-based when it can be (see BatchUpsert), else row by row. */
+  private upsertGroup(values: readonly SqlValue[], from: number, to: number, outcome: WriteOutcome): void {
+    const done = this.keyCasts && this.hasLossyKey(values, from, to) ? null : this.batchUpsert!.upsert(values, from, to);
+    if (!done) {
+      this.upsertOneByOne(values, from, to, outcome);
+      return;
+    }
+    outcome.inserted += done.inserted;
+    outcome.updated += done.updated;
+    outcome.unchanged += done.unchanged;
   }
 
   /** Whether a row in [from, to) has a key value the table's key column type cannot hold without loss. */
@@ -286,20 +315,4 @@ export class TableWriter {
       }
     }
   }
-}
-
-function constraintFailure(error: unknown): RowFailure {
-  const code = (error as { code?: string }).code ?? '';
-  const columns = uniqueColumnsOf(error);
-  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-    return {
-      field: columns.join(',') || null,
-      rule: 'unique',
-      message: `${columns.join(', ') || 'key'}: value already exists in the table (must be unique)`,
-    };
-  }
-  if (code === 'SQLITE_CONSTRAINT_NOTNULL') {
-    return { field: columns.join(',') || null, rule: 'required', message: `${columns.join(', ')}: the table requires a value` };
-  }
-  return { field: null, rule: 'constraint', message: 'the table refused the row (constraint failed)' };
 }

@@ -11,6 +11,8 @@ export interface TableView {
 class DataViews {
   /** The table shown last. */
   table = $state<string | null>(null);
+  /** Set by the Data screen's "Export this view…": the Export screen opens on this table's view, then clears it. */
+  exportRequested = $state<string | null>(null);
   private readonly views = new Map<string, TableView>();
 
   view(table: string): TableView {

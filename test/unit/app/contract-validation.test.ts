@@ -30,7 +30,9 @@ describe('contract argument validation', () => {
       'quarantine/dismiss': { importId: 1, rule: 'enum', reason: 'handled by hand' },
       'tables/list': {},
       'tables/page': { table: 'a', offset: 0, limit: 50, orderBy: 'id', descending: true, filter: '' },
-      'export/start': { kind: 'table', table: 'a', path: '/tmp/a.csv', format: 'csv', overwrite: false },
+      'tables/drop-preview': { table: 'a' },
+      'tables/drop': { table: 'a' },
+      'export/start': { kind: 'table', table: 'a', path: '/tmp/a.csv', format: 'csv', overwrite: false, columns: ['id'], view: { filter: 'x', sort: { column: 'id', descending: true } }, delimiter: ';', newline: 'lf' },
       'grid/page': {
         query: { table: 'a', sort: { column: 'id', descending: true }, filter: 'x', columnFilters: [{ column: 'age', op: 'range', min: '18' }, { column: 'email', op: 'null' }] },
         offset: 900_000,
@@ -73,6 +75,10 @@ describe('contract argument validation', () => {
     refuse('quarantine/fix', { importId: 1, field: 'plan', operation: { kind: 'map', pairs: [['a']] } }, /operation.pairs\[0\] must be an \[old, new\] pair/);
     refuse('quarantine/dismiss', { importId: 1, reason: '' }, /^reason must be a non-empty string/);
     refuse('export/start', { kind: 'table', table: 't', path: '/a.csv', format: 'csv', overwrite: 'yes' }, /^overwrite must be true or false/);
+    refuse('export/start', { kind: 'table', table: 't', path: '/a.csv', format: 'csv', delimiter: ':' }, /^delimiter must be one of/);
+    refuse('export/start', { kind: 'table', table: 't', path: '/a.csv', format: 'csv', columns: 'id' }, /^columns must be a list/);
+    refuse('export/start', { kind: 'table', table: 't', path: '/a.csv', format: 'csv', view: { table: 'u' } }, /^view\.table must be absent/);
+    refuse('export/start', { kind: 'quarantine', importId: 1, path: '/a.csv', format: 'csv', columns: ['id'] }, /^columns must be absent/);
   });
 
   test('inherited property names are unknown properties, not shape entries (own properties only)', () => {

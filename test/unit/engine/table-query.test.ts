@@ -147,6 +147,9 @@ describe('table queries: seek paging for the data grid', () => {
     assert.equal(count({ table: TABLE, columnFilters: [{ column: 'note', op: 'contains', value: '0%' }] }), 3);
     assert.equal(count({ table: TABLE, columnFilters: [{ column: 'email', op: 'equals', value: `x' OR 1=1; DROP TABLE "people ""quoted"""; --` }] }), 0);
     const both: GridQuery = { table: TABLE, sort: { column: 'age', descending: false }, filter: 'user1', columnFilters: [{ column: 'age', op: 'range', min: '70' }] };
+    // A sorted filter's rows come once its scan has every match (on a loaded machine that may take more than one page request).
+    queries.page(both, 0, 1);
+    drain(queries);
     const page = queries.page(both, 10, 15);
     assert.deepEqual(page.rows, oracle(check, `WHERE (CAST(id AS TEXT) LIKE '%user1%' OR email LIKE '%user1%' OR CAST(age AS TEXT) LIKE '%user1%' OR "rowid" LIKE '%user1%' OR note LIKE '%user1%') AND age >= 70`, [], 'ORDER BY age, _rowid_', 10, 15));
     assert.equal(expectCount('1'), live);

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import type { Browser, Page } from 'playwright-core';
+import { Store } from '../../main/engine/store/store.js';
+import { REPO_ROOT, tempDir } from '../helpers/paths.js';
+import { startAppServer, stopAllServers, type AppServer } from './app-server.js';
+import { TEARDOWN_TIMEOUT_MS, chromiumAvailable, closeBrowser, launchChromium, screenshot, UI_TIMEOUT_MS, watchPageErrors } from './browser.js';
+
+/**
+ * The Export screen's defects from issue 15, each a step at both window sizes: an existing file is replaced only
+ * after a confirmation; an unwritable folder says so (it said "This database connection is busy executing a
+ * query"); columns, the Data grid's filtered and sorted view, the delimiter and the line ending can be chosen.
+ */
+const STEP_TIMEOUT_MS = 120_000;
+const SIZES = [
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 },
+] as const;
+/** Root ignores file permissions: the server runs as "nobody" so a read-only folder refuses it as it would a user. */
+const NOBODY = 65534;
+const isRoot = process.getuid?.() === 0;
+
+function makeTable(dbPath: string): void {
+  Store.open(dbPath).close();
+  const db = new Database(dbPath);
+  db.exec('CREATE TABLE customers (id INTEGER, name TEXT, email TEXT, city TEXT, notes TEXT)');
+  db.prepare(
+    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40)
+     INSERT INTO customers SELECT i, 'Customer ' || i, 'c' || i || '@example.org', CASE i % 2 WHEN 0 THEN 'Oslo' ELSE 'Cork; IE' END, 'note ' || i FROM n`,
+  ).run();
+  db.close();
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
+  return (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`)) as string[];
+}
+
+describe('export screen (browser mode)', { skip: !chromiumAvailable() && 'Chromium not installed', timeout: 10 * 60_000 }, () => {
+  const dir = tempDir('sluice-e2e-export-');
+  const dbPath = path.join(dir, 'store.sqlite');
+  const locked = path.join(dir, 'locked');
+  let server: AppServer;
+  let browser: Browser | undefined;
+  let page: Page;
+  let pageErrors: string[];
+
+  before(async () => {
+    makeTable(dbPath);
+    fs.mkdirSync(locked);
+    fs.chmodSync(locked, 0o555);
+    if (isRoot) {
+      // The server's own files (store, home) belong to the user it runs as; the locked folder stays root's.
+      fs.chmodSync(dir, 0o777);
+      for (const name of fs.readdirSync(dir)) if (name !== 'locked') fs.chownSync(path.join(dir, name), NOBODY, NOBODY);
+    }
+    server = await startAppServer({ home: path.join(dir, 'home'), db: dbPath, ...(isRoot ? { uid: NOBODY } : {}) });
+    browser = await launchChromium();
+  }, { timeout: 120_000 });
+
+  after(async () => {
+    await closeBrowser(browser);
+    await stopAllServers();
+  }, { timeout: TEARDOWN_TIMEOUT_MS });
+
+  const form = () => page.getByRole('region', { name: 'Export' });
+  const exportButton = () => form().getByRole('button', { name: 'Export', exact: true });
+
+  for (const size of SIZES) {
+    const tag = `${size.width}x${size.height}`;
+    const out = path.join(dir, `view-${tag}.csv`);
+
+    test(`${tag}: export the Data grid's filtered, sorted view with chosen columns, semicolons and LF`, { timeout: STEP_TIMEOUT_MS }, async () => {
+      page = await browser!.newPage({ viewport: size, locale: 'en-US' });
+      page.setDefaultTimeout(UI_TIMEOUT_MS);
+      pageErrors = watchPageErrors(page);
+      await page.goto(server.url);
+      await page.getByRole('button', { name: 'Data', exact: true }).click();
+      await page.getByTestId('row-count').getByText('40 rows').waitFor();
+      await page.getByLabel('Filter rows').fill('Customer 1');
+      await page.getByTestId('row-count').getByText(/^\s*11 rows match/).waitFor();
+      await page.getByTitle('Sort by id').click();
+      await page.getByTitle('Sort by id').click();
+      await page.getByRole('columnheader', { name: /id ▼/ }).waitFor();
+
+      await page.getByRole('button', { name: 'Export this view…' }).click();
+      await form().getByText('Columns (5 of 5)').waitFor();
+      // Opened from the Data screen: its view is already the choice.
+      assert.equal(await form().getByLabel(/The Data screen's view: rows containing “Customer 1”, sorted by id \(descending\)/).isChecked(), true);
+      await form().getByRole('checkbox', { name: 'email' }).uncheck();
+      await form().getByRole('checkbox', { name: 'notes' }).uncheck();
+      await form().getByText('Columns (3 of 5)').waitFor();
+      await form().getByLabel('Delimiter').selectOption({ label: 'Semicolon (;)' });
+      await form().getByLabel('Line ending').selectOption({ label: 'LF (macOS, Linux)' });
+      await form().getByLabel('Export path').fill(out);
+      await screenshot(page, `export-${tag}-01-choices`);
+      await exportButton().click();
+      await page.getByTestId('export-result').getByText('Wrote 11 rows').waitFor();
+      const expected = ['id;name;city', ...[19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 1].map((i) => `${i};Customer ${i};${i % 2 === 0 ? 'Oslo' : '"Cork; IE"'}`)];
+      assert.equal(fs.readFileSync(out, 'utf8'), `${expected.join('\n')}\n`);
+      assert.deepEqual(await axeViolations(page), [], 'no serious or critical accessibility violations on Export');
+    });
+
+    test(`${tag}: an existing file is replaced only after the user confirms`, { timeout: STEP_TIMEOUT_MS }, async () => {
+      const before = fs.readFileSync(out, 'utf8');
+      await form().getByLabel('Delimiter').selectOption({ label: 'Tab' });
+      // The defect: the file was overwritten without asking. Declining keeps it as it was.
+      let asked = '';
+      page.once('dialog', (dialog) => {
+        asked = dialog.message();
+        void dialog.dismiss();
+      });
+      await exportButton().click();
+      await form().getByRole('alert').getByText(/already exists/).waitFor();
+      assert.match(asked, /already exists[\s\S]*Replace it/);
+      assert.equal(fs.readFileSync(out, 'utf8'), before, 'declined: the file is unchanged');
+      page.once('dialog', (dialog) => void dialog.accept());
+      await exportButton().click();
+      await page.getByTestId('export-result').getByText('Wrote 11 rows').waitFor();
+      assert.match(fs.readFileSync(out, 'utf8'), /^id\tname\tcity\n19\tCustomer 19\tCork; IE\n/);
+      await screenshot(page, `export-${tag}-02-replaced`);
+    });
+
+    test(`${tag}: a folder that cannot be written says permission denied and names the folder`, { timeout: STEP_TIMEOUT_MS }, async () => {
+      await form().getByLabel('Export path').fill(path.join(locked, 'out.csv'));
+      await exportButton().click();
+      const alert = form().getByRole('alert');
+      await alert.getByText(/permission denied/).waitFor();
+      const text = (await alert.textContent()) ?? '';
+      assert.match(text, /locked/);
+      assert.doesNotMatch(text, /busy executing/);
+      assert.deepEqual(fs.readdirSync(locked), []);
+      await screenshot(page, `export-${tag}-03-permission`);
+      assert.deepEqual(pageErrors, []);
+      await page.close();
+    });
+  }
+});

@@ -10,7 +10,7 @@ import type { ChunkJob, ChunkResult, WorkerConfig } from '../main/engine/parse/c
 import type { ChunkWorkerApi } from '../main/engine/pool/worker-api.js';
 import { WORKER_NICE, lowerThisThreadPriority } from '../main/engine/pool/thread-priority.js';
 import { injectFaults } from './fault-injection.js';
-import { THREAD_CPU_REPORTING, readThreadCpuMs } from '../main/engine/observe/thread-cpu.js';
+import { readThreadCpuMs } from '../main/engine/observe/thread-cpu.js';
 
 if (!parentPort) throw new Error('chunk-worker must run in a worker thread');
 lowerThisThreadPriority(WORKER_NICE);
@@ -28,7 +28,6 @@ const api: ChunkWorkerApi = {
     const result = processor.process(job);
     result.worker = threadId;
     result.busyMs = performance.now() - startedMs;
-    if (THREAD_CPU_REPORTING) result.cpuMs = readThreadCpuMs();
     return Comlink.transfer(result, [result.validMeta.buffer as ArrayBuffer]);
   },
   threadCpuMs(): number | null {

@@ -66,8 +66,6 @@ export interface ChunkResult {
   /** Set by the worker entry for the import's trace: its thread id and the time it spent on this batch. */
   worker?: number;
   busyMs?: number;
-  /** With SLUICE_THREAD_CPU=1: the worker thread's CPU so far (ms), for measurements. */
-  cpuMs?: number;
 }
 
 export const VALID_META_STRIDE = 4;

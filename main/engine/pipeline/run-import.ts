@@ -129,7 +129,6 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
   let handle: fs.promises.FileHandle | null = null;
   let committer: BatchCommitter | null = null;
   const inFlight: InFlight[] = [];
-  const workerCpuMs = new Map<number, number>();
   const contentHash = createHash('sha256');
   let hashedBytes = 0;
 
@@ -228,7 +227,6 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
       entry.result.then(
         (result) => {
           entry.ready = result;
-          if (result.cpuMs !== undefined && result.worker !== undefined) workerCpuMs.set(result.worker, result.cpuMs);
           observer.batchDone(entry.dispatchedMs, result);
         },
         () => undefined,
@@ -260,11 +258,12 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     // Outstanding batches are abandoned (their rows stay uncommitted, the checkpoint is before them).
     await Promise.allSettled(inFlight.map((entry) => entry.result));
     await pool.close();
-    observer.threadCpu(readThreadCpuMs(), pool.workerCpuMs);
+    const importThreadCpuMs = readThreadCpuMs();
+    observer.threadCpu(importThreadCpuMs, pool.workerCpuMs);
+    if (THREAD_CPU_REPORTING) {
+      process.stderr.write(`sluice-thread-cpu ${JSON.stringify({ import: importThreadCpuMs, workers: pool.workerCpuMs })}\n`);
+    }
     await handle?.close();
-  }
-  if (THREAD_CPU_REPORTING) {
-    process.stderr.write(`sluice-thread-cpu ${JSON.stringify({ import: readThreadCpuMs(), workers: Object.fromEntries(workerCpuMs) })}\n`);
   }
 
   return finish();

@@ -8,6 +8,7 @@ import { Store } from '../../main/engine/store/store.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
 import { startAppServer, stopAllServers, type AppServer } from './app-server.js';
 import { TEARDOWN_TIMEOUT_MS, chromiumAvailable, closeBrowser, launchChromium, screenshot, UI_TIMEOUT_MS, watchPageErrors } from './browser.js';
+import { WINDOW_SIZES as SIZES } from './screen-checks.js';
 
 /**
  * The Data screen as a Tad / DB Browser user tries it, on a table big enough that OFFSET paging and a
@@ -16,10 +17,6 @@ import { TEARDOWN_TIMEOUT_MS, chromiumAvailable, closeBrowser, launchChromium, s
  */
 const ROWS = 60_000;
 const STEP_TIMEOUT_MS = 120_000;
-const SIZES = [
-  { width: 1280, height: 800 },
-  { width: 1920, height: 1080 },
-] as const;
 
 function makeTable(dbPath: string): void {
   Store.open(dbPath).close();

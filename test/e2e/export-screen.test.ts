@@ -5,9 +5,10 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { Store } from '../../main/engine/store/store.js';
-import { REPO_ROOT, tempDir } from '../helpers/paths.js';
+import { tempDir } from '../helpers/paths.js';
 import { startAppServer, stopAllServers, type AppServer } from './app-server.js';
 import { TEARDOWN_TIMEOUT_MS, chromiumAvailable, closeBrowser, launchChromium, screenshot, UI_TIMEOUT_MS, watchPageErrors } from './browser.js';
+import { WINDOW_SIZES as SIZES, axeViolations, NOBODY_UID, RUNNING_AS_ROOT } from './screen-checks.js';
 
 /**
  * The Export screen's defects from issue 15, each a step at both window sizes: an existing file is replaced only
@@ -15,13 +16,6 @@ import { TEARDOWN_TIMEOUT_MS, chromiumAvailable, closeBrowser, launchChromium, s
  * query"); columns, the Data grid's filtered and sorted view, the delimiter and the line ending can be chosen.
  */
 const STEP_TIMEOUT_MS = 120_000;
-const SIZES = [
-  { width: 1280, height: 800 },
-  { width: 1920, height: 1080 },
-] as const;
-/** Root ignores file permissions: the server runs as "nobody" so a read-only folder refuses it as it would a user. */
-const NOBODY = 65534;
-const isRoot = process.getuid?.() === 0;
 
 function makeTable(dbPath: string): void {
   Store.open(dbPath).close();
@@ -32,13 +26,6 @@ function makeTable(dbPath: string): void {
      INSERT INTO customers SELECT i, 'Customer ' || i, 'c' || i || '@example.org', CASE i % 2 WHEN 0 THEN 'Oslo' ELSE 'Cork; IE' END, 'note ' || i FROM n`,
   ).run();
   db.close();
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
-  return (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`)) as string[];
 }
 
 describe('export screen (browser mode)', { skip: !chromiumAvailable() && 'Chromium not installed', timeout: 10 * 60_000 }, () => {
@@ -54,12 +41,12 @@ describe('export screen (browser mode)', { skip: !chromiumAvailable() && 'Chromi
     makeTable(dbPath);
     fs.mkdirSync(locked);
     fs.chmodSync(locked, 0o555);
-    if (isRoot) {
+    if (RUNNING_AS_ROOT) {
       // The server's own files (store, home) belong to the user it runs as; the locked folder stays root's.
       fs.chmodSync(dir, 0o777);
-      for (const name of fs.readdirSync(dir)) if (name !== 'locked') fs.chownSync(path.join(dir, name), NOBODY, NOBODY);
+      for (const name of fs.readdirSync(dir)) if (name !== 'locked') fs.chownSync(path.join(dir, name), NOBODY_UID, NOBODY_UID);
     }
-    server = await startAppServer({ home: path.join(dir, 'home'), db: dbPath, ...(isRoot ? { uid: NOBODY } : {}) });
+    server = await startAppServer({ home: path.join(dir, 'home'), db: dbPath, ...(RUNNING_AS_ROOT ? { uid: NOBODY_UID } : {}) });
     browser = await launchChromium();
   }, { timeout: 120_000 });
 

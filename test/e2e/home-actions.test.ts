@@ -3,10 +3,11 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { CLI, REPO_ROOT, SAMPLES, tempDir } from '../helpers/paths.js';
+import type { Browser } from 'playwright-core';
+import { CLI, SAMPLES, tempDir } from '../helpers/paths.js';
 import { startAppServer, stopAllServers, type AppServer } from './app-server.js';
 import { TEARDOWN_TIMEOUT_MS, chromiumAvailable, closeBrowser, launchChromium, screenshot, UI_TIMEOUT_MS, watchPageErrors } from './browser.js';
+import { WINDOW_SIZES as SIZES, axeViolations, NOBODY_UID, RUNNING_AS_ROOT } from './screen-checks.js';
 
 /**
  * Home's defects from issue 15 that need an ordinary user (root ignores permissions, so the server runs as
@@ -15,19 +16,6 @@ import { TEARDOWN_TIMEOUT_MS, chromiumAvailable, closeBrowser, launchChromium, s
  * a confirmation that says what is lost. At both window sizes, with screenshots and an accessibility check.
  */
 const STEP_TIMEOUT_MS = 120_000;
-const SIZES = [
-  { width: 1280, height: 800 },
-  { width: 1920, height: 1080 },
-] as const;
-const NOBODY = 65534;
-const isRoot = process.getuid?.() === 0;
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
-  return (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`)) as string[];
-}
 
 describe('home actions as an ordinary user (browser mode)', { skip: !chromiumAvailable() && 'Chromium not installed', timeout: 10 * 60_000 }, () => {
   const dir = tempDir('sluice-e2e-home-');
@@ -48,11 +36,11 @@ describe('home actions as an ordinary user (browser mode)', { skip: !chromiumAva
     fs.writeFileSync(path.join(closed, 'inside.csv'), 'a,b\n1,2\n');
     fs.chmodSync(closed, 0o700);
     fs.mkdirSync(path.join(dir, 'home'));
-    if (isRoot) {
+    if (RUNNING_AS_ROOT) {
       fs.chmodSync(dir, 0o777);
-      for (const name of fs.readdirSync(dir)) if (name !== 'closed-folder') fs.chownSync(path.join(dir, name), NOBODY, NOBODY);
+      for (const name of fs.readdirSync(dir)) if (name !== 'closed-folder') fs.chownSync(path.join(dir, name), NOBODY_UID, NOBODY_UID);
     }
-    server = await startAppServer({ home: path.join(dir, 'home'), db: dbPath, ...(isRoot ? { uid: NOBODY } : {}) });
+    server = await startAppServer({ home: path.join(dir, 'home'), db: dbPath, ...(RUNNING_AS_ROOT ? { uid: NOBODY_UID } : {}) });
     browser = await launchChromium();
   }, { timeout: 180_000 });
 

@@ -7,13 +7,10 @@ import { writeCustomerCsv } from '../helpers/generate.js';
 import { tempDir } from '../helpers/paths.js';
 import { startAppServer, stopAllServers, type AppServer } from './app-server.js';
 import { TEARDOWN_TIMEOUT_MS, chromiumAvailable, closeBrowser, launchChromium, newAppPage, screenshot } from './browser.js';
+import { WINDOW_SIZES as SIZES } from './screen-checks.js';
 
 /** The Import screen's states as a GUI user meets them: paused shows no stale rates; a cancelled import offers Resume. */
 const ROWS = 400_000;
-const SIZES = [
-  { width: 1280, height: 800 },
-  { width: 1920, height: 1080 },
-] as const;
 
 describe('import states (browser mode)', { skip: !chromiumAvailable() && 'Chromium not installed', timeout: 10 * 60_000 }, () => {
   const dir = tempDir('sluice-e2e-import-states-');

@@ -4,9 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { CLI, REPO_ROOT, SAMPLES, tempDir } from '../helpers/paths.js';
+import { CLI, SAMPLES, tempDir } from '../helpers/paths.js';
 import { startAppServer, stopAllServers, type AppServer } from './app-server.js';
 import { TEARDOWN_TIMEOUT_MS, chromiumAvailable, closeBrowser, launchChromium, screenshot, UI_TIMEOUT_MS, watchPageErrors } from './browser.js';
+import { WINDOW_SIZES as SIZES, axeViolations } from './screen-checks.js';
 
 /**
  * Issue 15's defects that no other e2e file reproduces, each a step at both window sizes: the Import screen's
@@ -15,17 +16,6 @@ import { TEARDOWN_TIMEOUT_MS, chromiumAvailable, closeBrowser, launchChromium, s
  * page bottom; column resize and auto-fit on the Data grid; notices that followed the user to every screen.
  */
 const STEP_TIMEOUT_MS = 120_000;
-const SIZES = [
-  { width: 1280, height: 800 },
-  { width: 1920, height: 1080 },
-] as const;
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
-  return (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`)) as string[];
-}
 
 describe('screen defects of issue 15 (browser mode)', { skip: !chromiumAvailable() && 'Chromium not installed', timeout: 15 * 60_000 }, () => {
   const dir = tempDir('sluice-e2e-defects-');

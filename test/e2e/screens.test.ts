@@ -3,10 +3,11 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { CLI, REPO_ROOT, SAMPLES, tempDir } from '../helpers/paths.js';
+import type { Browser } from 'playwright-core';
+import { CLI, SAMPLES, tempDir } from '../helpers/paths.js';
 import { startAppServer, stopAllServers, type AppServer } from './app-server.js';
 import { TEARDOWN_TIMEOUT_MS, chromiumAvailable, closeBrowser, launchChromium, screenshot, UI_TIMEOUT_MS, watchPageErrors } from './browser.js';
+import { WINDOW_SIZES as SIZES, axeViolations } from './screen-checks.js';
 
 /**
  * Preview and Home as a new user sees them, at both window sizes: the sample in a virtualized grid under a
@@ -14,10 +15,6 @@ import { TEARDOWN_TIMEOUT_MS, chromiumAvailable, closeBrowser, launchChromium, s
  * without sideways overflow; inputs that look like typed values; no serious accessibility violations.
  */
 const STEP_TIMEOUT_MS = 120_000;
-const SIZES = [
-  { width: 1280, height: 800 },
-  { width: 1920, height: 1080 },
-] as const;
 
 /** A sample long enough that an unvirtualized preview would be a 30,000 px page. */
 function makeLongSample(file: string): void {
@@ -27,13 +24,6 @@ function makeLongSample(file: string): void {
     lines.push(`${i},Person ${i},person.${i}@a-rather-long-domain-name.example.org,${age},${['free', 'pro', 'team'][i % 3]},2024-01-${String(1 + (i % 28)).padStart(2, '0')}`);
   }
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
-  return (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`)) as string[];
 }
 
 describe('preview and home screens (browser mode)', { skip: !chromiumAvailable() && 'Chromium not installed', timeout: 15 * 60_000 }, () => {

@@ -43,8 +43,10 @@ test('disk full: the import fails with STORE_FULL, stays resumable, and resumes 
     const db = path.join(mountPoint, 'store.sqlite');
     const full = await runSluice(['import', file, '--db', db]);
     assertFails(full, /the disk is full \(or the store reached its size limit\); free space and resume the import/);
+    // How many rows made it depends on how many ready batches shared the failing transaction (a busy machine
+    // groups more), so a run may commit none before the disk fills; it must never have committed them all.
     const partial = count(db, 'SELECT count(*) AS n FROM disk_full');
-    assert.ok(partial > 0 && partial < 60_000, `some rows committed before the disk filled (${partial})`);
+    assert.ok(partial < 60_000, `the import stopped before its end (${partial} rows committed)`);
     const status = await runSluice(['status', '--db', db, '--json']);
     assert.equal(status.code, 0, status.stderr);
     assert.equal((JSON.parse(status.stdout.trim().split('\n')[0]!) as { resumable: boolean }).resumable, true);

@@ -19,6 +19,7 @@ import { readChunks } from '../main/engine/source/chunk-reader.js';
 import { ChunkProcessor } from '../main/engine/parse/chunk-processor.js';
 import type { WorkerConfig } from '../main/engine/parse/chunk-types.js';
 import { readThreadCpuMs } from '../main/engine/observe/thread-cpu.js';
+import { workerConfigFor } from '../main/engine/pipeline/worker-config.js';
 
 const HEAD_LINES = 5000;
 
@@ -30,7 +31,7 @@ if (filePath === undefined) {
 }
 
 /** The configuration an import of the file's first lines gives its workers (same header, same rules). */
-async function workerConfigFor(file: string): Promise<{ config: WorkerConfig; dataStart: number; chunkBytes: number; maxRecordBytes: number; dialect: WorkerConfig['dialect'] }> {
+async function workerSetupFor(file: string): Promise<{ config: WorkerConfig; dataStart: number; chunkBytes: number; maxRecordBytes: number; dialect: WorkerConfig['dialect'] }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-worker-cpu-'));
   try {
     const head = fs.readFileSync(file).subarray(0, 4 * 1024 * 1024).toString('latin1').split('\n').slice(0, HEAD_LINES).join('\n') + '\n';
@@ -43,15 +44,7 @@ async function workerConfigFor(file: string): Promise<{ config: WorkerConfig; da
     const record = store.imports.latest()!;
     store.close();
     return {
-      config: {
-        dialect: record.layout.dialect,
-        sourceColumns: record.layout.columns,
-        columnTypes: record.layout.columnTypes ?? null,
-        sourceKeys: record.layout.dialect.format === 'jsonl' ? record.layout.rawHeader : null,
-        ruleFile: record.schema,
-        keyOverride: record.options.key,
-        redact: record.options.redact,
-      },
+      config: workerConfigFor(record),
       dataStart: record.layout.dataStartOffset,
       chunkBytes: record.options.chunkBytes,
       maxRecordBytes: record.options.maxRecordBytes,
@@ -62,7 +55,7 @@ async function workerConfigFor(file: string): Promise<{ config: WorkerConfig; da
   }
 }
 
-const setup = await workerConfigFor(filePath);
+const setup = await workerSetupFor(filePath);
 const handle = await fs.promises.open(filePath, 'r');
 const chunks: { seq: number; startOffset: number; bytes: Uint8Array }[] = [];
 for await (const chunk of readChunks(handle, setup.dialect, { startOffset: setup.dataStart, chunkBytes: setup.chunkBytes, maxRecordBytes: setup.maxRecordBytes })) {

@@ -9,7 +9,7 @@ import { openSource } from '../source/open-source.js';
 import { readChunks } from '../source/chunk-reader.js';
 import { createDecoder } from '../source/encoding.js';
 import { describeFingerprintChange, fingerprintSource } from '../source/fingerprint.js';
-import type { ChunkResult, WorkerConfig } from '../parse/chunk-types.js';
+import type { ChunkResult } from '../parse/chunk-types.js';
 import type { FailurePolicy, ImportStatus, ImportSummary } from '../types.js';
 import { BatchCommitter } from './batch-committer.js';
 import { ChunkRunner, type ChunkPlace } from './chunk-runner.js';
@@ -27,6 +27,7 @@ import { StoreRetry } from './store-retry.js';
 import { planImport, type ImportPlan } from './plan-import.js';
 import { hashWholeFile } from './import-plan.js';
 import { ProgressMeter } from './progress.js';
+import { workerConfigFor } from './worker-config.js';
 import { faithfulnessNotes } from './faithfulness-notes.js';
 import { ImportObserver } from '../observe/import-observer.js';
 import { THREAD_CPU_REPORTING, readThreadCpuMs } from '../observe/thread-cpu.js';
@@ -167,16 +168,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
         return decoder.decode(bytes).replace(/\r?\n$/, '');
       },
     );
-    const config: WorkerConfig = {
-      dialect: record.layout.dialect,
-      sourceColumns: record.layout.columns,
-      columnTypes: record.layout.columnTypes ?? null,
-      sourceKeys: record.layout.dialect.format === 'jsonl' ? record.layout.rawHeader : null,
-      ruleFile: record.schema,
-      keyOverride: record.options.key,
-      redact: record.options.redact,
-    };
-    await pool.configure(config);
+    await pool.configure(workerConfigFor(record));
     const runner = new ChunkRunner(pool, record.layout.dialect, fd, spec.columns.length, (failure) => observer.workerFailure(failure));
     const maxInFlight = workers * IN_FLIGHT_PER_WORKER;
     const activeCommitter = committer;

@@ -1,8 +1,7 @@
 import { SluiceError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { quoteIdentifier } from '../store/identifiers.js';
-import { PROVENANCE_COLUMN } from '../store/import-records.js';
-import { columnTypeOf, orderClause, rowidName, whereClause, type GridColumn, type GridQuery } from '../store/table-filter.js';
+import { gridColumnsOf, orderClause, rowidName, whereClause, type GridQuery } from '../store/table-filter.js';
 
 /** The rows of a table view to export: the Data grid's sort and filters, without the table (the export names it). */
 export type ExportView = Omit<GridQuery, 'table'>;
@@ -20,7 +19,7 @@ export interface ExportSelection {
  * exactly what the Data grid shows: the same WHERE and ORDER BY builders, so the file matches the screen.
  */
 export function exportSelection(store: Store, table: string, chosen: readonly string[] | undefined, view: ExportView | undefined): ExportSelection {
-  const all = gridColumnsOf(store, table);
+  const all = gridColumnsOf(store.db, table);
   const columns = chooseColumns(all.map((c) => c.name), chosen, table);
   const from = quoteIdentifier(table);
   const query: GridQuery = { table, ...(view ?? {}) };
@@ -30,12 +29,6 @@ export function exportSelection(store: Store, table: string, chosen: readonly st
   const order = view ? orderClause(query, all, rowidName(all)) : 'ORDER BY rowid';
   const total = (store.db.prepare(`SELECT count(*) AS n FROM ${from}${condition}`).get(...where.params) as { n: number }).n;
   return { columns, sql: `SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${from}${condition} ${order}`, params: where.params, total };
-}
-
-/** The user's columns with the types the grid filters by (the provenance column is Sluice's, never exported). */
-function gridColumnsOf(store: Store, table: string): GridColumn[] {
-  const rows = store.db.prepare('SELECT name, type FROM pragma_table_info(?)').all(table) as { name: string; type: string }[];
-  return rows.filter((row) => row.name !== PROVENANCE_COLUMN).map((row) => ({ name: row.name, type: columnTypeOf(row.type) }));
 }
 
 /** The chosen columns in the order given; every one must exist, at least one must be chosen, none twice. */

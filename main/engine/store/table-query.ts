@@ -1,12 +1,11 @@
 import type Database from 'better-sqlite3';
 import { SluiceError } from '../errors.js';
 import { INTERNAL_TABLE_PREFIX, quoteIdentifier } from './identifiers.js';
-import { PROVENANCE_COLUMN } from './import-records.js';
 import { SortIndexes } from './sort-index.js';
 import { tableFingerprint } from './table-fingerprint.js';
 import type { Store } from './store.js';
 import { plainValue } from './table-browser.js';
-import { columnTypeOf, orderClause, queryKey, rowidName, whereClause, type GridColumn, type GridQuery } from './table-filter.js';
+import { gridColumnsOf, orderClause, queryKey, rowidName, whereClause, type GridColumn, type GridQuery } from './table-filter.js';
 import { rowsByRowid, rowsFromList, rowsNearEdge, rowsViaIndex, StatementCache, type Mode, type QueryState, type RawRows } from './table-query-rows.js';
 
 export interface GridCount {
@@ -81,9 +80,7 @@ export class TableQueries {
 
   columns(table: string): GridColumn[] {
     if (table.startsWith(INTERNAL_TABLE_PREFIX) || !this.store.tableExists(table)) throw new SluiceError('USAGE', `There is no table "${table}".`);
-    const rows = this.db.prepare('SELECT name, type FROM pragma_table_info(?)').all(table) as { name: string; type: string }[];
-    // The provenance column is Sluice's bookkeeping (which import wrote the row), not the user's data.
-    return rows.filter((row) => row.name !== PROVENANCE_COLUMN).map((row) => ({ name: row.name, type: columnTypeOf(row.type) }));
+    return gridColumnsOf(this.db, table);
   }
 
   page(query: GridQuery, offset: number, limit: number): GridPage {

@@ -11,24 +11,33 @@ import type { ChunkWorkerApi } from '../main/engine/pool/worker-api.js';
 import { WORKER_NICE, lowerThisThreadPriority } from '../main/engine/pool/thread-priority.js';
 import { injectFaults } from './fault-injection.js';
 import { readThreadCpuMs } from '../main/engine/observe/thread-cpu.js';
+import { WorkerScratch } from '../main/engine/pool/worker-scratch.js';
 
 if (!parentPort) throw new Error('chunk-worker must run in a worker thread');
 lowerThisThreadPriority(WORKER_NICE);
 
 let processor: ChunkProcessor | null = null;
+let scratch: WorkerScratch | null = null;
 
 const api: ChunkWorkerApi = {
   configure(config: WorkerConfig): void {
     processor = new ChunkProcessor(config);
+    scratch?.close();
+    scratch = config.scratch ? new WorkerScratch(config.scratch, threadId) : null;
   },
   process(job: ChunkJob): ChunkResult {
     if (!processor) throw new Error('worker used before configure()');
     const startedMs = performance.now();
     injectFaults(job.bytes);
     const result = processor.process(job);
+    scratch?.moveRows(job, result);
     result.worker = threadId;
     result.busyMs = performance.now() - startedMs;
     return Comlink.transfer(result, [result.validMeta.buffer as ArrayBuffer]);
+  },
+  closeScratch(): void {
+    scratch?.close();
+    scratch = null;
   },
   threadCpuMs(): number | null {
     return readThreadCpuMs() ?? null;

@@ -168,16 +168,19 @@ export class ImportObserver {
   timeWrites(writer: TableWriter): void {
     const write = writer.write.bind(writer);
     let writeMs = 0;
-    writer.write = (...args: Parameters<TableWriter['write']>) => {
+    const timed = <T>(run: () => T): T => {
       const start = performance.now();
       try {
-        return write(...args);
+        return run();
       } finally {
         const ms = performance.now() - start;
         writeMs += ms;
         this.trace?.add('write', ms);
       }
     };
+    const writeScratch = writer.writeScratch.bind(writer);
+    writer.write = (...args: Parameters<TableWriter['write']>) => timed(() => write(...args));
+    writer.writeScratch = (...args: Parameters<TableWriter['writeScratch']>) => timed(() => writeScratch(...args));
     this.writtenMs = () => writeMs;
   }
 
@@ -197,6 +200,11 @@ export class ImportObserver {
       this.trace?.add('commit', performance.now() - start - (this.writtenMs() - writtenBefore));
       this.trace?.countCommit();
     }
+  }
+
+  /** Which write path the import runs (write-path.ts), kept in its trace. */
+  writePath(path: 'direct' | 'scratch'): void {
+    if (this.trace) this.trace.writePath = path;
   }
 
   /** Each thread's own CPU reading, taken as the workers end; saved with the trace at finish. */

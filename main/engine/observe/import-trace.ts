@@ -75,6 +75,8 @@ export interface ImportTrace {
    * for the workers alive when the pool closed.
    */
   threadCpuMs?: { importThread: number | null; workers: number[] };
+  /** How the batches reached the table: bound by the writer ('direct') or through the workers' scratch files ('scratch'). */
+  writePath?: 'direct' | 'scratch';
 }
 
 const FIRST_SAMPLE_INTERVAL_MS = 500;
@@ -98,6 +100,7 @@ export class TraceRecorder {
   private readonly eluStart: EventLoopUtilization = perfHooks.eventLoopUtilization();
   private eluEnd: EventLoopUtilization | null = null;
   private threadCpuMs: ImportTrace['threadCpuMs'];
+  writePath: ImportTrace['writePath'];
 
   constructor(
     readonly run: number,
@@ -221,6 +224,7 @@ export class TraceRecorder {
       sampleIntervalMs: this.sampleIntervalMs,
       samples: this.samples,
       ...(this.threadCpuMs ? { threadCpuMs: this.threadCpuMs } : {}),
+      ...(this.writePath ? { writePath: this.writePath } : {}),
     };
   }
 }

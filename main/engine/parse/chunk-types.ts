@@ -2,6 +2,8 @@
 import type { Dialect, RowFailure } from '../types.js';
 import type { SqlValue } from '../rules/contract.js';
 import type { ColumnType } from '../rules/lossless-columns.js';
+import type { ScratchConfig } from '../store/scratch-area.js';
+import type { ScratchBatch } from '../store/scratch-slots.js';
 
 export interface WorkerConfig {
   dialect: Dialect;
@@ -15,6 +17,8 @@ export interface WorkerConfig {
   columnTypes?: (ColumnType | null)[] | null;
   /** JSONL keys as written in the file, one per source column (columns may be renamed). */
   sourceKeys?: string[] | null;
+  /** Set when the import writes through scratch files: each worker puts its batches' valid rows there (scratch-slots.ts). */
+  scratch?: ScratchConfig | null;
 }
 
 export interface ChunkJob {
@@ -24,6 +28,8 @@ export interface ChunkJob {
   startOffset: number;
   /** Whole records only (the last chunk of a file may lack its final terminator). Transferred, not copied. */
   bytes: Uint8Array;
+  /** Return the values themselves even on the scratch path (records retried one by one are merged by the caller). */
+  direct?: boolean;
 }
 
 /** A record that will not be written, with everything needed to find and fix it. */
@@ -61,6 +67,8 @@ export interface ChunkResult {
    * that fails at write time can still be quarantined with its position.
    */
   validMeta: Float64Array;
+  /** On the scratch path: where the valid rows are (then `values` is empty). */
+  scratch?: ScratchBatch;
   rejected: RejectedRecord[];
   warned: WarnedRecord[];
   /** Set by the worker entry for the import's trace: its thread id and the time it spent on this batch. */

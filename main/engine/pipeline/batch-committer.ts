@@ -6,6 +6,10 @@ import type { Checkpoint } from '../store/import-records.js';
 import type { TableWriter, WriteOutcome } from '../store/table-writer.js';
 import type { FailurePolicy, ImportCounters } from '../types.js';
 import { SluiceError } from '../errors.js';
+import type { ScratchArea } from '../store/scratch-area.js';
+import { MAX_SCRATCH_ATTACHED } from '../store/scratch-reader.js';
+
+type Batch = { result: ChunkResult; startOffset: number };
 
 /** How many row numbers of repeated keys a summary names. */
 const DUPLICATE_ROWS_NAMED = 10;
@@ -21,9 +25,11 @@ export type RawReader = (byteOffset: number, byteLength: number) => string;
  */
 export class BatchCommitter {
   private readonly position: Checkpoint;
-  private readonly commitTransaction: Database.Transaction<
-    (batches: readonly { result: ChunkResult; startOffset: number }[]) => SluiceError | null
-  >;
+  private readonly commitTransaction: Database.Transaction<(batches: readonly Batch[], lockFirst: boolean) => SluiceError | null>;
+  /** Takes the store's write lock first thing in a deferred transaction (see commitGroup). */
+  private readonly takeWriteLock: Database.Statement;
+  /** How many of a commit's batches went through, when it took more than one transaction. */
+  private committedOf: { batches: readonly Batch[]; done: number } | null = null;
 
   constructor(
     private readonly store: Store,
@@ -32,11 +38,15 @@ export class BatchCommitter {
     start: Checkpoint,
     private readonly policy: FailurePolicy,
     private readonly readRaw: RawReader,
+    /** Set when the workers write their batches into scratch files (the scratch write path). */
+    private readonly scratch: ScratchArea | null = null,
   ) {
     this.position = { ...start, counters: { ...start.counters } };
-    this.commitTransaction = store.db.transaction((batches: readonly { result: ChunkResult; startOffset: number }[]) =>
-      this.commitAll(batches),
-    );
+    this.commitTransaction = store.db.transaction((batches: readonly Batch[], lockFirst: boolean) => {
+      if (lockFirst) this.takeWriteLock.run();
+      return this.commitAll(batches);
+    });
+    this.takeWriteLock = store.db.prepare('DELETE FROM _sluice_imports WHERE 0');
   }
 
   get counters(): ImportCounters {
@@ -53,11 +63,39 @@ export class BatchCommitter {
    * policy says to stop; chunks after the one that triggered it are not
    * committed, and the checkpoint stays right after the last committed one.
    */
-  commit(batches: readonly { result: ChunkResult; startOffset: number }[], activeMs: number): SluiceError | null {
+  commit(batches: readonly Batch[], activeMs: number): SluiceError | null {
     this.position.activeMs = activeMs;
+    if (!batches.some((batch) => batch.result.scratch)) return this.commitGroup(batches, false);
+    // A transaction reads from at most MAX_SCRATCH_ATTACHED scratch files (more only after worker crashes): consecutive groups.
+    // A store retry repeats the call with the same batches: the groups already committed are not written again.
+    let from = this.committedOf?.batches === batches ? this.committedOf.done : 0;
+    let files = new Set<string>();
+    for (let i = from; i <= batches.length; i++) {
+      const file = batches[i]?.result.scratch?.file;
+      if (i < batches.length && (!file || files.has(file) || files.size < MAX_SCRATCH_ATTACHED)) {
+        if (file) files.add(file);
+        continue;
+      }
+      // ATTACH is not allowed inside a transaction.
+      this.writer.scratch.attach(files);
+      const stop = this.commitGroup(batches.slice(from, i), true);
+      if (stop) return stop;
+      this.scratch?.committedThrough(batches[i - 1]!.result.seq);
+      this.committedOf = { batches, done: i };
+      files = new Set(file ? [file] : []);
+      from = i;
+    }
+    return null;
+  }
+
+  /**
+   * One transaction. Reading scratch files, it begins deferred: BEGIN IMMEDIATE would take a write lock on every
+   * attached file and stall the workers writing their next batches; the store's write lock is taken by the first statement instead.
+   */
+  private commitGroup(batches: readonly Batch[], readsScratch: boolean): SluiceError | null {
     const snapshot = structuredClone(this.position);
     try {
-      return this.commitTransaction.immediate(batches);
+      return readsScratch ? this.commitTransaction.deferred(batches, true) : this.commitTransaction.immediate(batches, false);
     } catch (error) {
       // The transaction rolled back; so does our view of the position.
       Object.assign(this.position, snapshot);
@@ -66,7 +104,7 @@ export class BatchCommitter {
     }
   }
 
-  private commitAll(batches: readonly { result: ChunkResult; startOffset: number }[]): SluiceError | null {
+  private commitAll(batches: readonly Batch[]): SluiceError | null {
     for (const { result, startOffset } of batches) {
       const failFastMessage = this.commitInTransaction(result, startOffset);
       if (failFastMessage) return new SluiceError('FAIL_FAST', failFastMessage);
@@ -85,7 +123,7 @@ export class BatchCommitter {
     const failFast = this.policy.mode === 'fast';
     const firstBad = failFast ? result.rejected[0] : undefined;
     const validCount = firstBad ? countValidBefore(result.validMeta, firstBad.recordIndex) : result.validMeta.length / VALID_META_STRIDE;
-    const outcome = this.writer.write(result.values, validCount);
+    const outcome = result.scratch ? this.writer.writeScratch(result.scratch, validCount) : this.writer.write(result.values, validCount);
     const position = this.position;
     const counters = position.counters;
 

@@ -81,7 +81,7 @@ export class ChunkRunner {
       const breaks = countOccurrences(text, this.dialect.newline === '\r' ? '\r' : '\n');
       const base = merged.records;
       try {
-        const one = await this.pool.run({ seq: place.seq, startOffset: place.startOffset + record.start, bytes: recordBytes });
+        const one = await this.pool.run({ seq: place.seq, startOffset: place.startOffset + record.start, bytes: recordBytes, direct: true });
         for (let i = 0; i < one.validMeta.length; i += VALID_META_STRIDE) {
           meta.push(base + one.validMeta[i]!, lineBreaks + one.validMeta[i + 1]!, record.start + one.validMeta[i + 2]!, one.validMeta[i + 3]!);
         }

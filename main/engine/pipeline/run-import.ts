@@ -31,6 +31,8 @@ import { workerConfigFor } from './worker-config.js';
 import { faithfulnessNotes } from './faithfulness-notes.js';
 import { ImportObserver } from '../observe/import-observer.js';
 import { THREAD_CPU_REPORTING, readThreadCpuMs } from '../observe/thread-cpu.js';
+import { ScratchArea } from '../store/scratch-area.js';
+import { chooseWritePath } from './write-path.js';
 
 interface InFlight {
   place: ChunkPlace;
@@ -129,6 +131,9 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
   let stopError: SluiceError | null = null;
   let handle: fs.promises.FileHandle | null = null;
   let committer: BatchCommitter | null = null;
+  let scratchArea: ScratchArea | null = null;
+  const writePath = chooseWritePath(workers);
+  observer.writePath(writePath);
   const inFlight: InFlight[] = [];
   const contentHash = createHash('sha256');
   let hashedBytes = 0;
@@ -146,6 +151,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     const decoder = createDecoder(record.layout.dialect.encoding);
     const writer = new TableWriter(store.db, spec, { importId: record.id, onDuplicate: record.options.onDuplicate ?? 'last' });
     observer.timeWrites(writer);
+    if (writePath === 'scratch') scratchArea = ScratchArea.create();
     // The content hash (the re-import guard's evidence) is computed from the bytes as they are read; a resume first re-reads what came before.
     contentHash.update(await readPrefix(handle, record.nextByteOffset));
     hashedBytes = record.nextByteOffset;
@@ -167,8 +173,9 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
         fs.readSync(fd, bytes, 0, byteLength, byteOffset);
         return decoder.decode(bytes).replace(/\r?\n$/, '');
       },
+      scratchArea,
     );
-    await pool.configure(workerConfigFor(record));
+    await pool.configure({ ...workerConfigFor(record), scratch: scratchArea?.config ?? null });
     const runner = new ChunkRunner(pool, record.layout.dialect, fd, spec.columns.length, (failure) => observer.workerFailure(failure));
     const maxInFlight = workers * IN_FLIGHT_PER_WORKER;
     const activeCommitter = committer;
@@ -253,7 +260,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     const importThreadCpuMs = readThreadCpuMs();
     observer.threadCpu(importThreadCpuMs, pool.workerCpuMs);
     if (THREAD_CPU_REPORTING) {
-      process.stderr.write(`sluice-thread-cpu ${JSON.stringify({ import: importThreadCpuMs, workers: pool.workerCpuMs })}\n`);
+      process.stderr.write(`sluice-thread-cpu ${JSON.stringify({ import: importThreadCpuMs, workers: pool.workerCpuMs, writePath })}\n`);
     }
     await handle?.close();
   }
@@ -280,6 +287,8 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     meter.update(status, counters, 0, true);
     const faithful = faithfulnessNotes(store, record);
     store.close();
+    // The workers closed their scratch files with the pool, the writer its attachments with the store.
+    scratchArea?.remove();
     // The spool has served its purpose once the import is complete; until then it is what --resume reads.
     if (status === 'completed' && source?.spool) removeSpool(source.spool);
     return {

@@ -6,4 +6,6 @@ export interface ChunkWorkerApi {
   process(job: ChunkJob): ChunkResult;
   /** CPU the worker thread has used (user + system, ms), read by the thread itself; null where unknown. */
   threadCpuMs(): number | null;
+  /** Closes the worker's scratch file (if any), so no handle to it outlives the pool. */
+  closeScratch(): void;
 }

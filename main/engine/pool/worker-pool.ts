@@ -207,7 +207,8 @@ export class WorkerPool {
       let timer: NodeJS.Timeout | undefined;
       const giveUp = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), CPU_READ_TIMEOUT_MS)));
       try {
-        return await Promise.race([slot.api.threadCpuMs(), giveUp]);
+        // The worker lets go of its scratch file first, so no handle to it outlives the pool.
+        return await Promise.race([slot.api.closeScratch().then(() => slot.api.threadCpuMs()), giveUp]);
       } catch {
         return null;
       } finally {

@@ -41,7 +41,8 @@ export class BatchUpsert {
   private readonly savepoint: Database.Statement;
   private readonly release: Database.Statement;
   private readonly rollbackTo: Database.Statement;
-  private readonly batchTable: string;
+  /** The temporary table a group goes through (scratch slots are copied into it by SQL). */
+  readonly batchTable: string;
   /** How each key value is named in the repeat check: SQLite's comparison, not JavaScript's. */
   private readonly keyNamers: ((value: SqlValue) => string)[];
 
@@ -96,12 +97,17 @@ export class BatchUpsert {
     this.keyNamers = numericKey.map((numeric) => (numeric ? (value: SqlValue) => String(Number(value)) : (value: SqlValue) => String(value)));
   }
 
-  /** Upserts rows [from, to) of `values`; null when the group needs the row-by-row path. Call inside a transaction. */
-  upsert(values: readonly SqlValue[], from: number, to: number): GroupOutcome | null {
+  /**
+   * Upserts rows [from, to) of `values`; null when the group needs the row-by-row path. Call inside a transaction.
+   * `copyInto` fills the batch table by SQL (from a scratch slot); then `values` need hold the key columns only.
+   */
+  upsert(values: readonly SqlValue[], from: number, to: number, copyInto: ((from: number, to: number) => void) | null = null): GroupOutcome | null {
     if (!this.plainKeys(values, from, to)) return null;
     this.savepoint.run();
     try {
-      this.fill(values, from, to);
+      this.clear.run();
+      if (copyInto) copyInto(from, to);
+      else this.fill(values, from, to);
       const rows = to - from;
       const before = (this.lastImageId.get() as number | null) ?? 0;
       const matched = this.logImages.run().changes;
@@ -146,7 +152,6 @@ export class BatchUpsert {
   }
 
   private fill(values: readonly SqlValue[], from: number, to: number): void {
-    this.clear.run();
     const width = this.width;
     for (let row = from; row < to; ) {
       const rows = Math.min(this.rowsPerFill, to - row);

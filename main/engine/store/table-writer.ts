@@ -1,14 +1,19 @@
 import type Database from 'better-sqlite3';
 import type { OutputColumn, SqlValue } from '../rules/contract.js';
-import type { RowFailure } from '../types.js';
 import { SluiceError } from '../errors.js';
 import { quoteIdentifier } from './identifiers.js';
 import { isConstraintError } from './sqlite-errors.js';
 import { constraintFailure } from './constraint-failure.js';
 import { PROVENANCE_COLUMN, type OnDuplicate } from './import-records.js';
 import { sameColumns } from './table-shape.js';
-import { keyCastCheck, preimageExpression, userColumnsOf } from './row-images.js';
+import { keyCastCheck, userColumnsOf } from './row-images.js';
 import { BatchUpsert } from './batch-upsert.js';
+import { RowUpsert } from './row-upsert.js';
+import { emptyOutcome, type WriteOutcome } from './write-outcome.js';
+import { ScratchReader, type BatchRows } from './scratch-reader.js';
+import type { ScratchBatch } from './scratch-slots.js';
+
+export type { WriteOutcome } from './write-outcome.js';
 
 export interface TableSpec {
   table: string;
@@ -25,36 +30,19 @@ export interface WriterOptions {
   onDuplicate?: OnDuplicate;
 }
 
-export interface WriteOutcome {
-  inserted: number;
-  updated: number;
-  /** Rows whose key matched a row holding the same values already. */
-  unchanged: number;
-  /** Rows (by index in the batch) whose key repeated a key written earlier by the same import. */
-  duplicates: number[];
-  /** Rows the store refused (unique or other constraints), by index in the batch. */
-  refused: { index: number; errors: RowFailure[] }[];
-}
-
 /** SQLite allows 32,766 bound parameters per statement; multi-row inserts stay well below. */
 const MAX_PARAMS_PER_STATEMENT = 4000;
 const MAX_ROWS_PER_STATEMENT = 100;
 /** After a multi-row upsert hits existing keys, this many groups go row by row before trying again. */
 const GROUPS_SKIPPED_AFTER_CONFLICT = 32;
 
-interface ExistingRow {
-  rowId: number;
-  owner: number | null;
-  duplicate: number;
-  same: number;
-  before: string;
-}
-
 /**
  * Writes batches of rows into a prepared table (see table-shape.ts). Every
  * row carries the id of the import that wrote it last; an upsert that changes
  * a row first logs its previous values (a pre-image) in the same transaction,
- * so the import can be taken back exactly.
+ * so the import can be taken back exactly. A batch comes either as values
+ * (bound here) or as a worker's scratch slot (`INSERT … SELECT`); both take
+ * the same steps in the same groups, so the outcome is the same.
  */
 export class TableWriter {
   private readonly width: number;
@@ -63,89 +51,111 @@ export class TableWriter {
   private readonly rowPlaceholders: string;
   private readonly insertsBySize = new Map<number, Database.Statement>();
   private readonly singleInsert: Database.Statement;
-  private readonly insertIfNew: Database.Statement | null;
-  private readonly findByKey: Database.Statement | null;
-  private readonly updateByRowid: Database.Statement | null;
-  private readonly logPreimage: Database.Statement;
-  private readonly valueColumns: number[];
   private readonly keyColumns: number[];
-  private readonly importId: number;
-  private readonly onDuplicate: OnDuplicate;
-  /** The rule file says the key is unique: a repeat within the import is quarantined, whatever --on-duplicate says. */
-  private readonly keyIsUniqueRule: boolean;
   private groupsToSkip = 0;
-  /** Upserts into existing rows, set-based (null for plain inserts). */
+  /** Upserts into existing rows, set-based, and row by row (null for plain inserts). */
   private readonly batchUpsert: BatchUpsert | null = null;
+  private readonly rowUpsert: RowUpsert | null = null;
   /** Per key column: whether a value can take the table column's numeric type without loss (null: any value can). */
   private readonly keyCasts: (((value: SqlValue) => boolean) | null)[] | null = null;
+  private scratchReader: ScratchReader | null = null;
   /** The columns a pre-image of this writer holds, in order (upserts only). */
   readonly preimageColumns: string[];
 
   constructor(
     private readonly db: Database.Database,
     private readonly spec: TableSpec,
-    options: WriterOptions,
+    private readonly options: WriterOptions,
   ) {
-    this.importId = options.importId;
-    if (!Number.isSafeInteger(this.importId)) throw new SluiceError('INTERNAL', 'a table writer needs an import id');
-    this.onDuplicate = options.onDuplicate ?? 'last';
-    this.keyIsUniqueRule = spec.key.length > 0 && spec.uniqueKeys.some((columns) => sameColumns(columns, spec.key));
+    const importId = options.importId;
+    if (!Number.isSafeInteger(importId)) throw new SluiceError('INTERNAL', 'a table writer needs an import id');
     this.width = spec.columns.length;
-    const table = quoteIdentifier(spec.table);
-    const provenance = quoteIdentifier(PROVENANCE_COLUMN);
-    const names = [...spec.columns.map((column) => quoteIdentifier(column.name)), provenance].join(', ');
+    const names = [...spec.columns.map((column) => quoteIdentifier(column.name)), quoteIdentifier(PROVENANCE_COLUMN)].join(', ');
     // The import id is a trusted integer: inlined, it costs no bound parameter per row.
-    const rowPlaceholders = `(${[...spec.columns.map(() => '?'), String(this.importId)].join(', ')})`;
+    this.rowPlaceholders = `(${[...spec.columns.map(() => '?'), String(importId)].join(', ')})`;
     this.rowsPerStatement = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS_PER_STATEMENT / Math.max(1, this.width))));
-    this.insertPrefix = `INSERT INTO ${table} (${names})`;
-    this.rowPlaceholders = rowPlaceholders;
-    this.singleInsert = db.prepare(`${this.insertPrefix} VALUES ${rowPlaceholders}`);
-    this.logPreimage = db.prepare('INSERT INTO _sluice_preimages (import_id, row_id, prev_import_id, row_values) VALUES (?, ?, ?, ?)');
+    this.insertPrefix = `INSERT INTO ${quoteIdentifier(spec.table)} (${names})`;
+    this.singleInsert = db.prepare(`${this.insertPrefix} VALUES ${this.rowPlaceholders}`);
     const keySet = new Set(spec.key);
-    this.valueColumns = spec.columns.map((_, i) => i).filter((i) => !keySet.has(spec.columns[i]!.name));
     this.keyColumns = spec.key.map((name) => spec.columns.findIndex((column) => column.name === name));
-    if (spec.key.length > 0) {
-      const keyList = spec.key.map(quoteIdentifier).join(', ');
-      this.insertIfNew = db.prepare(`${this.insertPrefix} VALUES ${rowPlaceholders} ON CONFLICT (${keyList}) DO NOTHING`);
-      const valueNames = this.valueColumns.map((i) => quoteIdentifier(spec.columns[i]!.name));
-      // better-sqlite3 binds arrays in order only: value comparisons first, then the key match.
-      const same = valueNames.length > 0 ? valueNames.map((name) => `${name} IS ?`).join(' AND ') : '1';
-      const keyMatch = spec.key.map((name) => `${quoteIdentifier(name)} IS ?`).join(' AND ');
-      // Pre-images hold every user column of the table, so undo can put the row back whole (rowid included).
-      this.preimageColumns = userColumnsOf(db, spec.table);
-      this.findByKey = db.prepare(
-        `SELECT rowid AS rowId, ${provenance} AS owner,
-          (${provenance} IS ${this.importId} OR EXISTS (SELECT 1 FROM _sluice_preimages WHERE import_id = ${this.importId} AND row_id = ${table}.rowid)) AS duplicate,
-          (${same}) AS same, ${preimageExpression(this.preimageColumns.map(quoteIdentifier))} AS before
-         FROM ${table} WHERE ${keyMatch}`,
-      );
-      const assignments = [...valueNames.map((name) => `${name} = ?`), `${provenance} = ${this.importId}`].join(', ');
-      this.updateByRowid = db.prepare(`UPDATE ${table} SET ${assignments} WHERE rowid = ?`);
-      const declared = new Map(
-        (db.prepare('SELECT name, type FROM pragma_table_info(?)').all(spec.table) as { name: string; type: string }[]).map((c) => [c.name.toLowerCase(), c.type.toUpperCase()]),
-      );
-      const casts = spec.key.map((name) => keyCastCheck(declared.get(name.toLowerCase()) ?? ''));
-      this.keyCasts = casts.some((check) => check !== null) ? casts : null;
-      const numericKey = spec.key.map((name) => /INT|REAL|FLOA|DOUB|NUM|DEC|BOOL|DATE/.test(declared.get(name.toLowerCase()) ?? ''));
-      this.batchUpsert = new BatchUpsert(db, spec.table, spec.columns.map((column) => column.name), spec.key, this.keyColumns, numericKey, this.preimageColumns, this.importId);
-    } else {
-      this.insertIfNew = null;
-      this.findByKey = null;
-      this.updateByRowid = null;
+    if (spec.key.length === 0) {
       this.preimageColumns = [];
+      return;
     }
+    const columnNames = spec.columns.map((column) => column.name);
+    // Pre-images hold every user column of the table, so undo can put the row back whole (rowid included).
+    this.preimageColumns = userColumnsOf(db, spec.table);
+    this.rowUpsert = new RowUpsert(db, {
+      table: spec.table,
+      columns: columnNames,
+      key: spec.key,
+      keyColumns: this.keyColumns,
+      valueColumns: spec.columns.map((_, i) => i).filter((i) => !keySet.has(spec.columns[i]!.name)),
+      preimageColumns: this.preimageColumns,
+      importId,
+      onDuplicate: options.onDuplicate ?? 'last',
+      keyIsUniqueRule: spec.uniqueKeys.some((columns) => sameColumns(columns, spec.key)),
+      insertPrefix: this.insertPrefix,
+      rowPlaceholders: this.rowPlaceholders,
+    });
+    const declared = new Map(
+      (db.prepare('SELECT name, type FROM pragma_table_info(?)').all(spec.table) as { name: string; type: string }[]).map((c) => [c.name.toLowerCase(), c.type.toUpperCase()]),
+    );
+    const casts = spec.key.map((name) => keyCastCheck(declared.get(name.toLowerCase()) ?? ''));
+    this.keyCasts = casts.some((check) => check !== null) ? casts : null;
+    const numericKey = spec.key.map((name) => /INT|REAL|FLOA|DOUB|NUM|DEC|BOOL|DATE/.test(declared.get(name.toLowerCase()) ?? ''));
+    this.batchUpsert = new BatchUpsert(db, spec.table, columnNames, spec.key, this.keyColumns, numericKey, this.preimageColumns, importId);
   }
 
-/**
+  /**
    * Writes `count` rows from the flat `values` array. Call inside a
    * transaction. Rows the store refuses are reported, not thrown.
    */
   write(values: readonly SqlValue[], count: number): WriteOutcome {
-    return this.spec.key.length > 0 ? this.upsertRows(values, count) : this.insertRows(values, count);
+    return this.writeRows(this.directRows(values), count);
   }
 
-  private insertRows(values: readonly SqlValue[], count: number): WriteOutcome {
-    return this.writeInGroups(values, count, (from, to, outcome) => this.insertOneByOne(values, from, to, outcome));
+  /** Writes the first `count` rows of a worker's scratch slot (attached with `scratch.attach` before the transaction). */
+  writeScratch(batch: ScratchBatch, count: number): WriteOutcome {
+    const rows = this.scratch.rows(batch, count);
+    if (this.spec.key.length === 0 && count > 1) {
+      // Plain inserts take the whole batch in one statement; one that fails changed nothing and goes the usual way in groups.
+      try {
+        rows.insert(0, count);
+        return { ...emptyOutcome(), inserted: count };
+      } catch (error) {
+        if (!isConstraintError(error)) throw error;
+      }
+    }
+    return this.writeRows(rows, count);
+  }
+
+  /** The scratch files' reader on this writer's connection (made on first use). */
+  get scratch(): ScratchReader {
+    return (this.scratchReader ??= new ScratchReader(this.db, {
+      width: this.width,
+      insertPrefix: this.insertPrefix,
+      importId: this.options.importId,
+      keyColumns: this.keyColumns,
+      batchTable: this.batchUpsert?.batchTable ?? null,
+    }));
+  }
+
+  private writeRows(rows: BatchRows, count: number): WriteOutcome {
+    if (this.spec.key.length === 0) return this.writeInGroups(rows, count, (from, to, outcome) => this.insertOneByOne(rows.all(), from, to, outcome));
+    return this.upsertRows(rows, count);
+  }
+
+  private directRows(values: readonly SqlValue[]): BatchRows {
+    const width = this.width;
+    return {
+      keys: () => values,
+      all: () => values,
+      insert: (from, to) => {
+        this.insertStatement(to - from).run(...values.slice(from * width, to * width));
+      },
+      copyInto: null,
+    };
   }
 
   /**
@@ -156,23 +166,18 @@ export class TableWriter {
    * by row straight away, with a periodic retry, so updating an existing
    * table does not pay twice.
    */
-  private writeInGroups(
-    values: readonly SqlValue[],
-    count: number,
-    oneByOne: (from: number, to: number, outcome: WriteOutcome) => void,
-  ): WriteOutcome {
-    const outcome: WriteOutcome = { inserted: 0, updated: 0, unchanged: 0, duplicates: [], refused: [] };
+  private writeInGroups(rows: BatchRows, count: number, oneByOne: (from: number, to: number, outcome: WriteOutcome) => void): WriteOutcome {
+    const outcome = emptyOutcome();
     const upserting = this.spec.key.length > 0;
     for (let row = 0; row < count; ) {
-      const rows = Math.min(this.rowsPerStatement, count - row);
-      const next = row + rows;
-      if (rows === 1 || (upserting && this.groupsToSkip > 0) || (this.keyCasts && this.hasLossyKey(values, row, next))) {
+      const next = Math.min(row + this.rowsPerStatement, count);
+      if (next - row === 1 || (upserting && this.groupsToSkip > 0) || (this.keyCasts && this.hasLossyKey(rows.keys(), row, next))) {
         if (this.groupsToSkip > 0) this.groupsToSkip--;
         oneByOne(row, next, outcome);
       } else {
         try {
-          this.insertStatement(rows).run(...values.slice(row * this.width, next * this.width));
-          outcome.inserted += rows;
+          rows.insert(row, next);
+          outcome.inserted += next - row;
         } catch (error) {
           if (!isConstraintError(error)) throw error;
           if (upserting) this.groupsToSkip = GROUPS_SKIPPED_AFTER_CONFLICT;
@@ -215,21 +220,23 @@ export class TableWriter {
    * next batches go set-based straight away (batch-upsert.ts), with a
    * periodic retry of the plain INSERT.
    */
-  private upsertRows(values: readonly SqlValue[], count: number): WriteOutcome {
+  private upsertRows(rows: BatchRows, count: number): WriteOutcome {
     if (this.groupsToSkip > 0) {
-      const outcome: WriteOutcome = { inserted: 0, updated: 0, unchanged: 0, duplicates: [], refused: [] };
+      const outcome = emptyOutcome();
       this.groupsToSkip = Math.max(0, this.groupsToSkip - Math.ceil(count / this.rowsPerStatement));
-      this.upsertGroup(values, 0, count, outcome);
+      this.upsertGroup(rows, 0, count, outcome);
       return outcome;
     }
-    return this.writeInGroups(values, count, (from, to, outcome) => this.upsertGroup(values, from, to, outcome));
+    return this.writeInGroups(rows, count, (from, to, outcome) => this.upsertGroup(rows, from, to, outcome));
   }
 
   /** A group set-based when it can be (see BatchUpsert), else row by row. */
-  private upsertGroup(values: readonly SqlValue[], from: number, to: number, outcome: WriteOutcome): void {
-    const done = this.keyCasts && this.hasLossyKey(values, from, to) ? null : this.batchUpsert!.upsert(values, from, to);
+  private upsertGroup(rows: BatchRows, from: number, to: number, outcome: WriteOutcome): void {
+    const keys = rows.keys();
+    const done = this.keyCasts && this.hasLossyKey(keys, from, to) ? null : this.batchUpsert!.upsert(keys, from, to, rows.copyInto);
     if (!done) {
-      this.upsertOneByOne(values, from, to, outcome);
+      const values = rows.all();
+      this.rowUpsert!.upsert(values, from, to, outcome, this.keyCasts ? (row) => this.lossyKeyColumn(values, row) : null);
       return;
     }
     outcome.inserted += done.inserted;
@@ -250,69 +257,5 @@ export class TableWriter {
       if (check && !check(values[row * this.width + this.keyColumns[k]!] ?? null)) return this.spec.key[k]!;
     }
     return null;
-  }
-
-  private upsertOneByOne(values: readonly SqlValue[], from: number, to: number, outcome: WriteOutcome): void {
-    const width = this.width;
-    const one = new Array<SqlValue>(width);
-    const lookup = new Array<SqlValue>(this.valueColumns.length + this.keyColumns.length);
-    const update = new Array<SqlValue>(this.valueColumns.length + 1);
-    for (let row = from; row < to; row++) {
-      for (let i = 0; i < width; i++) one[i] = values[row * width + i] ?? null;
-      const lossy = this.keyCasts ? this.lossyKeyColumn(values, row) : null;
-      if (lossy !== null) {
-        // The key keeps the table's type, so "1" and 1 are one key; a value that would stay text in a numeric key column is set aside.
-        outcome.refused.push({ index: row, errors: [{ field: lossy, rule: 'type', message: `${lossy}: the value cannot be stored as the key column's type without loss` }] });
-        continue;
-      }
-      try {
-        if (this.insertIfNew!.run(...one).changes > 0) {
-          outcome.inserted++;
-          continue;
-        }
-        let at = 0;
-        for (const i of this.valueColumns) lookup[at++] = one[i]!;
-        for (const i of this.keyColumns) lookup[at++] = one[i]!;
-        const existing = this.findByKey!.get(...lookup) as ExistingRow | undefined;
-        if (!existing) {
-          outcome.refused.push({ index: row, errors: [{ field: null, rule: 'constraint', message: 'the table refused the row (constraint failed)' }] });
-          continue;
-        }
-        if (existing.duplicate === 1) {
-          outcome.duplicates.push(row);
-          if (this.keyIsUniqueRule || this.onDuplicate === 'quarantine') {
-            const field = this.spec.key.join(',');
-            outcome.refused.push({
-              index: row,
-              errors: [
-                this.keyIsUniqueRule
-                  ? { field, rule: 'unique', message: `${this.spec.key.join(', ')}: value repeats a row earlier in this import (must be unique)` }
-                  : { field, rule: 'duplicate-key', message: `${this.spec.key.join(', ')}: key repeats a row earlier in this import` },
-              ],
-            });
-            continue;
-          }
-          if (this.onDuplicate === 'first') {
-            outcome.unchanged++;
-            continue;
-          }
-        }
-        if (existing.same === 1) {
-          // Logged without values: the row was matched, not changed; a later repeat of its key is still recognised.
-          if (existing.duplicate !== 1) this.logPreimage.run(this.importId, existing.rowId, existing.owner, null);
-          outcome.unchanged++;
-          continue;
-        }
-        at = 0;
-        for (const i of this.valueColumns) update[at++] = one[i]!;
-        update[at] = existing.rowId;
-        this.updateByRowid!.run(...update);
-        this.logPreimage.run(this.importId, existing.rowId, existing.owner, existing.before);
-        outcome.updated++;
-      } catch (error) {
-        if (!isConstraintError(error)) throw error;
-        outcome.refused.push({ index: row, errors: [constraintFailure(error)] });
-      }
-    }
   }
 }

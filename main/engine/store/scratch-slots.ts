@@ -1,0 +1,100 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { SqlValue } from '../rules/contract.js';
+import type { ScratchConfig } from './scratch-area.js';
+
+/** Where a worker left a batch's valid rows: row i of the batch is the slot table's rowid i + 1. */
+export interface ScratchBatch {
+  file: string;
+  slot: number;
+}
+
+/** As in the writer's own multi-row INSERTs (table-writer.ts): SQLite allows 32,766 parameters; 100 rows is where gains stop. */
+const MAX_PARAMS_PER_STATEMENT = 4000;
+const MAX_ROWS_PER_STATEMENT = 100;
+
+/** Name of slot table `slot` in a scratch file (also used by the writer's side). */
+export function slotTable(slot: number): string {
+  return `slot_${slot}`;
+}
+
+/**
+ * A worker's scratch file: it writes each batch's valid rows into a slot
+ * table, committed before the batch's result goes back, so the writer's
+ * transaction (which starts later) sees them whole. A slot is reused only
+ * once the store's commit of the chunk it held went through (the shared
+ * watermark): a commit the store refused is tried again with the same slots.
+ *
+ * The slot tables declare no column types, so a value keeps exactly what it
+ * was bound as until the target table's own types apply, as with a direct bind.
+ * The file is throwaway: no syncs, WAL so the writer can read while the worker writes.
+ */
+export class ScratchSlots {
+  private readonly db: Database.Database;
+  private readonly committed: Float64Array;
+  /** The chunk seq each slot holds. */
+  private readonly slotSeqs: number[] = [];
+  private readonly fillBySize = new Map<string, Database.Statement>();
+  private readonly clearBySlot = new Map<number, Database.Statement>();
+  private readonly rowsPerStatement: number;
+  private readonly rowPlaceholders: string;
+  private readonly columns: string;
+  readonly file: string;
+
+  constructor(config: ScratchConfig, private readonly width: number, workerId: number) {
+    this.file = path.join(config.dir, `w${workerId}.db`);
+    this.committed = new Float64Array(config.committed);
+    this.db = new Database(this.file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = OFF');
+    this.rowsPerStatement = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS_PER_STATEMENT / Math.max(1, width))));
+    this.rowPlaceholders = `(${Array.from({ length: Math.max(1, width) }, () => '?').join(', ')})`;
+    this.columns = Array.from({ length: Math.max(1, width) }, (_, i) => `c${i}`).join(', ');
+  }
+
+  /** Writes `count` rows of the flat `values` into a free slot and commits; returns where they are. */
+  write(values: readonly SqlValue[], count: number, seq: number): ScratchBatch {
+    const slot = this.freeSlot();
+    const width = this.width;
+    try {
+      this.db.transaction(() => {
+        this.clearBySlot.get(slot)!.run();
+        for (let row = 0; row < count; ) {
+          const rows = Math.min(this.rowsPerStatement, count - row);
+          this.fill(slot, rows).run(...values.slice(row * width, (row + rows) * width));
+          row += rows;
+        }
+      })();
+    } catch (error) {
+      // The slot was cleared or not; either way nothing refers to it, so it is free again.
+      this.slotSeqs[slot] = Number.NEGATIVE_INFINITY;
+      throw error;
+    }
+    this.slotSeqs[slot] = seq;
+    return { file: this.file, slot };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private freeSlot(): number {
+    const committed = this.committed[0]!;
+    for (let slot = 0; slot < this.slotSeqs.length; slot++) if (this.slotSeqs[slot]! <= committed) return slot;
+    const slot = this.slotSeqs.length;
+    this.db.exec(`CREATE TABLE IF NOT EXISTS ${slotTable(slot)} (${this.columns})`);
+    this.clearBySlot.set(slot, this.db.prepare(`DELETE FROM ${slotTable(slot)}`));
+    this.slotSeqs.push(Number.NEGATIVE_INFINITY);
+    return slot;
+  }
+
+  private fill(slot: number, rows: number): Database.Statement {
+    const name = `${slot}:${rows}`;
+    let statement = this.fillBySize.get(name);
+    if (!statement) {
+      statement = this.db.prepare(`INSERT INTO ${slotTable(slot)} VALUES ${Array(rows).fill(this.rowPlaceholders).join(', ')}`);
+      this.fillBySize.set(name, statement);
+    }
+    return statement;
+  }
+}

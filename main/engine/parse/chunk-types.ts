@@ -4,6 +4,7 @@ import type { SqlValue } from '../rules/contract.js';
 import type { ColumnType } from '../rules/lossless-columns.js';
 import type { ScratchConfig } from '../store/scratch-area.js';
 import type { ScratchBatch } from '../store/scratch-slots.js';
+import type { KeyFacts } from '../store/key-facts.js';
 
 export interface WorkerConfig {
   dialect: Dialect;
@@ -69,6 +70,8 @@ export interface ChunkResult {
   validMeta: Float64Array;
   /** On the scratch path: where the valid rows are (then `values` is empty). */
   scratch?: ScratchBatch;
+  /** On the scratch path, upserts: the batch's key checks, made by the worker. */
+  keyFacts?: KeyFacts;
   rejected: RejectedRecord[];
   warned: WarnedRecord[];
   /** Set by the worker entry for the import's trace: its thread id and the time it spent on this batch. */

@@ -123,7 +123,9 @@ export class BatchCommitter {
     const failFast = this.policy.mode === 'fast';
     const firstBad = failFast ? result.rejected[0] : undefined;
     const validCount = firstBad ? countValidBefore(result.validMeta, firstBad.recordIndex) : result.validMeta.length / VALID_META_STRIDE;
-    const outcome = result.scratch ? this.writer.writeScratch(result.scratch, validCount) : this.writer.write(result.values, validCount);
+    const outcome = result.scratch
+      ? this.writer.writeScratch(result.scratch, validCount, result.keyFacts ?? null)
+      : this.writer.write(result.values, validCount);
     const position = this.position;
     const counters = position.counters;
 

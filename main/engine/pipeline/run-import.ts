@@ -175,7 +175,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
       },
       scratchArea,
     );
-    await pool.configure({ ...workerConfigFor(record), scratch: scratchArea?.config ?? null });
+    await pool.configure({ ...workerConfigFor(record), scratch: scratchArea ? { ...scratchArea.config, keys: writer.keyFactsSpec } : null });
     const runner = new ChunkRunner(pool, record.layout.dialect, fd, spec.columns.length, (failure) => observer.workerFailure(failure));
     const maxInFlight = workers * IN_FLIGHT_PER_WORKER;
     const activeCommitter = committer;

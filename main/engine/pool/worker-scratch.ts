@@ -2,6 +2,7 @@ import type { ChunkJob, ChunkResult } from '../parse/chunk-types.js';
 import { VALID_META_STRIDE } from '../parse/chunk-types.js';
 import type { ScratchConfig } from '../store/scratch-area.js';
 import { ScratchSlots } from '../store/scratch-slots.js';
+import { computeKeyFacts } from '../store/key-facts.js';
 
 /**
  * A chunk worker's side of the scratch write path: moves a batch's valid rows
@@ -24,6 +25,7 @@ export class WorkerScratch {
     try {
       this.slots ??= new ScratchSlots(this.config, result.width, this.workerId);
       result.scratch = this.slots.write(result.values, valid, job.seq);
+      if (this.config.keys) result.keyFacts = computeKeyFacts(result.values, valid, result.width, this.config.keys);
       result.values = [];
     } catch {
       this.failed = true;

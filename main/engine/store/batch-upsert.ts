@@ -4,6 +4,7 @@ import { quoteIdentifier } from './identifiers.js';
 import { isConstraintError } from './sqlite-errors.js';
 import { PROVENANCE_COLUMN } from './import-records.js';
 import { preimageExpression } from './row-images.js';
+import { keyNamer } from './key-facts.js';
 
 /** What a set-based upsert of a group did; null from `upsert` means "do this group row by row". */
 export interface GroupOutcome {
@@ -94,15 +95,21 @@ export class BatchUpsert {
     this.savepoint = db.prepare('SAVEPOINT sluice_upsert_group');
     this.release = db.prepare('RELEASE sluice_upsert_group');
     this.rollbackTo = db.prepare('ROLLBACK TO sluice_upsert_group');
-    this.keyNamers = numericKey.map((numeric) => (numeric ? (value: SqlValue) => String(Number(value)) : (value: SqlValue) => String(value)));
+    this.keyNamers = numericKey.map(keyNamer);
   }
 
   /**
    * Upserts rows [from, to) of `values`; null when the group needs the row-by-row path. Call inside a transaction.
-   * `copyInto` fills the batch table by SQL (from a scratch slot); then `values` need hold the key columns only.
+   * `copyInto` fills the batch table by SQL (from a scratch slot); `plain`, when known (key-facts.ts), replaces the key check on `values`.
    */
-  upsert(values: readonly SqlValue[], from: number, to: number, copyInto: ((from: number, to: number) => void) | null = null): GroupOutcome | null {
-    if (!this.plainKeys(values, from, to)) return null;
+  upsert(
+    values: readonly SqlValue[],
+    from: number,
+    to: number,
+    copyInto: ((from: number, to: number) => void) | null = null,
+    plain: boolean | null = null,
+  ): GroupOutcome | null {
+    if (!(plain ?? this.plainKeys(values, from, to))) return null;
     this.savepoint.run();
     try {
       this.clear.run();

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { KeyFactsSpec } from './key-facts.js';
 
 /** Where an import's workers keep their scratch files: one directory per import run, named for the process. */
 const SCRATCH_PREFIX = 'sluice-scratch-';
@@ -15,6 +16,8 @@ export interface ScratchConfig {
   dir: string;
   /** One Float64: the seq of the last committed chunk (every earlier one is committed too); -1 before the first. */
   committed: SharedArrayBuffer;
+  /** Upserts: the key checks each worker makes for the writer (key-facts.ts). */
+  keys?: KeyFactsSpec | null;
 }
 
 /**

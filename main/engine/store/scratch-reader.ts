@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { SqlValue } from '../rules/contract.js';
 import { SluiceError } from '../errors.js';
 import { slotTable, type ScratchBatch } from './scratch-slots.js';
+import { lossyIn, plainKeysIn, type KeyFacts } from './key-facts.js';
 
 /** better-sqlite3's SQLite is built with SQLITE_MAX_ATTACHED=10: a commit reads from at most this many scratch files. */
 export const MAX_SCRATCH_ATTACHED = 10;
@@ -16,6 +17,9 @@ export interface BatchRows {
   insert(from: number, to: number): void;
   /** Copies rows [from, to) into the set-based upsert's batch table; null: it binds them from `all()`. */
   readonly copyInto: ((from: number, to: number) => void) | null;
+  /** The key checks, answered without the values when the worker made them (key-facts.ts); null: check `keys()`. */
+  readonly lossyKeyIn: ((from: number, to: number) => boolean) | null;
+  readonly plainKeysIn: ((from: number, to: number) => boolean) | null;
 }
 
 export interface ScratchReaderSpec {
@@ -80,7 +84,7 @@ export class ScratchReader {
   }
 
   /** The first `count` rows of a slot (rows of the slot beyond them, in fail-fast, are not written). */
-  rows(batch: ScratchBatch, count: number): BatchRows {
+  rows(batch: ScratchBatch, count: number, facts: KeyFacts | null): BatchRows {
     const statements = this.statements(batch);
     let all: SqlValue[] | null = null;
     let keys: SqlValue[] | null = null;
@@ -105,6 +109,8 @@ export class ScratchReader {
         statements.insert.run(from, to);
       },
       copyInto: statements.copy ? (from, to) => statements.copy!.run(from, to) : null,
+      lossyKeyIn: facts ? (from, to) => lossyIn(facts, from, to) : null,
+      plainKeysIn: facts ? (from, to) => plainKeysIn(facts, from, to) : null,
     };
   }
 

@@ -12,6 +12,7 @@ import { RowUpsert } from './row-upsert.js';
 import { emptyOutcome, type WriteOutcome } from './write-outcome.js';
 import { ScratchReader, type BatchRows } from './scratch-reader.js';
 import type { ScratchBatch } from './scratch-slots.js';
+import { isNumericKeyType, type KeyFacts, type KeyFactsSpec } from './key-facts.js';
 
 export type { WriteOutcome } from './write-outcome.js';
 
@@ -59,6 +60,8 @@ export class TableWriter {
   /** Per key column: whether a value can take the table column's numeric type without loss (null: any value can). */
   private readonly keyCasts: (((value: SqlValue) => boolean) | null)[] | null = null;
   private scratchReader: ScratchReader | null = null;
+  /** Upserts: what a worker needs to make this writer's key checks itself (scratch path). */
+  readonly keyFactsSpec: KeyFactsSpec | null = null;
   /** The columns a pre-image of this writer holds, in order (upserts only). */
   readonly preimageColumns: string[];
 
@@ -103,7 +106,9 @@ export class TableWriter {
     );
     const casts = spec.key.map((name) => keyCastCheck(declared.get(name.toLowerCase()) ?? ''));
     this.keyCasts = casts.some((check) => check !== null) ? casts : null;
-    const numericKey = spec.key.map((name) => /INT|REAL|FLOA|DOUB|NUM|DEC|BOOL|DATE/.test(declared.get(name.toLowerCase()) ?? ''));
+    const declaredTypes = spec.key.map((name) => declared.get(name.toLowerCase()) ?? '');
+    this.keyFactsSpec = { keyColumns: this.keyColumns, declaredTypes };
+    const numericKey = declaredTypes.map(isNumericKeyType);
     this.batchUpsert = new BatchUpsert(db, spec.table, columnNames, spec.key, this.keyColumns, numericKey, this.preimageColumns, importId);
   }
 
@@ -116,10 +121,12 @@ export class TableWriter {
   }
 
   /** Writes the first `count` rows of a worker's scratch slot (attached with `scratch.attach` before the transaction). */
-  writeScratch(batch: ScratchBatch, count: number): WriteOutcome {
-    const rows = this.scratch.rows(batch, count);
-    if (this.spec.key.length === 0 && count > 1) {
-      // Plain inserts take the whole batch in one statement; one that fails changed nothing and goes the usual way in groups.
+  writeScratch(batch: ScratchBatch, count: number, facts: KeyFacts | null = null): WriteOutcome {
+    const rows = this.scratch.rows(batch, count, facts);
+    // The whole batch in one statement where every group would take the plain INSERT: a statement that fails changed
+    // nothing, and the batch goes the usual way in groups, so the outcome is the same (a success means no group would have failed).
+    const groupsWouldInsert = this.spec.key.length === 0 || (this.groupsToSkip === 0 && !(this.keyCasts && this.lossyKeyIn(rows, 0, count)));
+    if (count > 1 && groupsWouldInsert) {
       try {
         rows.insert(0, count);
         return { ...emptyOutcome(), inserted: count };
@@ -155,6 +162,8 @@ export class TableWriter {
         this.insertStatement(to - from).run(...values.slice(from * width, to * width));
       },
       copyInto: null,
+      lossyKeyIn: null,
+      plainKeysIn: null,
     };
   }
 
@@ -171,7 +180,7 @@ export class TableWriter {
     const upserting = this.spec.key.length > 0;
     for (let row = 0; row < count; ) {
       const next = Math.min(row + this.rowsPerStatement, count);
-      if (next - row === 1 || (upserting && this.groupsToSkip > 0) || (this.keyCasts && this.hasLossyKey(rows.keys(), row, next))) {
+      if (next - row === 1 || (upserting && this.groupsToSkip > 0) || (this.keyCasts && this.lossyKeyIn(rows, row, next))) {
         if (this.groupsToSkip > 0) this.groupsToSkip--;
         oneByOne(row, next, outcome);
       } else {
@@ -232,8 +241,12 @@ export class TableWriter {
 
   /** A group set-based when it can be (see BatchUpsert), else row by row. */
   private upsertGroup(rows: BatchRows, from: number, to: number, outcome: WriteOutcome): void {
-    const keys = rows.keys();
-    const done = this.keyCasts && this.hasLossyKey(keys, from, to) ? null : this.batchUpsert!.upsert(keys, from, to, rows.copyInto);
+    const done =
+      this.keyCasts && this.lossyKeyIn(rows, from, to)
+        ? null
+        : rows.plainKeysIn
+          ? this.batchUpsert!.upsert([], from, to, rows.copyInto, rows.plainKeysIn(from, to))
+          : this.batchUpsert!.upsert(rows.keys(), from, to, rows.copyInto);
     if (!done) {
       const values = rows.all();
       this.rowUpsert!.upsert(values, from, to, outcome, this.keyCasts ? (row) => this.lossyKeyColumn(values, row) : null);
@@ -242,6 +255,10 @@ export class TableWriter {
     outcome.inserted += done.inserted;
     outcome.updated += done.updated;
     outcome.unchanged += done.unchanged;
+  }
+
+  private lossyKeyIn(rows: BatchRows, from: number, to: number): boolean {
+    return rows.lossyKeyIn ? rows.lossyKeyIn(from, to) : this.hasLossyKey(rows.keys(), from, to);
   }
 
   /** Whether a row in [from, to) has a key value the table's key column type cannot hold without loss. */

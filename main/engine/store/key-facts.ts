@@ -1,0 +1,71 @@
+import type { SqlValue } from '../rules/contract.js';
+import { keyCastCheck } from './row-images.js';
+
+/** What a worker needs to check an upsert key's values the way the table writer would (scratch path). */
+export interface KeyFactsSpec {
+  /** The key's columns, by index in a row. */
+  keyColumns: readonly number[];
+  /** The target table's declared type of each key column (upper case). */
+  declaredTypes: readonly string[];
+}
+
+/**
+ * A batch's key checks, made by the worker that has the values in hand, so the
+ * writer need not read them back from the scratch slot: the rows whose key the
+ * key column's type cannot hold without loss, and for each row the nearest
+ * earlier row of the batch with the same key (-1: none; -2: a key value is missing).
+ */
+export interface KeyFacts {
+  lossyRows: number[];
+  previousSame: Int32Array;
+}
+
+/** Declared types whose affinity makes 7 and "7" one key (as SQLite compares them). */
+export function isNumericKeyType(declaredType: string): boolean {
+  return /INT|REAL|FLOA|DOUB|NUM|DEC|BOOL|DATE/.test(declaredType);
+}
+
+/** How a key value is named when looking for repeats: SQLite's comparison, not JavaScript's. */
+export function keyNamer(numeric: boolean): (value: SqlValue) => string {
+  return numeric ? (value) => String(Number(value)) : (value) => String(value);
+}
+
+export function computeKeyFacts(values: readonly SqlValue[], count: number, width: number, spec: KeyFactsSpec): KeyFacts {
+  const casts = spec.declaredTypes.map(keyCastCheck);
+  const namers = spec.declaredTypes.map((type) => keyNamer(isNumericKeyType(type)));
+  const lossyRows: number[] = [];
+  const previousSame = new Int32Array(count);
+  const lastRow = new Map<string, number>();
+  const keyColumns = spec.keyColumns;
+  for (let row = 0; row < count; row++) {
+    let name = '';
+    let missing = false;
+    let lossy = false;
+    for (let k = 0; k < keyColumns.length; k++) {
+      const value = values[row * width + keyColumns[k]!] ?? null;
+      if (casts[k] && !casts[k]!(value)) lossy = true;
+      if (value === null) missing = true;
+      else name += (k > 0 ? '\u0000' : '') + namers[k]!(value);
+    }
+    if (lossy) lossyRows.push(row);
+    if (missing) {
+      previousSame[row] = -2;
+      continue;
+    }
+    previousSame[row] = lastRow.get(name) ?? -1;
+    lastRow.set(name, row);
+  }
+  return { lossyRows, previousSame };
+}
+
+/** Whether a row in [from, to) has a key its column's type cannot hold (TableWriter's hasLossyKey). */
+export function lossyIn(facts: KeyFacts, from: number, to: number): boolean {
+  return facts.lossyRows.some((row) => row >= from && row < to);
+}
+
+/** Every key present and none repeated within [from, to) (BatchUpsert's plain case). */
+export function plainKeysIn(facts: KeyFacts, from: number, to: number): boolean {
+  const previous = facts.previousSame;
+  for (let row = from; row < to; row++) if (previous[row]! === -2 || previous[row]! >= from) return false;
+  return true;
+}

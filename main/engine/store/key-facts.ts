@@ -35,8 +35,12 @@ export function computeKeyFacts(values: readonly SqlValue[], count: number, widt
   const namers = spec.declaredTypes.map((type) => keyNamer(isNumericKeyType(type)));
   const lossyRows: number[] = [];
   const previousSame = new Int32Array(count);
-  const lastRow = new Map<string, number>();
   const keyColumns = spec.keyColumns;
+  if (keyColumns.length === 1 && isNumericKeyType(spec.declaredTypes[0]!)) {
+    singleNumericKey(values, count, width, keyColumns[0]!, casts[0] ?? null, lossyRows, previousSame);
+    return { lossyRows, previousSame };
+  }
+  const lastRow = new Map<string, number>();
   for (let row = 0; row < count; row++) {
     let name = '';
     let missing = false;
@@ -56,6 +60,33 @@ export function computeKeyFacts(values: readonly SqlValue[], count: number, widt
     lastRow.set(name, row);
   }
   return { lossyRows, previousSame };
+}
+
+/**
+ * The common key, one numeric column, without building names: String(Number(a)) equals String(Number(b)) exactly
+ * when Number(a) and Number(b) are the same Map key (SameValueZero: 0 and -0 one key, NaN one key).
+ */
+function singleNumericKey(
+  values: readonly SqlValue[],
+  count: number,
+  width: number,
+  column: number,
+  cast: ((value: SqlValue) => boolean) | null,
+  lossyRows: number[],
+  previousSame: Int32Array,
+): void {
+  const lastRow = new Map<number, number>();
+  for (let row = 0; row < count; row++) {
+    const value = values[row * width + column] ?? null;
+    if (cast && !cast(value)) lossyRows.push(row);
+    if (value === null) {
+      previousSame[row] = -2;
+      continue;
+    }
+    const name = Number(value);
+    previousSame[row] = lastRow.get(name) ?? -1;
+    lastRow.set(name, row);
+  }
 }
 
 /** Whether a row in [from, to) has a key its column's type cannot hold (TableWriter's hasLossyKey). */

@@ -132,8 +132,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
   let handle: fs.promises.FileHandle | null = null;
   let committer: BatchCommitter | null = null;
   let scratchArea: ScratchArea | null = null;
-  const writePath = chooseWritePath(workers);
-  observer.writePath(writePath);
+  let writePath = chooseWritePath(workers);
   const inFlight: InFlight[] = [];
   const contentHash = createHash('sha256');
   let hashedBytes = 0;
@@ -151,7 +150,10 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     const decoder = createDecoder(record.layout.dialect.encoding);
     const writer = new TableWriter(store.db, spec, { importId: record.id, onDuplicate: record.options.onDuplicate ?? 'last' });
     observer.timeWrites(writer);
-    if (writePath === 'scratch') scratchArea = ScratchArea.create();
+    if (writePath === 'scratch') scratchArea = ScratchArea.tryCreate();
+    // No scratch directory to be had (a read-only or full temp folder): the writer binds the values itself.
+    if (!scratchArea) writePath = 'direct';
+    observer.writePath(writePath);
     // The content hash (the re-import guard's evidence) is computed from the bytes as they are read; a resume first re-reads what came before.
     contentHash.update(await readPrefix(handle, record.nextByteOffset));
     hashedBytes = record.nextByteOffset;

@@ -45,6 +45,15 @@ export class ScratchArea {
     return new ScratchArea(dir);
   }
 
+  /** Null when the directory cannot be made: the import then takes the direct path. */
+  static tryCreate(baseDir?: string): ScratchArea | null {
+    try {
+      return ScratchArea.create(baseDir);
+    } catch {
+      return null;
+    }
+  }
+
   /** Called after each commit on the store went through: slots holding chunks up to `seq` may be overwritten. */
   committedThrough(seq: number): void {
     if (seq > this.committed[0]!) this.committed[0] = seq;

@@ -48,10 +48,11 @@ async function withEnv<T>(env: Record<string, string>, run: () => Promise<T>): P
 }
 
 test('the write path: scratch only with enough cores and workers, and SLUICE_WRITE_PATH overrides it', () => {
-  assert.equal(chooseWritePath(2, undefined, 2), 'direct');
-  assert.equal(chooseWritePath(4, undefined, SCRATCH_MIN_CORES - 1), 'direct');
-  assert.equal(chooseWritePath(4, undefined, SCRATCH_MIN_CORES), 'scratch');
-  assert.equal(chooseWritePath(1, undefined, 64), 'direct', 'one worker: the writer is not the limit');
+  // '' rather than undefined: undefined would read this process's own SLUICE_WRITE_PATH.
+  assert.equal(chooseWritePath(2, '', 2), 'direct');
+  assert.equal(chooseWritePath(4, '', SCRATCH_MIN_CORES - 1), 'direct');
+  assert.equal(chooseWritePath(4, '', SCRATCH_MIN_CORES), 'scratch');
+  assert.equal(chooseWritePath(1, '', 64), 'direct', 'one worker: the writer is not the limit');
   assert.equal(chooseWritePath(2, 'scratch', 2), 'scratch');
   assert.equal(chooseWritePath(8, 'direct', 64), 'direct');
   assert.equal(chooseWritePath(8, 'bogus', 64), 'scratch', 'an unknown value leaves the choice to the machine');

@@ -28,6 +28,7 @@ export function defaultAppHome(): string {
 
 export class Settings {
   private data: SettingsData;
+  private saveFailed = false;
   readonly file: string;
 
   constructor(readonly home: string) {
@@ -95,9 +96,25 @@ export class Settings {
     this.save();
   }
 
+  /**
+   * Nothing in the settings is essential, so a folder that cannot be written (read-only, full, another
+   * user's) must not make opening a file fail: the list lives on in memory and the problem is said once.
+   */
   private save(): void {
     const temporary = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, `${JSON.stringify(this.data, null, 2)}\n`);
-    fs.renameSync(temporary, this.file);
+    try {
+      fs.writeFileSync(temporary, `${JSON.stringify(this.data, null, 2)}\n`);
+      fs.renameSync(temporary, this.file);
+    } catch (error) {
+      try {
+        fs.rmSync(temporary, { force: true });
+      } catch {
+        // Left behind in a folder we cannot write anyway.
+      }
+      if (this.saveFailed) return;
+      this.saveFailed = true;
+      const reason = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+      process.stderr.write(`sluice: cannot save the recent files list in ${this.file} (${reason}); it is kept until the app closes.\n`);
+    }
   }
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RecentFile } from './contract.js';
+import { AppFailure } from './app-failure.js';
 
 /**
  * A small JSON file: recent files for the Home screen (in the desktop app also
@@ -32,7 +33,12 @@ export class Settings {
   readonly file: string;
 
   constructor(readonly home: string) {
-    fs.mkdirSync(home, { recursive: true });
+    try {
+      fs.mkdirSync(home, { recursive: true });
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+      throw new AppFailure('WRITE_REFUSED', `Cannot create the app's folder ${home} (${reason}). Set SLUICE_HOME to a folder you can write.`);
+    }
     this.file = path.join(home, 'settings.json');
     this.data = Settings.read(this.file);
   }

@@ -30,3 +30,9 @@ test('settings round-trip through the file', () => {
   new Settings(home).rememberOpened('/data/a.csv');
   assert.deepEqual(new Settings(home).recentFiles.map((file) => file.path), ['/data/a.csv']);
 });
+
+test('an app folder that cannot be created is named, with what to do about it', () => {
+  const file = path.join(tempDir('sluice-settings-'), 'a-file');
+  fs.writeFileSync(file, '');
+  assert.throws(() => new Settings(path.join(file, 'home')), /Cannot create the app's folder .*a-file\/home \(ENOTDIR\)\. Set SLUICE_HOME/);
+});

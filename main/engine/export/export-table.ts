@@ -53,7 +53,7 @@ export function exportFormatFromPath(filePath: string): ExportFormat {
 /** Streams a whole table to a file, written as it was imported (see cell-format.ts). */
 export async function exportTable(store: Store, table: string, outPath: string, options: ExportOptions): Promise<ExportSummary> {
   checkExportTarget(store, outPath, options);
-  if (!store.tableExists(table)) throw new SluiceError('USAGE', `There is no table "${table}" in ${store.path}.`);
+  if (!store.tableExists(table)) throw new SluiceError('TABLE_NOT_FOUND', `There is no table "${table}" in ${store.path}.`);
   checkDelimiter(options.delimiter);
   const { columns, sql, params, total } = exportSelection(store, table, options.columns, options.view);
   const schema = storedSchemaOf(store, table);

@@ -199,6 +199,11 @@ test('JSONL with mixed types and big integers, inserted then upserted, gives the
   await sameOnBothPaths([{ sourcePath: first, table: 'mixed', key: ['id'] }, { sourcePath: second, table: 'mixed', key: ['id'] }]);
 });
 
+test('more workers than SQLite may attach files (12 > 10): commits split into transactions, the same store on both paths', async () => {
+  const file = customers('many-workers.csv', 13, 12_000, 6000);
+  await sameOnBothPaths([{ sourcePath: file, table: 'many', key: ['id'], workers: 12, batchRows: 20 }]);
+});
+
 test('property: any small import sequence gives the same store on both paths', async () => {
   const step = fc.record({
     seed: fc.integer({ min: 1, max: 1_000_000 }),

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { runImport } from '../../../main/engine/pipeline/run-import.js';
 import { ImportControl } from '../../../main/engine/pipeline/import-control.js';
 import { SCRATCH_MIN_CORES, chooseWritePath } from '../../../main/engine/pipeline/write-path.js';
@@ -110,6 +111,46 @@ test('a worker crash on the scratch path sets aside only the poison row and leav
   }
   assert.deepEqual(scratchDirsOfThisProcess(), []);
   assert.deepEqual(openScratchHandles(), []);
+});
+
+test('a commit the store refused (busy) is tried again with the same slots: the same table as the direct path', async () => {
+  const dump = (dbPath: string): unknown => {
+    const store = Store.open(dbPath);
+    try {
+      return store.db.prepare('SELECT rowid, * FROM customers ORDER BY rowid').raw().all();
+    } finally {
+      store.close();
+    }
+  };
+  const direct = path.join(dir, 'busy-direct.sqlite');
+  await withEnv({ SLUICE_WRITE_PATH: 'direct' }, () => runImport({ sourcePath: file, dbPath: direct, workers: 2, batchRows: 200 }));
+  const scratch = path.join(dir, 'busy-scratch.sqlite');
+  let blocker: Database.Database | null = null;
+  let blocked = 0;
+  const summary = await withEnv({ SLUICE_WRITE_PATH: 'scratch' }, () =>
+    runImport(
+      { sourcePath: file, dbPath: scratch, workers: 2, batchRows: 200 },
+      {
+        onProgress: (p) => {
+          // Twice, another connection holds the store's write lock for a while; the workers go on filling slots meanwhile.
+          if (blocker || blocked >= 2 || p.counters.rowsRead < 10_000 * (blocked + 1)) return;
+          blocked++;
+          const held = new Database(scratch);
+          held.exec('BEGIN IMMEDIATE');
+          blocker = held;
+          setTimeout(() => {
+            held.exec('ROLLBACK');
+            held.close();
+            blocker = null;
+          }, 700);
+        },
+      },
+    ),
+  );
+  assert.equal(summary.status, 'completed');
+  assert.ok((summary.storeRetries ?? 0) > 0, 'the store was busy and the commit was tried again');
+  assert.deepEqual(dump(scratch), dump(direct));
+  assert.deepEqual(scratchDirsOfThisProcess(), []);
 });
 
 test('a scratch directory left by a process that is gone is removed at the next start; a live one is kept', () => {

@@ -33,7 +33,9 @@ const api: ChunkWorkerApi = {
     scratch?.moveRows(job, result);
     result.worker = threadId;
     result.busyMs = performance.now() - startedMs;
-    return Comlink.transfer(result, [result.validMeta.buffer as ArrayBuffer]);
+    const buffers = [result.validMeta.buffer as ArrayBuffer];
+    if (result.keyFacts) buffers.push(result.keyFacts.previousSame.buffer as ArrayBuffer);
+    return Comlink.transfer(result, buffers);
   },
   closeScratch(): void {
     scratch?.close();

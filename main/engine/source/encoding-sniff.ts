@@ -55,8 +55,8 @@ export function utf8Stats(bytes: Uint8Array): { valid: number; invalid: number }
  * the usual symbols. A Chinese sample decoded as Shift_JIS turns into PUA code points and U+FFFD instead.
  */
 const JAPANESE = /[\u3000-\u30ff\u3200-\u33ff\u4e00-\u9fff\uf900-\ufaff\uff01-\uff9f\uffe0-\uffe5\u2010-\u203b\u2100-\u22ff\u2460-\u24ff\u2500-\u257f\u25a0-\u266f\u0391-\u03c9\u0401-\u0451\u00a7\u00a8\u00b0\u00b1\u00b4\u00b6\u00d7\u00f7]/u;
-/** The same for GB18030: hanzi (with extension A and, as code points, extensions B–F), CJK and full-width punctuation, €, and the symbols GB2312 has. */
-const CHINESE = /[\u3000-\u303f\u3105-\u312f\u3220-\u3229\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff5e\uffe0-\uffe5\u2010-\u203b\u20ac\u2160-\u216b\u2460-\u249b\u2500-\u257f\u25a0-\u2642\u0391-\u03c9\u0401-\u0451\u00a4\u00a5\u00a7\u00a8\u00b0\u00b1\u00b7\u00d7\u00e0-\u00fc\u{20000}-\u{3134f}]/u;
+/** The same for GB18030: hanzi (with extension A and, as code points, extensions B–F), CJK and full-width punctuation, and the symbols GB2312 has (not €: GB18030 decoders read windows-1252's 0x80 as €). */
+const CHINESE = /[\u3000-\u303f\u3105-\u312f\u3220-\u3229\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff5e\uffe0-\uffe5\u2010-\u203b\u2160-\u216b\u2460-\u249b\u2500-\u257f\u25a0-\u2642\u0391-\u03c9\u0401-\u0451\u00a4\u00a5\u00a7\u00a8\u00b0\u00b1\u00b7\u00d7\u00e0-\u00fc\u{20000}-\u{3134f}]/u;
 /**
  * Kana proper: real Japanese text has hiragana or katakana. Half-width katakana alone count only when the
  * sample is nothing else and ｦ–ｿ (the vowels, k- and s- rows) are among them: windows-1252's upper-case
@@ -124,11 +124,13 @@ export function legacyEncodingOf(sample: Uint8Array): LegacyGuess {
     const gb = iconv().decode(buffer, 'gb18030');
     const japanese = plausibleShare(sjis, JAPANESE);
     const sjisShare = japanese.share;
+    const lowTrails = lowTrailShare(sample);
     const gbShare = plausibleShare(gb, CHINESE).share;
-    if (sjisShare >= 0.8 && (KANA.test(sjis) || japanese.onlyHalfWidthKana || lowTrailShare(sample) >= 0.25) && sjisShare >= gbShare - 0.05) {
+    if (sjisShare >= 0.8 && (KANA.test(sjis) || japanese.onlyHalfWidthKana || lowTrails >= 0.25) && sjisShare >= gbShare - 0.05) {
       return { encoding: 'shift_jis', bomBytes: 0, reason: 'not UTF-8; its bytes read as Japanese in Shift_JIS (override with --encoding)' };
     }
-    if (gbShare >= 0.8) {
+    // Most Chinese text is GB2312, whose second bytes are all 0xA1 or above; windows-1252 (“Café”) rarely is.
+    if (gbShare >= 0.8 && lowTrails < 0.5) {
       return { encoding: 'gb18030', bomBytes: 0, reason: 'not UTF-8; its bytes read as Chinese in GB18030 (override with --encoding)' };
     }
   }

@@ -35,6 +35,7 @@ test('plain Japanese and Chinese samples keep their encodings; Western text stay
   assert.equal(sniff('a,b\n台灣,繁體,臺北\n', 'gb18030'), 'gb18030');
   assert.equal(sniff('name,city\nZoë,Zürich\nJosé,São Paulo\n“quoted” – €5\n', 'windows-1252'), 'windows-1252');
   assert.equal(sniff('name\nÀÉÎÕÜ ÆØÅ\n', 'windows-1252'), 'windows-1252');
+  assert.equal(sniff('name,price\n“Café”,€5\n', 'windows-1252'), 'windows-1252');
   for (const west of ['GRÜNE ÖKO-ÄPFEL', 'ÉCOLE ÉLÉMENTAIRE,ÎLE-DE-FRANCE', 'ÅSE ØRSTED,ÆRØ', 'ÑANDÚ,AÑO', '«guillemets» ±5°,½ ¼']) {
     assert.equal(sniff(`a,b\n${west}\n${west.toLowerCase()}\n`, 'windows-1252'), 'windows-1252', west);
   }

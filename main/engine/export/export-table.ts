@@ -76,8 +76,11 @@ export async function exportTable(store: Store, table: string, outPath: string, 
   const newline = options.newline ?? (source?.newline === '\n' ? '\n' : '\r\n');
   const finalNewline = source?.finalNewline ?? true;
   const cells = columns.map((name) => csvFormatter(schema ? fields.get(name) : undefined));
-  const header = columns.map((name) => quoteCsv(name, delimiter)).join(delimiter);
-  const line = (row: unknown[]) => row.map((value, i) => quoteCsv(cells[i]!(value), delimiter)).join(delimiter);
+  const header = (source?.bom ? '\ufeff' : '') + columns.map((name) => quoteCsv(name, delimiter)).join(delimiter);
+  const line = columns.length === 1
+    // A one-column row that is empty would be a blank line, which CSV readers (Sluice too) skip: quote it.
+    ? (row: unknown[]) => quoteCsv(cells[0]!(row[0]), delimiter) || '""'
+    : (row: unknown[]) => row.map((value, i) => quoteCsv(cells[i]!(value), delimiter)).join(delimiter);
   return writeLines(outPath, header, rows(), line, { newline, finalNewline }, total, options);
 }
 

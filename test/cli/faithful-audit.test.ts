@@ -39,3 +39,8 @@ test('a one-column table with empty values exports them as "" so that importing 
   assert.equal(again.summary.rowsInserted, 3, `the export was ${JSON.stringify(exported)}`);
   assert.equal(again.out.toString('utf8'), exported);
 });
+
+test('a CSV with old Mac line ends (CR only) exports with CR line ends, not CRLF', () => {
+  const content = Buffer.from('a,b\r1,2\r3,4\r');
+  assert.deepEqual(roundTrip('mac.csv', content).out.toString('latin1'), content.toString('latin1'));
+});

@@ -73,7 +73,7 @@ export async function exportTable(store: Store, table: string, outPath: string, 
     return writeLines(outPath, null, rows(), line, { newline: '\n', finalNewline: true }, total, options);
   }
   const delimiter = options.delimiter ?? source?.delimiter ?? ',';
-  const newline = options.newline ?? (source?.newline === '\n' ? '\n' : '\r\n');
+  const newline = options.newline ?? (source?.newline === '\n' || source?.newline === '\r' ? source.newline : '\r\n');
   const finalNewline = source?.finalNewline ?? true;
   const cells = columns.map((name) => csvFormatter(schema ? fields.get(name) : undefined));
   const header = (source?.bom ? '\ufeff' : '') + columns.map((name) => quoteCsv(name, delimiter)).join(delimiter);

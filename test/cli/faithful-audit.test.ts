@@ -44,3 +44,15 @@ test('a CSV with old Mac line ends (CR only) exports with CR line ends, not CRLF
   const content = Buffer.from('a,b\r1,2\r3,4\r');
   assert.deepEqual(roundTrip('mac.csv', content).out.toString('latin1'), content.toString('latin1'));
 });
+
+test('JSONL keys renamed for SQLite (equal but for case, rowid, empty) come back as written on export', () => {
+  const content = '{"Name":"x","name":"y","NAME":"z","rowid":5,"":1}\n{"Name":"a","name":"b","NAME":"c","rowid":1,"":2}\n';
+  const { out, summary } = roundTrip('keys.jsonl', content);
+  assert.equal((summary.renamedColumns as unknown[]).length, 4, 'the summary still lists every rename');
+  assert.deepEqual(out.toString('utf8').trim().split('\n').map((line) => JSON.parse(line) as unknown), content.trim().split('\n').map((line) => JSON.parse(line) as unknown));
+});
+
+test('a CSV header with duplicate, blank, padded and rowid names exports the same header bytes', () => {
+  const content = Buffer.from('a,a,,rowid,A, b ,a_2\n1,2,3,4,5,6,7\n');
+  assert.deepEqual(roundTrip('header.csv', content).out.toString('utf8'), content.toString('utf8'));
+});

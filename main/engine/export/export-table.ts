@@ -11,6 +11,7 @@ import { checkWritePermission } from './write-permission.js';
 import { STDOUT_TARGET, namedExtension, openExportSink, whyNotWritable } from './export-sink.js';
 import type { QuarantineStatus } from '../store/quarantine-records.js';
 import { checkDelimiter, exportSelection, type ExportView } from './export-selection.js';
+import { sourceNamesOf } from './source-names.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
 
@@ -66,8 +67,11 @@ export async function exportTable(store: Store, table: string, outPath: string, 
     yield* select.iterate(...params) as IterableIterator<unknown[]>;
   }
   const source = schema?.['sluice:source'];
+  // Header names and keys as the source files wrote them, where the import had to rename them for SQLite.
+  const written = sourceNamesOf(store, table);
+  const outNames = columns.map((name) => written.get(name) ?? name);
   if (options.format === 'jsonl') {
-    const keys = columns.map((name) => `${JSON.stringify(name)}:`);
+    const keys = outNames.map((name) => `${JSON.stringify(name)}:`);
     const cells = columns.map((name) => jsonFormatter(schema ? (fields.get(name) ?? { name, type: 'any' }) : undefined));
     const line = (row: unknown[]) => `{${row.map((value, i) => keys[i]! + cells[i]!(value)).join(',')}}`;
     return writeLines(outPath, null, rows(), line, { newline: '\n', finalNewline: true }, total, options);
@@ -76,7 +80,7 @@ export async function exportTable(store: Store, table: string, outPath: string, 
   const newline = options.newline ?? (source?.newline === '\n' || source?.newline === '\r' ? source.newline : '\r\n');
   const finalNewline = source?.finalNewline ?? true;
   const cells = columns.map((name) => csvFormatter(schema ? fields.get(name) : undefined));
-  const header = (source?.bom ? '\ufeff' : '') + columns.map((name) => quoteCsv(name, delimiter)).join(delimiter);
+  const header = (source?.bom ? '\ufeff' : '') + outNames.map((name) => quoteCsv(name, delimiter)).join(delimiter);
   const line = columns.length === 1
     // A one-column row that is empty would be a blank line, which CSV readers (Sluice too) skip: quote it.
     ? (row: unknown[]) => quoteCsv(cells[0]!(row[0]), delimiter) || '""'

@@ -56,3 +56,18 @@ test('a CSV header with duplicate, blank, padded and rowid names exports the sam
   const content = Buffer.from('a,a,,rowid,A, b ,a_2\n1,2,3,4,5,6,7\n');
   assert.deepEqual(roundTrip('header.csv', content).out.toString('utf8'), content.toString('utf8'));
 });
+
+test('UTF-16 JSONL, LE and BE, with and without BOM, imports every record and exports the same objects', () => {
+  // Ċ (U+010A) is 0A 01 in UTF-16LE and ਊ (U+0A0A) is 0A 0A: a 0x0A byte that is no line end.
+  const text = '{"id":1,"name":"Zoë"}\n{"id":2,"name":"Ċ ਊ 😀"}\n{"id":3,"name":null}\n';
+  const objects = text.trim().split('\n').map((line) => JSON.parse(line) as unknown);
+  for (const [encoding, bom] of [['utf16le', [0xff, 0xfe]], ['utf16be', [0xfe, 0xff]]] as const) {
+    for (const withBom of [true, false]) {
+      const units = Buffer.from(text, 'utf16le');
+      if (encoding === 'utf16be') units.swap16();
+      const { out, summary } = roundTrip(`${encoding}-${withBom}.jsonl`, Buffer.concat([Buffer.from(withBom ? bom : []), units]));
+      assert.deepEqual([summary.rowsInserted, summary.rowsQuarantined], [3, 0], `${encoding} BOM ${withBom}`);
+      assert.deepEqual(out.toString('utf8').trim().split('\n').map((line) => JSON.parse(line) as unknown), objects);
+    }
+  }
+});

@@ -71,3 +71,19 @@ test('UTF-16 JSONL, LE and BE, with and without BOM, imports every record and ex
     }
   }
 });
+
+test('a CSV header that repeats a name exports as JSONL with distinct keys (a JSON object keeps one value per key)', () => {
+  const dir = tempDir('sluice-audit-dup-');
+  const file = path.join(dir, 'dup.csv');
+  fs.writeFileSync(file, 'a,a,Name,name\n1,2,x,y\n');
+  const db = path.join(dir, 'store.sqlite');
+  assert.equal(sluice(['import', file, '--db', db]).status, 0);
+  const out = path.join(dir, 'out.jsonl');
+  assert.equal(sluice(['export', '--db', db, '--table', 'dup', '--out', out]).status, 0);
+  const text = fs.readFileSync(out, 'utf8');
+  assert.deepEqual(JSON.parse(text), { a: 1, a_2: 2, Name: 'x', name: 'y' });
+  assert.equal((text.match(/"a":/g) ?? []).length, 1, 'no key twice');
+  const csvOut = path.join(dir, 'out.csv');
+  assert.equal(sluice(['export', '--db', db, '--table', 'dup', '--out', csvOut]).status, 0);
+  assert.equal(fs.readFileSync(csvOut, 'utf8').split(/\r?\n/)[0], 'a,a,Name,name', 'the CSV header comes back as it was');
+});

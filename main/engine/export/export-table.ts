@@ -71,7 +71,7 @@ export async function exportTable(store: Store, table: string, outPath: string, 
   const written = sourceNamesOf(store, table);
   const outNames = columns.map((name) => written.get(name) ?? name);
   if (options.format === 'jsonl') {
-    const keys = outNames.map((name) => `${JSON.stringify(name)}:`);
+    const keys = distinctKeys(columns, outNames).map((name) => `${JSON.stringify(name)}:`);
     const cells = columns.map((name) => jsonFormatter(schema ? (fields.get(name) ?? { name, type: 'any' }) : undefined));
     const line = (row: unknown[]) => `{${row.map((value, i) => keys[i]! + cells[i]!(value)).join(',')}}`;
     return writeLines(outPath, null, rows(), line, { newline: '\n', finalNewline: true }, total, options);
@@ -210,4 +210,21 @@ async function streamToFile(
 
 async function write(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
+}
+
+/**
+ * JSONL keys: the source's names where they are distinct. A CSV header may repeat a name (`a,a`), which a CSV
+ * export writes back as it was, but a JSON object with the key twice keeps only one value in every reader:
+ * a repeat keeps the table's own name (`a_2`), as the import summary listed it.
+ */
+function distinctKeys(columns: readonly string[], sourceNames: readonly string[]): string[] {
+  const taken = new Set(columns.filter((name, i) => sourceNames[i] === name));
+  return columns.map((name, i) => {
+    const wanted = sourceNames[i]!;
+    if (wanted === name) return name;
+    let key = taken.has(wanted) ? name : wanted;
+    for (let n = 2; taken.has(key); n++) key = `${name}_${n}`;
+    taken.add(key);
+    return key;
+  });
 }

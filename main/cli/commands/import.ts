@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { SluiceError, serializeError } from '../../engine/errors.js';
 import { MAX_WORKERS } from '../../engine/pipeline/import-options.js';
-import { parseDelimiterOverride } from '../../engine/source/sniff.js';
+import { parseDelimiterOverride } from '../../engine/source/delimiter-override.js';
 import { markSummaryPrinted } from '../failure-summary.js';
 import { ImportControl } from '../../engine/pipeline/import-control.js';
 import { importInWorker } from '../../engine/pipeline/import-in-worker.js';
@@ -11,7 +11,6 @@ import { formatCount, formatDuration, printError, printLine } from '../output.js
 import { PROGRESS_MODES, createProgress, defaultProgressMode } from '../progress-lines.js';
 import { IMPORT_HELP } from '../help/import-help.js';
 import { renderHelp } from '../help/command-help.js';
-import { describeWarnings } from './import-warnings.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
 import { SOURCE_OPTIONS, SOURCE_USAGE, SourceReporter, sourceOptionsFrom } from './import-source-args.js';
 
@@ -161,6 +160,8 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
     sourceReporter.clear();
   }
 
+  // Loaded only now: the store's modules (better-sqlite3) stay off the main thread while the import runs.
+  const { describeWarnings } = await import('./import-warnings.js');
   if (values.json) {
     printLine(JSON.stringify({ ...summary, ...describeWarnings(requireString(values.db, '--db', IMPORT_USAGE), summary.importId).json }));
   } else {

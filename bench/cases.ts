@@ -81,6 +81,8 @@ interface SluiceFlags {
   upsert?: boolean;
   /** CPUs the whole import may run on (`taskset -c`), e.g. "0" or "0,1". */
   cpus?: string;
+  /** Forces the write path (`SLUICE_WRITE_PATH`) instead of the one chosen from the machine's cores. */
+  writePath?: 'scratch' | 'direct';
 }
 
 function sluiceCase(name: string, input: InputKind, flags: SluiceFlags, kind: CaseKind = 'sluice', cliOverride?: string): BenchCase {
@@ -98,6 +100,8 @@ function sluiceCase(name: string, input: InputKind, flags: SluiceFlags, kind: Ca
       if (flags.upsert === true) args.push('--key', 'id');
       if (flags.workers !== undefined) args.push('--workers', String(flags.workers));
       let step = node(cli, args);
+      // Through env(1), so GNU time still measures the import's own process tree.
+      if (flags.writePath !== undefined) step = { command: '/usr/bin/env', args: [`SLUICE_WRITE_PATH=${flags.writePath}`, step.command, ...step.args] };
       if (flags.cpus !== undefined) {
         if (context.tools.taskset === null) return { skip: 'taskset not installed (apt-get install util-linux)' };
         const highest = Math.max(...flags.cpus.split(',').map(Number));
@@ -106,7 +110,8 @@ function sluiceCase(name: string, input: InputKind, flags: SluiceFlags, kind: Ca
       }
       return { setup: flags.upsert === true ? [step] : [], timed: step, dbPath, readsSluiceSummary: true };
     },
-    ...(cliOverride === undefined ? { withCli: (cli: string) => sluiceCase(`${name}@baseline`, input, flags, 'baseline', cli) } : {}),
+    // A forced write path means nothing to an older CLI: no baseline twin.
+    ...(cliOverride === undefined && flags.writePath === undefined ? { withCli: (cli: string) => sluiceCase(`${name}@baseline`, input, flags, 'baseline', cli) } : {}),
   };
 }
 
@@ -302,6 +307,9 @@ export const BENCH_CASES: readonly BenchCase[] = [
   ...(['first', 'end', 'sorted-deep', 'filter-common', 'filter-rare'] as const).map(gridCase),
   sluiceCase('sluice-rules-w2-1cpu', 'csv', { rules: true, workers: 2, cpus: '0' }, 'cores'),
   sluiceCase('sluice-rules-w2-2cpu', 'csv', { rules: true, workers: 2, cpus: '0,1' }, 'cores'),
+  sluiceCase('sluice-rules-w2-scratch', 'csv', { rules: true, workers: 2, writePath: 'scratch' }, 'cores'),
+  sluiceCase('sluice-rules-w4-scratch', 'csv', { rules: true, workers: 4, writePath: 'scratch' }, 'cores'),
+  sluiceCase('sluice-rules-w2-direct', 'csv', { rules: true, workers: 2, writePath: 'direct' }, 'cores'),
   sluiceCase('sluice-scale-1x', 'csv', { rules: true, workers: 2 }, 'scaling'),
   sluiceCase('sluice-scale-5x', 'csv-scaled', { rules: true, workers: 2 }, 'scaling'),
 ];

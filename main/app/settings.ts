@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RecentFile } from './contract.js';
+import { AppFailure } from './app-failure.js';
 
 /**
  * A small JSON file: recent files for the Home screen (in the desktop app also
@@ -28,10 +29,16 @@ export function defaultAppHome(): string {
 
 export class Settings {
   private data: SettingsData;
+  private saveFailed = false;
   readonly file: string;
 
   constructor(readonly home: string) {
-    fs.mkdirSync(home, { recursive: true });
+    try {
+      fs.mkdirSync(home, { recursive: true });
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+      throw new AppFailure('WRITE_REFUSED', `Cannot create the app's folder ${home} (${reason}). Set SLUICE_HOME to a folder you can write.`);
+    }
     this.file = path.join(home, 'settings.json');
     this.data = Settings.read(this.file);
   }
@@ -95,9 +102,25 @@ export class Settings {
     this.save();
   }
 
+  /**
+   * Nothing in the settings is essential, so a folder that cannot be written (read-only, full, another
+   * user's) must not make opening a file fail: the list lives on in memory and the problem is said once.
+   */
   private save(): void {
     const temporary = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, `${JSON.stringify(this.data, null, 2)}\n`);
-    fs.renameSync(temporary, this.file);
+    try {
+      fs.writeFileSync(temporary, `${JSON.stringify(this.data, null, 2)}\n`);
+      fs.renameSync(temporary, this.file);
+    } catch (error) {
+      try {
+        fs.rmSync(temporary, { force: true });
+      } catch {
+        // Left behind in a folder we cannot write anyway.
+      }
+      if (this.saveFailed) return;
+      this.saveFailed = true;
+      const reason = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+      process.stderr.write(`sluice: cannot save the recent files list in ${this.file} (${reason}); it is kept until the app closes.\n`);
+    }
   }
 }

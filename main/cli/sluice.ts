@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   log: async () => (await import('./commands/log.js')).logCommand,
   warnings: async () => (await import('./commands/warnings.js')).warningsCommand,
   rules: async () => (await import('./commands/rules.js')).rulesCommand,
+  indexes: async () => (await import('./commands/indexes.js')).indexesCommand,
 };
 
 const USAGE = `Sluice: clean, validate and query big CSV/JSONL files on your machine.
@@ -39,7 +40,8 @@ Commands:
   schema --db <store> --table T   print the Table Schema a table was imported with
   log --db <store> --import N     an import's log: decisions, retries, status changes
   warnings --db <store>           rows kept despite a warn-level rule, grouped by rule
-  rules compile <rules.json> --to duckdb|spark   print SQL that applies a rule file in DuckDB or Spark`;
+  rules compile <rules.json> --to duckdb|spark   print SQL that applies a rule file in DuckDB or Spark
+  indexes [drop] --db <store>     list or remove the sort indexes the Data screen made`;
 
 export async function main(argv: string[]): Promise<number> {
   endQuietlyOnClosedPipe();

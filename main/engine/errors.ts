@@ -24,6 +24,7 @@ export type SluiceErrorCode =
   | 'STORE_ERROR'
   | 'TABLE_MISMATCH'
   | 'IMPORT_NOT_FOUND'
+  | 'TABLE_NOT_FOUND'
   | 'NOTHING_TO_RESUME'
   | 'UNFINISHED_IMPORT'
   | 'ALREADY_IMPORTED'

@@ -78,3 +78,11 @@ test('the encoding is sniffed from a sample spread across the file, not only its
   assert.equal(encoding, 'windows-1252');
   assert.equal(rows.at(-1)!.text, 'café crème 2999');
 });
+
+test('accents only in the last lines (a footer, the latest records) still make a windows-1252 file windows-1252', () => {
+  const ascii = Array.from({ length: 12000 }, (_, i) => `${i},plain ascii row number ${i}`).join('\n');
+  const bytes = iconv.encode(`id,text\n${ascii}\n12000,café crème “total” €\n`, 'windows-1252');
+  const { rows, encoding } = importBytes('late-footer.csv', bytes);
+  assert.equal(encoding, 'windows-1252');
+  assert.equal(rows.at(-1)!.text, 'café crème “total” €');
+});

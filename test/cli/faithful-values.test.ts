@@ -157,11 +157,12 @@ test('columns named rowid/oid/_rowid_ or equal but for case are renamed alike fo
   const db = freshDb();
   const csv = importInto(db, write('ids.csv', 'rowid,oid,Name,name\n2,a,x,y\n1,b,z,w\n'));
   assert.deepEqual(csv.renamedColumns, [{ from: 'rowid', to: 'rowid_2' }, { from: 'oid', to: 'oid_2' }, { from: 'name', to: 'name_2' }]);
-  // Rows come out in import order (the table's own rowid), not sorted by the file's "rowid" column.
-  assert.equal(exportTo(db, 'ids', 'ids.out.csv'), 'rowid_2,oid_2,Name,name_2\n2,a,x,y\n1,b,z,w\n');
+  // Rows come out in import order (the table's own rowid), not sorted by the file's "rowid" column;
+  // the export writes the header as the file had it, so the round trip holds.
+  assert.equal(exportTo(db, 'ids', 'ids.out.csv'), 'rowid,oid,Name,name\n2,a,x,y\n1,b,z,w\n');
   const jsonl = importInto(db, write('keys.jsonl', '{"_rowid_":2,"Name":"x","name":"y"}\n{"_rowid_":1,"Name":"z","name":"w"}\n'));
   assert.deepEqual(jsonl.renamedColumns, [{ from: '_rowid_', to: '_rowid__2' }, { from: 'name', to: 'name_2' }]);
-  assert.equal(exportTo(db, 'keys', 'keys.out.jsonl'), '{"_rowid__2":2,"Name":"x","name_2":"y"}\n{"_rowid__2":1,"Name":"z","name_2":"w"}\n');
+  assert.equal(exportTo(db, 'keys', 'keys.out.jsonl'), '{"_rowid_":2,"Name":"x","name":"y"}\n{"_rowid_":1,"Name":"z","name":"w"}\n');
   const text = sluice(['import', write('ids2.csv', 'rowid,x\n1,2\n'), '--db', freshDb()]);
   assert.match(text.stdout, /renamed column\s+"rowid" → "rowid_2"/);
 });

@@ -87,7 +87,12 @@ test('export writes the table and the quarantine as CSV and JSONL that read back
   assert.equal(sluice(['export', '--db', db, '--quarantine', 'latest', '--out', badOut]).status, 0);
   const bad = JSON.parse(fs.readFileSync(badOut, 'utf8').trim()) as { row_number: number; line: number; raw: string };
   assert.deepEqual([bad.row_number, bad.line, bad.raw], [3, 5, '3']);
-  assert.equal(sluice(['export', '--db', db, '--table', 'nope', '--out', path.join(dir, 'x.csv')]).status, 2);
+  // A table that does not exist is an error about the store (exit 1, like an unknown import), not a usage error.
+  const missing = sluice(['export', '--db', db, '--table', 'nope', '--out', path.join(dir, 'x.csv')]);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /There is no table "nope"/);
+  assert.equal(sluice(['schema', '--db', db, '--table', 'nope']).status, 1);
+  assert.equal(fs.existsSync(path.join(dir, 'x.csv')), false);
 });
 
 test('an unfinished import blocks a plain re-import; a changed file is not resumed; --restart starts over', () => {

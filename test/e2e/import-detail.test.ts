@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { queryAll, sluice } from '../helpers/cli.js';
+import { Store } from '../../main/engine/store/store.js';
 import { startSluice } from '../reliability/support.js';
 import { writeCustomerCsv } from '../helpers/generate.js';
 import { tempDir } from '../helpers/paths.js';
@@ -64,6 +65,10 @@ describe('import detail page (browser mode)', { skip: !chromiumAvailable() && 'C
     }
     killed.kill('SIGKILL');
     await killed.done;
+    // As if import #1 had waited three times for another writer (the retries themselves: test/cli/store-busy.test.ts).
+    const store = Store.open(db);
+    store.imports.setStoreRetries(1, 3);
+    store.close();
     server = await startAppServer({ home: path.join(dir, 'home'), db });
     browser = await launchChromium();
     page = await newAppPage(browser);
@@ -80,6 +85,8 @@ describe('import detail page (browser mode)', { skip: !chromiumAvailable() && 'C
     await page.getByRole('button', { name: 'Details of import #1' }).click();
     await page.getByRole('heading', { name: /Import #1/ }).waitFor();
     assert.equal(await page.getByTestId('detail-status').textContent(), 'completed');
+    await page.getByText('Store busy').waitFor();
+    assert.match((await page.locator('.facts > div', { hasText: 'Store busy' }).textContent()) ?? '', /Store busy\s*3 retries/);
 
     // Throughput: uPlot draws a canvas with a legend for both series.
     await page.getByRole('img', { name: /Rows per second/ }).locator('canvas').first().waitFor();

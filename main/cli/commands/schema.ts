@@ -21,7 +21,7 @@ export async function schemaCommand(argv: string[]): Promise<CommandResult> {
   const table = requireString(values.table, '--table', SCHEMA_USAGE);
   const store = Store.open(dbPath, { mustExist: true });
   try {
-    if (!store.tableExists(table)) throw new SluiceError('USAGE', `There is no table "${table}" in ${dbPath}.`);
+    if (!store.tableExists(table)) throw new SluiceError('TABLE_NOT_FOUND', `There is no table "${table}" in ${dbPath}.`);
     const schema = new TableSchemas(store.db).get(table);
     if (!schema) {
       throw new SluiceError('USAGE', `Table "${table}" was imported before Sluice stored schemas; import it again to record one.`);

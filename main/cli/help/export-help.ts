@@ -10,6 +10,8 @@ export const EXPORT_HELP: CommandHelp = {
     { flag: '--quarantine', value: '<import|latest>', description: "export this import's quarantined rows instead of a table" },
     { flag: '--out', value: '<file>', description: 'the file to write (refused if it exists)' },
     { flag: '--format', value: 'csv|jsonl', description: "output format (default: from --out's extension)" },
+    { flag: '--delimiter', value: '<char>', description: "CSV field delimiter (default: the table's source file's, else ',')" },
+    { flag: '--newline', value: 'lf|crlf', description: "CSV line ends (default: the table's source file's, else crlf)" },
   ],
   examples: [
     { note: 'the clean table as CSV', command: 'export --db store.sqlite --table customers --out customers.clean.csv' },

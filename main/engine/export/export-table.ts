@@ -11,6 +11,7 @@ import { checkWritePermission } from './write-permission.js';
 import { STDOUT_TARGET, namedExtension, openExportSink, whyNotWritable } from './export-sink.js';
 import type { QuarantineStatus } from '../store/quarantine-records.js';
 import { checkDelimiter, exportSelection, type ExportView } from './export-selection.js';
+import { sourceNamesOf } from './source-names.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
 
@@ -53,7 +54,7 @@ export function exportFormatFromPath(filePath: string): ExportFormat {
 /** Streams a whole table to a file, written as it was imported (see cell-format.ts). */
 export async function exportTable(store: Store, table: string, outPath: string, options: ExportOptions): Promise<ExportSummary> {
   checkExportTarget(store, outPath, options);
-  if (!store.tableExists(table)) throw new SluiceError('USAGE', `There is no table "${table}" in ${store.path}.`);
+  if (!store.tableExists(table)) throw new SluiceError('TABLE_NOT_FOUND', `There is no table "${table}" in ${store.path}.`);
   checkDelimiter(options.delimiter);
   const { columns, sql, params, total } = exportSelection(store, table, options.columns, options.view);
   const schema = storedSchemaOf(store, table);
@@ -66,18 +67,24 @@ export async function exportTable(store: Store, table: string, outPath: string, 
     yield* select.iterate(...params) as IterableIterator<unknown[]>;
   }
   const source = schema?.['sluice:source'];
+  // Header names and keys as the source files wrote them, where the import had to rename them for SQLite.
+  const written = sourceNamesOf(store, table);
+  const outNames = columns.map((name) => written.get(name) ?? name);
   if (options.format === 'jsonl') {
-    const keys = columns.map((name) => `${JSON.stringify(name)}:`);
+    const keys = distinctKeys(columns, outNames).map((name) => `${JSON.stringify(name)}:`);
     const cells = columns.map((name) => jsonFormatter(schema ? (fields.get(name) ?? { name, type: 'any' }) : undefined));
     const line = (row: unknown[]) => `{${row.map((value, i) => keys[i]! + cells[i]!(value)).join(',')}}`;
     return writeLines(outPath, null, rows(), line, { newline: '\n', finalNewline: true }, total, options);
   }
   const delimiter = options.delimiter ?? source?.delimiter ?? ',';
-  const newline = options.newline ?? (source?.newline === '\n' ? '\n' : '\r\n');
+  const newline = options.newline ?? (source?.newline === '\n' || source?.newline === '\r' ? source.newline : '\r\n');
   const finalNewline = source?.finalNewline ?? true;
   const cells = columns.map((name) => csvFormatter(schema ? fields.get(name) : undefined));
-  const header = columns.map((name) => quoteCsv(name, delimiter)).join(delimiter);
-  const line = (row: unknown[]) => row.map((value, i) => quoteCsv(cells[i]!(value), delimiter)).join(delimiter);
+  const header = (source?.bom ? '\ufeff' : '') + outNames.map((name) => quoteCsv(name, delimiter)).join(delimiter);
+  const line = columns.length === 1
+    // A one-column row that is empty would be a blank line, which CSV readers (Sluice too) skip: quote it.
+    ? (row: unknown[]) => quoteCsv(cells[0]!(row[0]), delimiter) || '""'
+    : (row: unknown[]) => row.map((value, i) => quoteCsv(cells[i]!(value), delimiter)).join(delimiter);
   return writeLines(outPath, header, rows(), line, { newline, finalNewline }, total, options);
 }
 
@@ -203,4 +210,21 @@ async function streamToFile(
 
 async function write(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
+}
+
+/**
+ * JSONL keys: the source's names where they are distinct. A CSV header may repeat a name (`a,a`), which a CSV
+ * export writes back as it was, but a JSON object with the key twice keeps only one value in every reader:
+ * a repeat keeps the table's own name (`a_2`), as the import summary listed it.
+ */
+function distinctKeys(columns: readonly string[], sourceNames: readonly string[]): string[] {
+  const taken = new Set(columns.filter((name, i) => sourceNames[i] === name));
+  return columns.map((name, i) => {
+    const wanted = sourceNames[i]!;
+    if (wanted === name) return name;
+    let key = taken.has(wanted) ? name : wanted;
+    for (let n = 2; taken.has(key); n++) key = `${name}_${n}`;
+    taken.add(key);
+    return key;
+  });
 }

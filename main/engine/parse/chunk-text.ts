@@ -15,7 +15,7 @@ export function splitRecordBytes(bytes: Uint8Array, dialect: Dialect): { start: 
     records.push({ start, end });
     start = end;
   };
-  if (dialect.format === 'jsonl') scanLineBoundaries(bytes, 0, bytes.length, push);
+  if (dialect.format === 'jsonl') scanLineBoundaries(bytes, 0, bytes.length, push, dialect.encoding.startsWith('utf-16') ? 2 : 1, dialect.encoding === 'utf-16be');
   else {
     CsvBoundaryScanner.forDialect(dialect).scan(bytes, 0, bytes.length, push);
   }

@@ -93,10 +93,11 @@ export function makeNumberCaster(options: CastOptions): (value: unknown) => unkn
       const result = Number(text);
       return Number.isFinite(result) ? result : outOfRange;
     }
-    // Table Schema spells the special values this way.
-    if (text === 'NaN') return Number.NaN;
-    if (text === 'INF' || text === '+INF') return Number.POSITIVE_INFINITY;
-    if (text === '-INF') return Number.NEGATIVE_INFINITY;
+    // Table Schema spells the special values this way, "case need not be respected" (pandas writes inf, nan).
+    const special = text.length <= 4 ? text.toUpperCase() : '';
+    if (special === 'NAN') return Number.NaN;
+    if (special === 'INF' || special === '+INF') return Number.POSITIVE_INFINITY;
+    if (special === '-INF') return Number.NEGATIVE_INFINITY;
     return notNumber;
   };
 }

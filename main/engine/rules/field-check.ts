@@ -92,9 +92,11 @@ function buildConstraintChecks(field: FieldModel, caster: Caster, redact: boolea
     const bound = castConstraintValue(field.type, field.cast, written);
     const { fails } = BOUNDS[rule];
     const text = BOUNDS[rule].text(String(written));
+    const notFinite = `is not a finite number (${rule} ${String(written)})`;
     checks.push((typed, _text, raw, sink) => {
       // NaN compares false with everything and ±INF is no bound's neighbour: neither is within a range.
-      if ((typeof typed === 'number' && !Number.isFinite(typed)) || fails(compare(typed, bound))) fail(sink, rule, text, raw);
+      if (typeof typed === 'number' && !Number.isFinite(typed)) fail(sink, rule, notFinite, raw);
+      else if (fails(compare(typed, bound))) fail(sink, rule, text, raw);
     });
   }
   const length = caster.length;

@@ -35,12 +35,18 @@ export async function* readChunks(
   const lineMark = dialect.newline === '\r' ? 0x0d : 0x0a;
   const findLastBoundary = (bytes: Uint8Array, from: number, to: number): number => {
     if (scanner) return scanner.scanForLast(bytes, from, to);
+    if (unitBytes === 2) {
+      let last = -1;
+      scanLineBoundaries(bytes, from, to, (offset) => { last = offset; }, 2, bigEndian);
+      return last;
+    }
     const at = bufferView(bytes).lastIndexOf(0x0a, to - 1);
     return at >= from ? at + 1 : -1;
   };
+  const bigEndian = dialect.encoding === 'utf-16be';
   const findBoundaries = (bytes: Uint8Array, from: number, to: number, onBoundary: (offset: number) => void) => {
     if (scanner) scanner.scan(bytes, from, to, onBoundary);
-    else scanLineBoundaries(bytes, from, to, onBoundary);
+    else scanLineBoundaries(bytes, from, to, onBoundary, unitBytes, bigEndian);
   };
 
   let seq = 0;

@@ -221,17 +221,32 @@ export class CsvBoundaryScanner {
   }
 }
 
-/** Newline-delimited formats (JSONL): every terminator is a boundary. */
+/**
+ * Newline-delimited formats (JSONL): every terminator is a boundary. In UTF-16 (`from` on a code unit) a
+ * line ends after the whole LF unit (0A 00 in LE, 00 0A in BE); a 0x0A byte of another character (Ċ is
+ * 0A 01 in LE) is none.
+ */
 export function scanLineBoundaries(
   bytes: Uint8Array,
   from: number,
   to: number,
   onBoundary: (offset: number) => void,
+  unitBytes: 1 | 2 = 1,
+  bigEndian = false,
 ): void {
   const view = bufferView(bytes);
   let i = view.indexOf(LF, from);
+  if (unitBytes === 1) {
+    while (i !== -1 && i < to) {
+      onBoundary(i + 1);
+      i = view.indexOf(LF, i + 1);
+    }
+    return;
+  }
+  const lfAt = bigEndian ? 1 : 0;
   while (i !== -1 && i < to) {
-    onBoundary(i + 1);
+    const unit = i - lfAt;
+    if ((unit - from) % 2 === 0 && unit + 2 <= to && bytes[unit + 1 - lfAt] === 0) onBoundary(unit + 2);
     i = view.indexOf(LF, i + 1);
   }
 }

@@ -86,7 +86,7 @@ const SPREAD_WINDOWS = 8;
 const SPREAD_WINDOW_BYTES = 16 * 1024;
 
 /**
- * The head plus windows spread across the file, for guessing the encoding:
+ * The head plus windows spread across the file and its end, for guessing the encoding:
  * a file whose first bytes are ASCII may hold its accents further down.
  * Windows are trimmed to whole UTF-8 sequences at both ends.
  */
@@ -97,7 +97,10 @@ async function spreadSample(filePath: string, head: Uint8Array, size: number): P
   const handle = await openSource(filePath);
   try {
     for (let w = 1; w <= SPREAD_WINDOWS; w++) {
-      const offset = head.length + Math.floor(((size - head.length) * w) / (SPREAD_WINDOWS + 1));
+      // The last window is the file's end: footers and the latest records appended are where late accents sit.
+      const offset = w === SPREAD_WINDOWS
+        ? Math.max(head.length, size - SPREAD_WINDOW_BYTES)
+        : head.length + Math.floor(((size - head.length) * w) / SPREAD_WINDOWS);
       const buffer = Buffer.alloc(Math.min(SPREAD_WINDOW_BYTES, size - offset));
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
       let start = 0;

@@ -50,7 +50,7 @@ export function dropTable(store: Store, table: string): DropTableSummary {
 function userTable(store: Store, table: string): string {
   const name = store.canonicalTableName(table);
   if (!name || name.toLowerCase().startsWith(INTERNAL_TABLE_PREFIX) || name.toLowerCase().startsWith('sqlite_')) {
-    throw new SluiceError('USAGE', `There is no table "${table}" in ${store.path}.`);
+    throw new SluiceError('TABLE_NOT_FOUND', `There is no table "${table}" in ${store.path}.`);
   }
   return name;
 }

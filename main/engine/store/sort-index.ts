@@ -80,6 +80,9 @@ export class SortIndexes {
     } finally {
       writer?.close();
     }
+    // EXPLAIN runs no transaction, so it would plan with the schema this connection read before the build:
+    // a real read first notices the new schema.
+    this.read.prepare('SELECT count(*) FROM sqlite_schema').pluck().get();
     return this.serves(table, column, rowid);
   }
 
@@ -96,4 +99,43 @@ export class SortIndexes {
     const average = (this.read.prepare(sql).pluck().get() as number | null) ?? 0;
     return average <= SORT_INDEX_MAX_AVERAGE_BYTES;
   }
+}
+
+/** A sort index Sluice made for the Data grid, and what it costs in the store. */
+export interface SortIndexInfo {
+  table: string;
+  column: string;
+  /** The index's name in the store. */
+  name: string;
+  /** Bytes of the store's pages it holds. */
+  bytes: number;
+}
+
+/** The sort indexes in the store, of one table or all, by table then column. */
+export function listSortIndexes(db: Database.Database, table?: string): SortIndexInfo[] {
+  const prefix = `${INTERNAL_TABLE_PREFIX}sort__`;
+  // The column comes from the index itself: a name like _sluice_sort__a__b__c could split either way.
+  const rows = db
+    .prepare(
+      `SELECT s.tbl_name AS "table", i.name AS "column", s.name AS name,
+         (SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE dbstat.name = s.name) AS bytes
+       FROM sqlite_schema AS s, pragma_index_info(s.name) AS i
+       WHERE s.type = 'index' AND substr(s.name, 1, ?) = ? AND (? IS NULL OR s.tbl_name = ?)
+       ORDER BY s.tbl_name, i.name`,
+    )
+    .all(prefix.length, prefix, table ?? null, table ?? null) as SortIndexInfo[];
+  return rows;
+}
+
+/**
+ * Removes sort indexes (all, a table's, or one column's) in one transaction. Nothing else changes: they hold
+ * no data of their own, and a later sort of a big table makes its index again. The file keeps its size; SQLite
+ * reuses the freed pages for later writes.
+ */
+export function dropSortIndexes(db: Database.Database, which: { table?: string; column?: string }): SortIndexInfo[] {
+  const chosen = listSortIndexes(db, which.table).filter((index) => which.column === undefined || index.column === which.column);
+  db.transaction(() => {
+    for (const index of chosen) db.exec(`DROP INDEX IF EXISTS ${quoteIdentifier(index.name)}`);
+  }).immediate();
+  return chosen;
 }

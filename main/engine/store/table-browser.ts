@@ -30,7 +30,7 @@ const MAX_PAGE_ROWS = 1000;
 /** One page of a table for the data browser, sorted and filtered in SQL. */
 export function tablePage(store: Store, query: TablePageQuery): TablePage {
   if (!store.tableExists(query.table) || query.table.startsWith('_sluice_')) {
-    throw new SluiceError('USAGE', `There is no table "${query.table}".`);
+    throw new SluiceError('TABLE_NOT_FOUND', `There is no table "${query.table}".`);
   }
   const columns = store.tableColumns(query.table);
   if (query.orderBy !== undefined && !columns.includes(query.orderBy)) {

@@ -79,7 +79,7 @@ export class TableQueries {
   }
 
   columns(table: string): GridColumn[] {
-    if (table.startsWith(INTERNAL_TABLE_PREFIX) || !this.store.tableExists(table)) throw new SluiceError('USAGE', `There is no table "${table}".`);
+    if (table.startsWith(INTERNAL_TABLE_PREFIX) || !this.store.tableExists(table)) throw new SluiceError('TABLE_NOT_FOUND', `There is no table "${table}".`);
     return gridColumnsOf(this.db, table);
   }
 

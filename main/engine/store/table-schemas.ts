@@ -22,6 +22,8 @@ export interface StoredSourceDialect {
   delimiter: string;
   newline: '\n' | '\r\n' | '\r';
   finalNewline: boolean;
+  /** The file began with a byte order mark (Excel's "CSV UTF-8" does): the export writes one too. */
+  bom?: boolean;
 }
 
 export interface StoredTableSchema {
@@ -92,7 +94,7 @@ export class TableSchemas {
 }
 
 export function sourceDialectOf(dialect: Dialect, finalNewline: boolean): StoredSourceDialect {
-  return { format: dialect.format, delimiter: dialect.delimiter, newline: dialect.newline, finalNewline };
+  return { format: dialect.format, delimiter: dialect.delimiter, newline: dialect.newline, finalNewline, ...(dialect.bomBytes > 0 ? { bom: true } : {}) };
 }
 
 /** The stored schema as a Frictionless Table Schema (what `sluice schema` prints; loadable again as a rule file). */

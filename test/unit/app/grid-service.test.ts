@@ -58,6 +58,6 @@ describe('the data grid through the app service (reader thread)', () => {
     const bad = await service.call('grid/page', { query: { table: 't', columnFilters: [{ column: 'id', op: 'drop' }] }, offset: 0, limit: 1 });
     assert.equal(bad.ok ? null : bad.error.code, 'BAD_REQUEST');
     const missing = await service.call('grid/page', { query: { table: 'nope' }, offset: 0, limit: 1 });
-    assert.equal(missing.ok ? null : missing.error.code, 'USAGE');
+    assert.equal(missing.ok ? null : missing.error.code, 'TABLE_NOT_FOUND');
   });
 });

@@ -57,7 +57,7 @@ test("Sluice's own tables and missing tables cannot be dropped", async () => {
   const store = Store.open(dbPath);
   try {
     for (const name of ['_sluice_imports', '_SLUICE_quarantine', 'sqlite_schema', 'missing']) {
-      assert.throws(() => dropTable(store, name), (error: unknown) => error instanceof SluiceError && error.code === 'USAGE', name);
+      assert.throws(() => dropTable(store, name), (error: unknown) => error instanceof SluiceError && error.code === 'TABLE_NOT_FOUND', name);
     }
     assert.ok(store.tableExists('_sluice_imports'));
   } finally {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import Papa from 'papaparse';
-import { CsvBoundaryScanner, type ScanOptions } from '../../../main/engine/source/record-boundary.js';
+import { CsvBoundaryScanner, scanLineBoundaries, type ScanOptions } from '../../../main/engine/source/record-boundary.js';
 
 const csv: ScanOptions = { delimiter: ',', quoteChar: '"', newline: '\n', unitBytes: 1, bigEndian: false };
 
@@ -118,4 +118,18 @@ test('the fast scan reports every boundary the byte-wise scan does (property)', 
     ),
     { numRuns: 3000 },
   );
+});
+
+test('JSONL lines in UTF-16 end after the whole LF unit, and a 0x0A byte inside another character is no line end', () => {
+  const text = '{"a":"Ċ"}\n{"a":"ਊ"}\n{"a":1}';
+  const lineEnds = (units: Buffer, bigEndian: boolean) => {
+    const found: number[] = [];
+    scanLineBoundaries(units, 0, units.length, (offset) => found.push(offset), 2, bigEndian);
+    return found;
+  };
+  const le = Buffer.from(text, 'utf16le');
+  const expected = [20, 40];
+  assert.deepEqual(lineEnds(le, false), expected);
+  assert.deepEqual(lineEnds(Buffer.from(le).swap16(), true), expected);
+  assert.deepEqual(lineEnds(le.subarray(0, 39), false), [20], 'a line end cut off by the range is not one yet');
 });

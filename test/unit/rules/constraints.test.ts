@@ -83,3 +83,18 @@ test('redaction keeps values out of messages and failures', () => {
   assert.equal(plain[0]?.message, 'age: "abc" is not an integer');
   assert.equal(plain[0]?.value, 'abc');
 });
+
+test('NaN, INF and -INF are Table Schema numbers in any case (pandas writes inf and nan)', () => {
+  for (const [text, expected] of [['nan', NaN], ['Nan', NaN], ['inf', Infinity], ['Inf', Infinity], ['+inf', Infinity], ['-inf', -Infinity], ['-Inf', -Infinity]] as const) {
+    assert.deepEqual(one({ type: 'number' }, text).rules, [], text);
+    assert.ok(Object.is(one({ type: 'number' }, text).value, expected), text);
+  }
+  assert.deepEqual(one({ type: 'number' }, 'infinity').rules, ['f:type']);
+});
+
+test('a NaN or infinite number out of a range says so, not that -INF is greater than the maximum', () => {
+  assert.deepEqual(one({ type: 'number', constraints: { maximum: 10 } }, '-INF').messages, ['f: "-INF" is not a finite number (maximum 10)']);
+  assert.deepEqual(one({ type: 'number', constraints: { minimum: 0 } }, 'NaN').messages, ['f: "NaN" is not a finite number (minimum 0)']);
+  assert.deepEqual(one({ type: 'number', constraints: { exclusiveMinimum: 0 } }, 'INF').rules, ['f:exclusiveMinimum']);
+  assert.deepEqual(one({ type: 'number', constraints: { maximum: 10 } }, '11').messages, ['f: "11" is greater than the maximum 10']);
+});

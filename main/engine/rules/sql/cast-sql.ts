@@ -65,9 +65,9 @@ export function castSql(d: SqlDialect, type: FieldType, options: CastOptions, v:
       const clean = cleanNumberText(d, t, options);
       const parsed = d.tryCast(clean, 'DOUBLE');
       const text = `(CASE WHEN ${d.fullMatch(clean, NUMBER_TEXT)} THEN (CASE WHEN NOT ${d.isInf(parsed)} THEN ${parsed} END)
-        WHEN ${clean} = 'NaN' THEN ${d.tryCast("'NaN'", 'DOUBLE')}
-        WHEN ${clean} IN ('INF', '+INF') THEN ${d.tryCast("'Infinity'", 'DOUBLE')}
-        WHEN ${clean} = '-INF' THEN ${d.tryCast("'-Infinity'", 'DOUBLE')} END)`;
+        WHEN upper(${clean}) = 'NAN' THEN ${d.tryCast("'NaN'", 'DOUBLE')}
+        WHEN upper(${clean}) IN ('INF', '+INF') THEN ${d.tryCast("'Infinity'", 'DOUBLE')}
+        WHEN upper(${clean}) = '-INF' THEN ${d.tryCast("'-Infinity'", 'DOUBLE')} END)`;
       const typed = byKind(v, text, d.tryCast(t, 'DOUBLE'), null);
       const range = byKind(v, d.fullMatch(clean, NUMBER_TEXT), 'FALSE', null);
       return { typed, range, rule: 'type', text: 'is not a number', kind: 'num', sqlType: 'DOUBLE' };

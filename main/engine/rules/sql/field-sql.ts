@@ -56,8 +56,8 @@ export function fieldSql(d: SqlDialect, field: FieldModel, value: Val, fail: (ru
       if (written === undefined) continue;
       const bound = literal(d, castConstraintValue(field.type, field.cast, written));
       // As in Sluice, NaN and ±INF are within no range: every bound fails them.
-      const fails = field.type === 'number' ? `(${d.isNan(c)} OR ${d.isInf(c)} OR ${c} ${op} ${bound})` : `(${c} ${op} ${bound})`;
-      list.push(`CASE WHEN ${c} IS NOT NULL AND ${fails} THEN ${fail(rule, `${text} ${String(written)}`)} END`);
+      const notFinite = field.type === 'number' ? `WHEN ${c} IS NOT NULL AND (${d.isNan(c)} OR ${d.isInf(c)}) THEN ${fail(rule, `is not a finite number (${rule} ${String(written)})`)} ` : '';
+      list.push(`CASE ${notFinite}WHEN ${c} IS NOT NULL AND (${c} ${op} ${bound}) THEN ${fail(rule, `${text} ${String(written)}`)} END`);
     }
     if (constraints.minLength !== undefined || constraints.maxLength !== undefined) {
       if (field.type !== 'string' && field.type !== 'any') throw new Inexpressible(`lengths of type ${field.type} are not expressible`);

@@ -8,7 +8,13 @@ export function printError(text: string): void {
 }
 
 export function formatCount(count: number): string {
-  return count.toLocaleString('en-US');
+  // Counts are whole and non-negative: grouped by hand, as toLocaleString would, without loading ICU's
+  // number formatting on the first progress line (30 ms of the main thread's CPU).
+  if (!Number.isSafeInteger(count) || count < 0 || Object.is(count, -0)) return count.toLocaleString('en-US');
+  const digits = String(count);
+  let grouped = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let at = grouped.length; at < digits.length; at += 3) grouped += `,${digits.slice(at, at + 3)}`;
+  return grouped;
 }
 
 export function formatBytes(bytes: number): string {

@@ -1,7 +1,7 @@
 import { SluiceError } from '../../engine/errors.js';
 import { exportFormatFromPath, exportQuarantine, exportTable } from '../../engine/export/export-table.js';
 import { Store } from '../../engine/store/store.js';
-import { parseDelimiterOverride } from '../../engine/source/sniff.js';
+import { parseDelimiterOverride } from '../../engine/source/delimiter-override.js';
 import { oneOf, parseCommandArgs, requireString } from '../args.js';
 import { formatCount, printError, printLine } from '../output.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';

@@ -1,7 +1,7 @@
 import { SluiceError } from '../../engine/errors.js';
 import type { ImportOptions } from '../../engine/pipeline/import-options.js';
 import type { Pagination } from '../../engine/source/remote/json-api.js';
-import { parseHeaderOptions } from '../../engine/source/remote/http-request.js';
+import { parseHeaderOptions } from '../../engine/source/remote/header-options.js';
 import type { SourceProgress } from '../../engine/types.js';
 import { positiveInteger } from '../args.js';
 import { formatBytes, printError } from '../output.js';

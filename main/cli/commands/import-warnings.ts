@@ -1,11 +1,11 @@
 import { Store } from '../../engine/store/store.js';
 import { WarningRecords, type WarningGroup } from '../../engine/observe/warning-records.js';
-import { formatCount } from '../output.js';
+import { type WarningsSummary, formatWarnings } from './import-warnings-text.js';
 
 const TOP_RULES = 3;
 
 /** The warned-row count and the most frequent warning rules of an import, for its summary. Never fails the command. */
-export function describeWarnings(dbPath: string, importId: number): { text: string; json: { rowsWarned: number; topWarnings: WarningGroup[] } } {
+export function describeWarnings(dbPath: string, importId: number): WarningsSummary {
   let rowsWarned = 0;
   let groups: WarningGroup[] = [];
   try {
@@ -19,7 +19,5 @@ export function describeWarnings(dbPath: string, importId: number): { text: stri
   } catch {
     // The summary is still printed without the warning lines.
   }
-  const lines = [`  warned            ${formatCount(rowsWarned)}${rowsWarned > 0 ? `  (kept; see: sluice warnings --import ${importId})` : ''}`];
-  for (const group of groups) lines.push(`    ${group.rule}${group.field ? ` (${group.field})` : ''}: ${formatCount(group.count)} rows, e.g. rows ${group.exampleRows.slice(0, 3).join(', ')}`);
-  return { text: lines.join('\n'), json: { rowsWarned, topWarnings: groups } };
+  return formatWarnings(importId, rowsWarned, groups);
 }

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { SluiceError, serializeError } from '../../engine/errors.js';
 import { MAX_WORKERS } from '../../engine/pipeline/import-options.js';
-import { parseDelimiterOverride } from '../../engine/source/sniff.js';
+import { parseDelimiterOverride } from '../../engine/source/delimiter-override.js';
 import { markSummaryPrinted } from '../failure-summary.js';
 import { ImportControl } from '../../engine/pipeline/import-control.js';
 import { importInWorker } from '../../engine/pipeline/import-in-worker.js';
@@ -11,8 +11,8 @@ import { formatCount, formatDuration, printError, printLine } from '../output.js
 import { PROGRESS_MODES, createProgress, defaultProgressMode } from '../progress-lines.js';
 import { IMPORT_HELP } from '../help/import-help.js';
 import { renderHelp } from '../help/command-help.js';
-import { describeWarnings } from './import-warnings.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
+import { formatWarnings } from './import-warnings-text.js';
 import { SOURCE_OPTIONS, SOURCE_USAGE, SourceReporter, sourceOptionsFrom } from './import-source-args.js';
 
 export const IMPORT_USAGE = `Usage: sluice import <file> --db <store.sqlite> [--table <name>] [--schema <rules.json>]
@@ -21,6 +21,9 @@ export const IMPORT_USAGE = `Usage: sluice import <file> --db <store.sqlite> [--
        [--append | --replace] [--on-duplicate last|first|quarantine] [--redact] [--progress bar|plain|none] [--json] [--debug]
 ${SOURCE_USAGE}
   <file> may be a path, - (standard input), or an http:/https: URL; .gz and .zip files are decompressed.`;
+
+/** Statuses an import ends with: its progress event with one of them is its last. */
+const FINAL_STATUSES: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
 
 export async function importCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(
@@ -105,6 +108,7 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let summary: ImportSummary;
+  let finalRowsWarned: number | undefined;
   let started: { importId: number; table: string } | null = null;
   try {
     summary = await importInWorker(
@@ -131,7 +135,11 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
       },
       {
         control,
-        onProgress: (progress) => bar.update(progress),
+        onProgress: (progress) => {
+          // The import's last event (a final status) carries its final counters.
+          if (FINAL_STATUSES.has(progress.status)) finalRowsWarned = progress.counters.rowsWarned;
+          bar.update(progress);
+        },
         onSource: (progress) => sourceReporter.update(progress),
         onStoreBusy: (retries) => {
           if (!values.json) printError(`store busy: another program or import is writing to ${String(values.db)}; waiting (retry ${retries})`);
@@ -161,12 +169,16 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
     sourceReporter.clear();
   }
 
+  // No row warned: nothing to read from the store (opening it and loading better-sqlite3 on this thread cost
+  // ~40 ms); otherwise its modules are loaded only now, after the import.
+  const warnings = finalRowsWarned === 0
+    ? formatWarnings(summary.importId, 0, [])
+    : (await import('./import-warnings.js')).describeWarnings(requireString(values.db, '--db', IMPORT_USAGE), summary.importId);
   if (values.json) {
-    printLine(JSON.stringify({ ...summary, ...describeWarnings(requireString(values.db, '--db', IMPORT_USAGE), summary.importId).json }));
+    printLine(JSON.stringify({ ...summary, ...warnings.json }));
   } else {
     printLine(describeSummary(summary));
-    const warned = describeWarnings(requireString(values.db, '--db', IMPORT_USAGE), summary.importId).text;
-    if (warned) printLine(warned);
+    if (warnings.text) printLine(warnings.text);
   }
   if (summary.status === 'cancelled') {
     printError(`import #${summary.importId} cancelled; continue it with --resume.`);

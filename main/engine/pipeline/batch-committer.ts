@@ -110,12 +110,15 @@ export class BatchCommitter {
       if (failFastMessage) return new SluiceError('FAIL_FAST', failFastMessage);
       const counters = this.position.counters;
       if (this.policy.mode === 'soft' && this.policy.maxErrors !== null && counters.rowsQuarantined > this.policy.maxErrors) {
+        this.store.imports.saveCheckpoint(this.importId, this.position);
         return new SluiceError(
           'ERROR_BUDGET_EXCEEDED',
           `Stopped: ${counters.rowsQuarantined} rows were quarantined, more than the error budget of ${this.policy.maxErrors}. The import can be resumed (--resume, with a larger --max-errors).`,
         );
       }
     }
+    // Once per transaction: only the last checkpoint of a commit can ever be read (1,086 saves → one per commit).
+    if (batches.length > 0) this.store.imports.saveCheckpoint(this.importId, this.position);
     return null;
   }
 
@@ -184,7 +187,6 @@ export class BatchCommitter {
     position.nextLine += result.lineBreaks;
     position.nextByteOffset = startOffset + result.byteLength;
     position.nextChunkSeq = result.seq + 1;
-    this.store.imports.saveCheckpoint(this.importId, position);
     return null;
   }
 

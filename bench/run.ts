@@ -50,8 +50,20 @@ function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-/** The cases --scaling-cores adds: the rules import pinned to 1 and 2 CPUs, and on 1, 2 and 4 workers. */
-const CORES_CASES = new Set(['sluice-rules-w2-1cpu', 'sluice-rules-w2-2cpu', 'sluice-rules-w1', 'sluice-rules-w2', 'sluice-rules-w4']);
+/**
+ * The cases --scaling-cores adds: the rules import pinned to 1 and 2 CPUs, on 1, 2 and 4 workers, and on each
+ * write path (the per-thread CPU of the scratch path is what the many-core figures rest on).
+ */
+const CORES_CASES = new Set([
+  'sluice-rules-w2-1cpu',
+  'sluice-rules-w2-2cpu',
+  'sluice-rules-w1',
+  'sluice-rules-w2',
+  'sluice-rules-w4',
+  'sluice-rules-w2-direct',
+  'sluice-rules-w2-scratch',
+  'sluice-rules-w4-scratch',
+]);
 
 function selectCases(options: BenchOptions): BenchCase[] {
   const chosen = BENCH_CASES.filter((benchCase) => {

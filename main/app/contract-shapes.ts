@@ -7,6 +7,7 @@ import type { AppError, FailureMode } from './contract.js';
 import type { ImportCounters, ImportProgress, ImportStatus, ImportSummary as EngineImportSummary, RowFailure } from '../engine/types.js';
 import type { PreviewResult } from '../engine/rules/preview.js';
 import type { GridQuery } from '../engine/store/table-filter.js';
+import type { FixOperation } from '../engine/quarantine/bulk-fix.js';
 
 export interface ImportSummary extends Omit<EngineImportSummary, 'error'> {
   error?: AppError;
@@ -152,12 +153,8 @@ export interface QuarantineRowDetail {
   format: 'csv' | 'jsonl';
 }
 
-export type FixOperation =
-  | { kind: 'set'; value: string }
-  | { kind: 'map'; pairs: [string, string][] }
-  | { kind: 'trim' }
-  | { kind: 'replace'; pattern: string; with: string }
-  | { kind: 'expression'; expression: string };
+// The engine's own operation type: the UI sends exactly what the engine applies.
+export type { FixOperation };
 
 export interface BulkFixRequest {
   importId: number;

@@ -87,3 +87,26 @@ test('a CSV header that repeats a name exports as JSONL with distinct keys (a JS
   assert.equal(sluice(['export', '--db', db, '--table', 'dup', '--out', csvOut]).status, 0);
   assert.equal(fs.readFileSync(csvOut, 'utf8').split(/\r?\n/)[0], 'a,a,Name,name', 'the CSV header comes back as it was');
 });
+
+test('a JSONL string with a lone surrogate escape is quarantined (rule encoding), not stored as U+FFFD; pairs and nested values stay exact', () => {
+  const dir = tempDir('sluice-audit-surrogate-');
+  const file = path.join(dir, 'sg.jsonl');
+  const lines = [
+    '{"id":1,"a":"x\\ud800y","o":{"k":"v"}}',
+    '{"id":2,"a":"ok \\ud83d\\ude00","o":{"k":"\\udc00 nested"}}',
+    '{"id":3,"a":"plain \\u00e9","o":{"k":"w"}}',
+  ];
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  const db = path.join(dir, 'store.sqlite');
+  const run = sluice(['import', file, '--db', db, '--json']);
+  assert.equal(run.status, 0, run.stderr);
+  const summary = lastJson(run) as { rowsInserted: number; rowsQuarantined: number };
+  assert.deepEqual([summary.rowsInserted, summary.rowsQuarantined], [2, 1]);
+  const listed = sluice(['quarantine', '--db', db, '--import', 'latest', '--json']);
+  assert.match(listed.stdout, /"rule":"encoding"/);
+  assert.match(listed.stdout, /unpaired UTF-16 surrogate/);
+  const out = path.join(dir, 'out.jsonl');
+  assert.equal(sluice(['export', '--db', db, '--table', 'sg', '--out', out]).status, 0);
+  const exported = fs.readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as unknown);
+  assert.deepEqual(exported, [JSON.parse(lines[1]!), JSON.parse(lines[2]!)]);
+});

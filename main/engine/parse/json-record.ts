@@ -43,6 +43,21 @@ export class KeyPlaces {
   }
 }
 
+/** An unpaired UTF-16 surrogate: SQLite's UTF-8 text would hold it as bytes that read back as U+FFFD. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The first key whose name or string value holds a lone surrogate (null: none). Nested objects and arrays are
+ * stored as JSON text, which writes such a character as its escape again, so only the top level can lose it.
+ */
+function unstorableField(record: Record<string, unknown>): string | null {
+  for (const key in record) {
+    const value = record[key];
+    if (LONE_SURROGATE.test(key) || (typeof value === 'string' && LONE_SURROGATE.test(value))) return key;
+  }
+  return null;
+}
+
 /**
  * Parses one JSONL record into `values` (source-column order, undefined where
  * a key is absent). Returns the reasons when the line is not a JSON object
@@ -66,6 +81,13 @@ export function readJsonRecord(
     return [{ field: null, rule: 'json-object', message: `expected a JSON object, found ${jsonValueKind(parsed)}` }];
   }
   const record = parsed as Record<string, unknown>;
+  // Only an escape can put a lone surrogate in a string, so a line without one is never checked.
+  if (line.includes('\\u')) {
+    const field = unstorableField(record);
+    if (field !== null) {
+      return [{ field, rule: 'encoding', message: 'holds an unpaired UTF-16 surrogate (a lone \\uD800–\\uDFFF escape), which UTF-8 text cannot store' }];
+    }
+  }
   values.fill(undefined);
   let unknownKeys: string[] | null = null;
   let position = 0;

@@ -8,7 +8,7 @@ import { Store } from '../../main/engine/store/store.js';
 import { tempDir } from '../helpers/paths.js';
 import { startAppServer, stopAllServers, type AppServer } from './app-server.js';
 import { TEARDOWN_TIMEOUT_MS, chromiumAvailable, closeBrowser, launchChromium, screenshot, UI_TIMEOUT_MS, watchPageErrors } from './browser.js';
-import { WINDOW_SIZES as SIZES, axeViolations, NOBODY_UID, RUNNING_AS_ROOT } from './screen-checks.js';
+import { WINDOW_SIZES as SIZES, axeViolations, SERVER_USER, handToServerUser } from './screen-checks.js';
 
 /**
  * The Export screen's defects from issue 15, each a step at both window sizes: an existing file is replaced only
@@ -41,12 +41,9 @@ describe('export screen (browser mode)', { skip: !chromiumAvailable() && 'Chromi
     makeTable(dbPath);
     fs.mkdirSync(locked);
     fs.chmodSync(locked, 0o555);
-    if (RUNNING_AS_ROOT) {
-      // The server's own files (store, home) belong to the user it runs as; the locked folder stays root's.
-      fs.chmodSync(dir, 0o777);
-      for (const name of fs.readdirSync(dir)) if (name !== 'locked') fs.chownSync(path.join(dir, name), NOBODY_UID, NOBODY_UID);
-    }
-    server = await startAppServer({ home: path.join(dir, 'home'), db: dbPath, ...(RUNNING_AS_ROOT ? { uid: NOBODY_UID } : {}) });
+    // The server's own files (store, home) belong to the user it runs as; the locked folder stays root's.
+    handToServerUser(dir, 'locked');
+    server = await startAppServer({ home: path.join(dir, 'home'), db: dbPath, ...SERVER_USER });
     browser = await launchChromium();
   }, { timeout: 120_000 });
 

@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { CLI, SAMPLES, tempDir } from '../helpers/paths.js';
 import { startAppServer, stopAllServers, type AppServer } from './app-server.js';
 import { TEARDOWN_TIMEOUT_MS, chromiumAvailable, closeBrowser, launchChromium, screenshot, UI_TIMEOUT_MS, watchPageErrors } from './browser.js';
-import { WINDOW_SIZES as SIZES, axeViolations, NOBODY_UID, RUNNING_AS_ROOT } from './screen-checks.js';
+import { WINDOW_SIZES as SIZES, axeViolations, SERVER_USER, handToServerUser } from './screen-checks.js';
 
 /**
  * Home's defects from issue 15 that need an ordinary user (root ignores permissions, so the server runs as
@@ -36,11 +36,8 @@ describe('home actions as an ordinary user (browser mode)', { skip: !chromiumAva
     fs.writeFileSync(path.join(closed, 'inside.csv'), 'a,b\n1,2\n');
     fs.chmodSync(closed, 0o700);
     fs.mkdirSync(path.join(dir, 'home'));
-    if (RUNNING_AS_ROOT) {
-      fs.chmodSync(dir, 0o777);
-      for (const name of fs.readdirSync(dir)) if (name !== 'closed-folder') fs.chownSync(path.join(dir, name), NOBODY_UID, NOBODY_UID);
-    }
-    server = await startAppServer({ home: path.join(dir, 'home'), db: dbPath, ...(RUNNING_AS_ROOT ? { uid: NOBODY_UID } : {}) });
+    handToServerUser(dir, 'closed-folder');
+    server = await startAppServer({ home: path.join(dir, 'home'), db: dbPath, ...SERVER_USER });
     browser = await launchChromium();
   }, { timeout: 180_000 });
 

@@ -15,6 +15,18 @@ export const WINDOW_SIZES = [
 /** The "nobody" user: a server run as it is refused by a read-only folder as an ordinary user would be. */
 export const NOBODY_UID = 65534;
 export const RUNNING_AS_ROOT = process.getuid?.() === 0;
+/** The app server's user: nobody when the tests run as root (pass to startAppServer). */
+export const SERVER_USER: { uid?: number } = RUNNING_AS_ROOT ? { uid: NOBODY_UID } : {};
+
+/**
+ * When the tests run as root, hands everything in `dir` but `keep` to nobody, so a server run as SERVER_USER owns
+ * its store and home while `keep` (a folder it must be refused) stays root's.
+ */
+export function handToServerUser(dir: string, keep: string): void {
+  if (!RUNNING_AS_ROOT) return;
+  fs.chmodSync(dir, 0o777);
+  for (const name of fs.readdirSync(dir)) if (name !== keep) fs.chownSync(path.join(dir, name), NOBODY_UID, NOBODY_UID);
+}
 
 /** axe-core's serious and critical violations on the page, each with up to three of its elements. */
 export async function axeViolations(page: Page): Promise<string[]> {

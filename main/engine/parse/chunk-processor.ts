@@ -5,6 +5,7 @@ import { compileRules, parseRuleFile } from '../rules/index.js';
 import { type Decoder, createDecoder, encodedLength, unitBytesOf } from '../source/encoding.js';
 import { bufferView } from '../source/buffer-view.js';
 import { CsvBoundaryScanner } from '../source/record-boundary.js';
+import { OriginalPositions, papaText } from '../source/line-ends.js';
 import {
   LineCounter,
   countOccurrences,
@@ -155,8 +156,10 @@ export class ChunkProcessor {
    * row so positions stay exact.
    */
   private processCsvWhole(text: string, job: ChunkJob, ends: readonly number[], builder: ChunkResultBuilder): void {
-    const { delimiter, quoteChar, newline } = this.config.dialect;
-    const parsed = Papa.parse<string[]>(text, { delimiter, quoteChar, escapeChar: quoteChar, newline, skipEmptyLines: false });
+    const { delimiter, quoteChar } = this.config.dialect;
+    // Only the number of records matters here (their bytes come from the scanner): no positions to map back.
+    const papa = papaText(text, this.config.dialect, true);
+    const parsed = Papa.parse<string[]>(papa.text, { delimiter, quoteChar, escapeChar: quoteChar, newline: papa.newline, skipEmptyLines: false });
     const rows = parsed.data;
     // papaparse adds an empty row after a final terminator.
     if (rows.length === ends.length + 1 && ends[ends.length - 1] === job.bytes.length) rows.pop();
@@ -227,22 +230,25 @@ export class ChunkProcessor {
   }
 
   private processCsvStepwise(text: string, job: ChunkJob, builder: ChunkResultBuilder): void {
-    const { delimiter, quoteChar, newline } = this.config.dialect;
+    const { delimiter, quoteChar } = this.config.dialect;
     const expectedFields = this.config.sourceColumns.length;
     const byteLength = this.byteMapper(text, job);
     const lines = new LineCounter(text, this.lineMark);
     const out: SqlValue[] = new Array<SqlValue>(this.width);
+    // papaparse reads the text without the CRs of CRLF line ends; its positions map back to `text`.
+    const papa = papaText(text, this.config.dialect, true);
+    const positions = new OriginalPositions(papa.dropped);
     let start = 0;
     let byteOffset = 0;
 
-    Papa.parse<string[]>(text, {
+    Papa.parse<string[]>(papa.text, {
       delimiter,
       quoteChar,
       escapeChar: quoteChar,
-      newline,
+      newline: papa.newline,
       skipEmptyLines: false,
       step: (result) => {
-        const end = result.meta.cursor;
+        const end = positions.originalPosition(result.meta.cursor);
         if (start >= text.length) return; // papaparse's empty row after a final terminator
         const rowBytes = byteLength(start, end);
         const lineOffset = lines.breaksBefore(start);

@@ -2,6 +2,7 @@ import Papa from 'papaparse';
 import type { RowFailure, SourceLayout } from '../types.js';
 import { describeJsonError, jsonValueKind } from '../parse/json-record.js';
 import { createDecoder } from './encoding.js';
+import { papaText } from './line-ends.js';
 import { openSource } from './open-source.js';
 import { sniffSource, type DialectOverrides } from './sniff.js';
 import { parseJsonExact } from '../parse/json-lossless.js';
@@ -114,10 +115,11 @@ function parseWindow(text: string, layout: SourceLayout, exact: boolean, dropFir
     }
     return records;
   }
-  const parsed = Papa.parse<string[]>(body, {
+  const papa = papaText(body, layout.dialect, isEnd);
+  const parsed = Papa.parse<string[]>(papa.text, {
     delimiter: layout.dialect.delimiter,
     quoteChar: layout.dialect.quoteChar,
-    newline: layout.dialect.newline,
+    newline: papa.newline,
     skipEmptyLines: true,
   });
   const rows = dropFirst ? parsed.data.slice(1) : parsed.data;

@@ -115,3 +115,18 @@ test('a large file with randomly mixed line ends and quoted line breaks, over ma
   assert.equal(actual.length, expected.length);
   assert.deepEqual(actual, expected);
 });
+
+test('UTF-16 files (read by papaparse) with mixed line ends: same values, line numbers and byte offsets', () => {
+  const content = 'a,b\n1,2\r\n3\n4,"x\r\ny"\r\n6,7,8\r\n9,10\n';
+  const bom = Buffer.from([0xff, 0xfe]);
+  const { db } = importFile('utf16.csv', Buffer.concat([bom, Buffer.from(content, 'utf16le')]), ['--encoding', 'utf-16le']);
+  assert.deepEqual(queryAll(db, 'SELECT a, b FROM t'), [{ a: 1, b: 2 }, { a: 4, b: 'x\r\ny' }, { a: 9, b: 10 }]);
+  const rows = sluice(['quarantine', '--db', db, '--json']).stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.deepEqual(
+    rows.map((row) => ({ line: row.line, byteOffset: row.byteOffset, raw: row.raw })),
+    [
+      { line: 3, byteOffset: 2 + 2 * content.indexOf('3\n'), raw: '3' },
+      { line: 6, byteOffset: 2 + 2 * content.indexOf('6,7,8'), raw: '6,7,8' },
+    ],
+  );
+});

@@ -25,6 +25,8 @@ export interface ExportOptions {
   /** CSV only; default: the table's source file's (stored schema), else ',' and CRLF. */
   delimiter?: string;
   newline?: '\n' | '\r\n';
+  /** CSV only: write a header line; default: when the table's source file had one. */
+  header?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: ExportProgress) => void;
   /** Replace an existing file (CLI --force; the app after the user confirmed). The store and imported sources are never replaced. */
@@ -80,12 +82,15 @@ export async function exportTable(store: Store, table: string, outPath: string, 
   const newline = options.newline ?? (source?.newline === '\n' || source?.newline === '\r' ? source.newline : '\r\n');
   const finalNewline = source?.finalNewline ?? true;
   const cells = columns.map((name) => csvFormatter(schema ? fields.get(name) : undefined));
-  const header = (source?.bom ? '\ufeff' : '') + outNames.map((name) => quoteCsv(name, delimiter)).join(delimiter);
+  const bom = source?.bom ? '\ufeff' : '';
+  // A file imported with --no-header had no header line to give back (its column_1, … names are Sluice's).
+  const withHeader = options.header ?? source?.header !== false;
+  const header = withHeader ? bom + outNames.map((name) => quoteCsv(name, delimiter)).join(delimiter) : null;
   const line = columns.length === 1
     // A one-column row that is empty would be a blank line, which CSV readers (Sluice too) skip: quote it.
     ? (row: unknown[]) => quoteCsv(cells[0]!(row[0]), delimiter) || '""'
     : (row: unknown[]) => row.map((value, i) => quoteCsv(cells[i]!(value), delimiter)).join(delimiter);
-  return writeLines(outPath, header, rows(), line, { newline, finalNewline }, total, options);
+  return writeLines(outPath, header, rows(), line, { newline, finalNewline, lead: withHeader ? '' : bom }, total, options);
 }
 
 function storedSchemaOf(store: Store, table: string) {
@@ -103,12 +108,14 @@ async function writeLines(
   header: string | null,
   rows: IterableIterator<unknown[]>,
   line: (row: unknown[]) => string,
-  layout: { newline: string; finalNewline: boolean },
+  layout: { newline: string; finalNewline: boolean; lead?: string },
   total: number,
   options: ExportOptions,
 ): Promise<ExportSummary> {
   let started = header !== null;
   function* texts(): IterableIterator<[string, boolean]> {
+    // A byte order mark without a header line to carry it.
+    if (layout.lead) yield [layout.lead, false];
     if (header !== null) yield [header, false];
     for (const row of rows) {
       yield [started ? layout.newline + line(row) : line(row), true];

@@ -24,6 +24,8 @@ export interface StoredSourceDialect {
   finalNewline: boolean;
   /** The file began with a byte order mark (Excel's "CSV UTF-8" does): the export writes one too. */
   bom?: boolean;
+  /** false: the file had no header line (imported with --no-header): the export writes none by default. */
+  header?: false;
 }
 
 export interface StoredTableSchema {
@@ -94,7 +96,14 @@ export class TableSchemas {
 }
 
 export function sourceDialectOf(dialect: Dialect, finalNewline: boolean): StoredSourceDialect {
-  return { format: dialect.format, delimiter: dialect.delimiter, newline: dialect.newline, finalNewline, ...(dialect.bomBytes > 0 ? { bom: true } : {}) };
+  return {
+    format: dialect.format,
+    delimiter: dialect.delimiter,
+    newline: dialect.newline,
+    finalNewline,
+    ...(dialect.bomBytes > 0 ? { bom: true } : {}),
+    ...(dialect.format === 'csv' && !dialect.hasHeader ? { header: false as const } : {}),
+  };
 }
 
 /** The stored schema as a Frictionless Table Schema (what `sluice schema` prints; loadable again as a rule file). */

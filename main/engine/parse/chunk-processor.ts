@@ -91,6 +91,13 @@ export class ChunkProcessor {
   }
 
   process(job: ChunkJob): ChunkResult {
+    const result = this.processRecords(job);
+    const kept = this.rules.takeKeptAsText?.() ?? null;
+    if (kept !== null) result.keptAsText = kept;
+    return result;
+  }
+
+  private processRecords(job: ChunkJob): ChunkResult {
     const decoded = this.decode(job.bytes);
     if (decoded === null) return this.processInvalidText(job);
     const { text, bytewise } = decoded;

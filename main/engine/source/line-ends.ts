@@ -58,3 +58,24 @@ export class OriginalPositions {
     return position + this.passed;
   }
 }
+
+/**
+ * The line end most records of `text` end with ('\r\n' or '\n'; a tie goes to the first record's), counting
+ * only record ends: a line break inside a quoted field is data, not the file's style.
+ */
+export function dominantLineEnd(text: string, dialect: Pick<Dialect, 'delimiter' | 'quoteChar'>): '\n' | '\r\n' {
+  const units = Buffer.from(text, 'utf16le');
+  const scanner = new CsvBoundaryScanner({ delimiter: dialect.delimiter, quoteChar: dialect.quoteChar, newline: '\n', unitBytes: 2, bigEndian: false });
+  let crlf = 0;
+  let bare = 0;
+  let first: '\n' | '\r\n' | null = null;
+  scanner.scan(units, 0, units.length, (offset) => {
+    const lineFeed = offset / 2 - 1;
+    const style = lineFeed > 0 && text.charCodeAt(lineFeed - 1) === CR ? '\r\n' : '\n';
+    first ??= style;
+    if (style === '\r\n') crlf++;
+    else bare++;
+  });
+  if (crlf === bare) return first ?? '\n';
+  return crlf > bare ? '\r\n' : '\n';
+}

@@ -7,7 +7,7 @@ import { type EncodingGuess, createDecoder, guessEncoding, unitBytesOf } from '.
 import { CsvBoundaryScanner, type NewlineMode } from './record-boundary.js';
 import { openSource } from './open-source.js';
 import { parseDelimiterOverride } from './delimiter-override.js';
-import { papaText } from './line-ends.js';
+import { dominantLineEnd, papaText } from './line-ends.js';
 import { uniqueColumnNames } from './column-names.js';
 
 export { parseDelimiterOverride };
@@ -35,23 +35,16 @@ export function formatFromPath(filePath: string): SourceFormat | null {
 }
 
 /**
- * The file's own line end, what an export writes back: CR alone when there is no LF, else CRLF or LF,
- * whichever ends more of the sample's lines (files edited on two systems mix them). Reading does not
- * depend on it for LF and CRLF: both read alike (record-boundary.ts).
+ * CR alone when the sample has no LF (an old Mac file), else LF; whether the file's own line end (what an
+ * export writes back) is LF or CRLF is settled once the quoting is known (dominantLineEnd). LF and CRLF
+ * files read alike (record-boundary.ts).
  */
 function detectNewline(text: string): NewlineMode {
   const lf = text.indexOf('\n');
   if (lf === -1) return text.indexOf('\r') === -1 ? '\n' : '\r';
   // A CR before the first LF with no LF right after it: an old Mac file that also holds an LF somewhere.
   const cr = text.indexOf('\r');
-  if (cr !== -1 && cr < lf - 1) return '\r';
-  let crlf = 0;
-  let bare = 0;
-  for (let at = lf; at !== -1; at = text.indexOf('\n', at + 1)) {
-    if (at > 0 && text.charCodeAt(at - 1) === 0x0d) crlf++;
-    else bare++;
-  }
-  return crlf > bare ? '\r\n' : '\n';
+  return cr !== -1 && cr < lf - 1 ? '\r' : '\n';
 }
 
 /**
@@ -199,11 +192,13 @@ function layoutFromHead(
   const extension = path.extname(filePath).toLowerCase();
   const delimiter = overrides.delimiter !== undefined ? parseDelimiterOverride(overrides.delimiter) : guessDelimiter(text, newline, extension);
   const quoteChar = overrides.quoteChar ?? guessQuoteChar(text, delimiter);
+  // Files edited on two systems mix LF and CRLF: the export writes the one most records end with.
+  const lineEnd = newline === '\r' ? newline : dominantLineEnd(text, { delimiter, quoteChar });
   const papa = papaText(text, { delimiter, quoteChar, newline }, isWholeFile);
   const parsed = Papa.parse<string[]>(papa.text, { delimiter, quoteChar, newline: papa.newline, preview: SAMPLE_ROWS });
   const rows = parsed.data.filter((row) => !(row.length === 1 && row[0] === ''));
   const hasHeader = overrides.hasHeader ?? guessHasHeader(rows);
-  const dialect: Dialect = { ...dialectBase, delimiter, quoteChar, hasHeader };
+  const dialect: Dialect = { ...dialectBase, newline: lineEnd, delimiter, quoteChar, hasHeader };
 
   // Find where the first record ends, in bytes, with the same scanner the reader uses.
   const scanner = CsvBoundaryScanner.forDialect(dialect);

@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import type { OutputColumn } from '../rules/contract.js';
 import { SluiceError } from '../errors.js';
 import type { Dialect } from '../types.js';
+import { keptTextColumns, textTypeFor } from './kept-text-columns.js';
 
 export interface StoredField {
   name: string;
@@ -70,13 +71,15 @@ export class TableSchemas {
     // A schema left by a table since dropped (undo, restart) says nothing about the new one.
     const stored = tableExists ? this.get(table) : null;
     if (tableExists && stored === null) return;
+    const keptText = stored ? new Map([...keptTextColumns(this.db, table)].map(([name, format]) => [name, textTypeFor(format) as string])) : null;
     const fields = stored ? [...stored.fields] : [];
     const byName = new Map(fields.map((field) => [field.name, field]));
     for (const column of columns) {
       const type = column.type ?? 'any';
       const known = byName.get(column.name);
       if (known) {
-        if (known.type !== type) {
+        // The type `sluice schema` printed for a column holding kept text: the stored type stays.
+        if (known.type !== type && type !== keptText?.get(column.name)) {
           throw new SluiceError(
             'TABLE_MISMATCH',
             `Table "${table}" stores column "${column.name}" as ${known.type}, but this import would write it as ${type}; make the rule file agree (see: sluice schema --table ${table}) or import into another table with --table.`,
@@ -106,7 +109,17 @@ export function sourceDialectOf(dialect: Dialect, finalNewline: boolean): Stored
   };
 }
 
-/** The stored schema as a Frictionless Table Schema (what `sluice schema` prints; loadable again as a rule file). */
-export function asFrictionlessSchema(schema: StoredTableSchema): { fields: StoredField[] } {
-  return { fields: schema.fields.map((field) => ({ ...field })) };
+/**
+ * The stored schema as a Frictionless Table Schema (what `sluice schema` prints; loadable again as a rule
+ * file, and then importing the same file quarantines nothing): a column holding values kept as text
+ * (`keptText`, kept-text-columns.ts) is printed as string (any for JSONL), not as its other values' type.
+ */
+export function asFrictionlessSchema(schema: StoredTableSchema, keptText: ReadonlyMap<string, 'csv' | 'jsonl'> = new Map()): { fields: StoredField[] } {
+  return {
+    fields: schema.fields.map((field) => {
+      const format = keptText.get(field.name);
+      const textType = format ? textTypeFor(format) : null;
+      return textType && field.type !== 'string' && field.type !== 'any' ? { name: field.name, type: textType } : { ...field };
+    }),
+  };
 }

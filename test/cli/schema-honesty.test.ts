@@ -11,6 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { lastJson, sluice } from '../helpers/cli.js';
 import { tempDir } from '../helpers/paths.js';
+import { Store } from '../../main/engine/store/store.js';
+import { retryQuarantinedRow } from '../../main/engine/quarantine/retry.js';
 
 const dir = tempDir();
 let counter = 0;
@@ -77,4 +79,20 @@ test('the printed schema, given back for the same table, is accepted and quarant
   const run = sluice(['import', file, '--db', db, '--table', 't', '--json', '--schema', rules, '--key', 'id']);
   assert.equal(run.status, 0, run.stderr);
   assert.equal(lastJson(run).rowsQuarantined, 0);
+});
+
+test('a quarantined row fixed into the table with a value kept as text makes the column print as string too', () => {
+  const file = path.join(dir, 'fixed.csv');
+  fs.writeFileSync(file, 'id,flag\n1,true\n2,false\n3,true,extra\n');
+  const { db, summary } = importFile(file);
+  assert.equal(summary.rowsQuarantined, 1);
+  assert.equal(printedSchema(db).fields[1]!.type, 'boolean');
+  const store = Store.open(db);
+  try {
+    const [row] = store.quarantine.page({ limit: 1 }).rows;
+    assert.equal(retryQuarantinedRow(store, row!.id, '3,TRUE').ok, true);
+  } finally {
+    store.close();
+  }
+  assert.equal(printedSchema(db).fields[1]!.type, 'string');
 });

@@ -192,3 +192,15 @@ export function jsonToStored(value: unknown, type: string): SqlValue {
   const kind = Array.isArray(value) ? 'array' : 'object';
   return type === kind || (kind === 'object' && type === 'geojson') ? stringifyJsonExact(value) : asJsonBlob(value);
 }
+
+/**
+ * Whether a stored value is one kept as it came in a typed column (what an import counts per column, see
+ * compile.ts): text in a CSV integer, number or boolean column, a date column's text that is no date, a
+ * BLOB (JSON of another kind) in a typed JSONL column. For rows written one by one (quarantine fixes).
+ */
+export function isKeptAsText(value: SqlValue, type: string | undefined, sourceKind: 'csv' | 'jsonl'): boolean {
+  if (value === null || type === undefined || type === 'any') return false;
+  if (sourceKind === 'jsonl') return value instanceof Uint8Array;
+  if (type === 'date') return typeof value === 'string' && !isIsoDate(value);
+  return typeof value === 'string' && (type === 'integer' || type === 'number' || type === 'boolean');
+}

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { sluice } from '../helpers/cli.js';
 import { tempDir } from '../helpers/paths.js';
 
@@ -56,4 +57,13 @@ test('--header and --no-header together is a usage error; the help explains both
   const help = sluice(['export', '--help']);
   assert.match(help.stdout, /--header/);
   assert.match(help.stdout, /--no-header/);
+});
+
+test('a table whose stored schema predates the no-header mark still exports without a header (the import\'s layout says)', () => {
+  const db = importFile('older.csv', '1,2\n3,4\n', ['--no-header']);
+  // As an earlier version stored it: no header mark in the schema.
+  const store = new Database(db);
+  store.prepare(`UPDATE _sluice_tables SET schema = json_remove(schema, '$."sluice:source".header')`).run();
+  store.close();
+  assert.equal(exported(db).toString('utf8'), '1,2\n3,4\n');
 });

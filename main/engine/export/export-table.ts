@@ -11,7 +11,7 @@ import { checkWritePermission } from './write-permission.js';
 import { STDOUT_TARGET, namedExtension, openExportSink, whyNotWritable } from './export-sink.js';
 import type { QuarantineStatus } from '../store/quarantine-records.js';
 import { checkDelimiter, exportSelection, type ExportView } from './export-selection.js';
-import { sourceNamesOf } from './source-names.js';
+import { lastCsvSourceHadHeader, sourceNamesOf } from './source-names.js';
 import { checkHeader, checkedLines, encodeText } from './export-encoding.js';
 import type { SupportedEncoding } from '../types.js';
 
@@ -90,7 +90,8 @@ export async function exportTable(store: Store, table: string, outPath: string, 
   const cells = columns.map((name) => csvFormatter(schema ? fields.get(name) : undefined));
   const bom = source?.bom ? '\ufeff' : '';
   // A file imported with --no-header had no header line to give back (its column_1, … names are Sluice's).
-  const withHeader = options.header ?? source?.header !== false;
+  // Schemas stored before that mark existed: the imports' own layouts say.
+  const withHeader = options.header ?? (source?.header === false ? false : (lastCsvSourceHadHeader(store, table) ?? true));
   const header = withHeader ? bom + outNames.map((name) => quoteCsv(name, delimiter)).join(delimiter) : null;
   const plainLine = columns.length === 1
     // A one-column row that is empty would be a blank line, which CSV readers (Sluice too) skip: quote it.

@@ -187,10 +187,13 @@ export async function jsonlKeysAcross(filePath: string, layout: SourceLayout): P
     const span = size - layout.dataStartOffset;
     if (span <= HEAD_WINDOW_BYTES) return [...keys];
     for (let w = 1; w <= KEY_WINDOWS; w++) {
-      const offset = layout.dataStartOffset + Math.floor((span * w) / (KEY_WINDOWS + 1));
+      const within = Math.floor((span * w) / (KEY_WINDOWS + 1));
+      // UTF-16 windows start and end on a code unit, or every character reads shifted.
+      const unit = layout.dialect.encoding.startsWith('utf-16') ? 2 : 1;
+      const offset = layout.dataStartOffset + within - (within % unit);
       const buffer = Buffer.alloc(Math.min(SPREAD_WINDOW_BYTES, size - offset));
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
-      for (const line of decoder.decode(buffer.subarray(0, bytesRead)).split('\n').slice(1, -1)) {
+      for (const line of decoder.decode(buffer.subarray(0, bytesRead - (bytesRead % unit))).split('\n').slice(1, -1)) {
         try {
           const value: unknown = JSON.parse(line);
           if (value && typeof value === 'object' && !Array.isArray(value)) for (const key of Object.keys(value)) keys.add(key);

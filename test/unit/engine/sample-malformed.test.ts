@@ -55,3 +55,12 @@ test('a UTF-16 file over 1 MB is sampled in windows that start on a code unit, s
   assert.equal(sample.previewRows.length, 1000, 'no window is lost to reading it one byte off');
   for (const [id, name] of sample.previewRows as string[][]) assert.equal(name, `Zoë${Number(id) % 7}`, JSON.stringify([id, name]));
 });
+
+test('keys a UTF-16 JSONL file grows late are found in windows read on code units', async () => {
+  const { jsonlKeysAcross, sampleSource: sample } = await import('../../../main/engine/source/sample.js');
+  const lines = Array.from({ length: 60_000 }, (_, i) => JSON.stringify(i > 30_000 ? { id: i, late: i } : { id: i }) + '\n').join('');
+  const file = path.join(dir, 'late-keys-utf16.jsonl');
+  fs.writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(lines, 'utf16le')]));
+  const { layout } = await sample(file);
+  assert.deepEqual(await jsonlKeysAcross(file, layout), ['id', 'late']);
+});

@@ -10,7 +10,8 @@ import { csvFormatter, jsonFormatter, quoteCsv } from './cell-format.js';
 import { checkWritePermission } from './write-permission.js';
 import { STDOUT_TARGET, namedExtension, openExportSink, whyNotWritable } from './export-sink.js';
 import type { QuarantineStatus } from '../store/quarantine-records.js';
-import { checkDelimiter, exportSelection, type ExportView } from './export-selection.js';
+import { checkDelimiter, chooseColumns, exportSelection, type ExportView } from './export-selection.js';
+import { keyPresenceOf, type KeyPresence } from './key-presence.js';
 import { sourceNamesOf } from './source-names.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
@@ -56,7 +57,9 @@ export async function exportTable(store: Store, table: string, outPath: string, 
   checkExportTarget(store, outPath, options);
   if (!store.tableExists(table)) throw new SluiceError('TABLE_NOT_FOUND', `There is no table "${table}" in ${store.path}.`);
   checkDelimiter(options.delimiter);
-  const { columns, sql, params, total } = exportSelection(store, table, options.columns, options.view);
+  // JSONL leaves out keys the imported records lacked: it reads the bookkeeping that says which (key-presence.ts).
+  const presence = options.format === 'jsonl' ? keyPresenceOf(store, table, chooseColumns(store.tableColumns(table), options.columns, table)) : null;
+  const { columns, sql, params, total } = exportSelection(store, table, options.columns, options.view, presence?.extraColumns);
   const schema = storedSchemaOf(store, table);
   const fields = new Map((schema?.fields ?? []).map((field) => [field.name, field]));
   // The user's columns only: provenance bookkeeping never leaves the store. The statement is only stepped once
@@ -73,7 +76,7 @@ export async function exportTable(store: Store, table: string, outPath: string, 
   if (options.format === 'jsonl') {
     const keys = distinctKeys(columns, outNames).map((name) => `${JSON.stringify(name)}:`);
     const cells = columns.map((name) => jsonFormatter(schema ? (fields.get(name) ?? { name, type: 'any' }) : undefined));
-    const line = (row: unknown[]) => `{${row.map((value, i) => keys[i]! + cells[i]!(value)).join(',')}}`;
+    const line = presence ? sparseLine(keys, cells, presence) : (row: unknown[]) => `{${row.map((value, i) => keys[i]! + cells[i]!(value)).join(',')}}`;
     return writeLines(outPath, null, rows(), line, { newline: '\n', finalNewline: true }, total, options);
   }
   const delimiter = options.delimiter ?? source?.delimiter ?? ',';
@@ -86,6 +89,17 @@ export async function exportTable(store: Store, table: string, outPath: string, 
     ? (row: unknown[]) => quoteCsv(cells[0]!(row[0]), delimiter) || '""'
     : (row: unknown[]) => row.map((value, i) => quoteCsv(cells[i]!(value), delimiter)).join(delimiter);
   return writeLines(outPath, header, rows(), line, { newline, finalNewline }, total, options);
+}
+
+/** A JSONL line without the keys the row's record lacked; the bookkeeping values after the row's columns are not written. */
+function sparseLine(keys: readonly string[], cells: readonly ((value: unknown) => string)[], presence: KeyPresence): (row: unknown[]) => string {
+  const width = keys.length;
+  return (row) => {
+    const leftOut = presence.leftOut(row);
+    const parts: string[] = [];
+    for (let i = 0; i < width; i++) if (!leftOut?.[i]) parts.push(keys[i]! + cells[i]!(row[i]));
+    return `{${parts.join(',')}}`;
+  };
 }
 
 function storedSchemaOf(store: Store, table: string) {

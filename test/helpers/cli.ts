@@ -29,17 +29,13 @@ export function spawnSluice(args: string[]) {
   return spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Sluice's per-row bookkeeping column: tests see tables the way users do (exports, Data screen), without it. */
-const PROVENANCE_COLUMN = '_sluice_import_id';
+/** Sluice's per-row bookkeeping columns: tests see tables the way users do (exports, Data screen), without them. */
+const BOOKKEEPING_COLUMNS = new Set(['_sluice_import_id', '_sluice_absent']);
 
 export function queryAll(dbPath: string, sql: string, ...params: unknown[]): Record<string, unknown>[] {
   return queryRaw(dbPath, sql, ...params)
-    .filter((row) => row.name !== PROVENANCE_COLUMN)
-    .map((row) => {
-      if (!(PROVENANCE_COLUMN in row)) return row;
-      const { [PROVENANCE_COLUMN]: _provenance, ...user } = row;
-      return user;
-    });
+    .filter((row) => !BOOKKEEPING_COLUMNS.has(row.name as string))
+    .map((row) => (Object.keys(row).some((key) => BOOKKEEPING_COLUMNS.has(key)) ? Object.fromEntries(Object.entries(row).filter(([key]) => !BOOKKEEPING_COLUMNS.has(key))) : row));
 }
 
 /** Rows exactly as SQLite returns them, bookkeeping included. */

@@ -11,6 +11,7 @@ import { lastJson, queryAll, queryRaw, sluice } from '../helpers/cli.js';
 import { FIXTURES, tempDir } from '../helpers/paths.js';
 import { Store } from '../../main/engine/store/store.js';
 import { retryQuarantinedRow } from '../../main/engine/quarantine/retry.js';
+import { checkInPool } from '../../main/engine/quarantine/pool-validate.js';
 
 const dir = tempDir();
 let counter = 0;
@@ -153,4 +154,24 @@ test('a store of format 5 (before absent keys were recorded): old rows keep ever
     { sku: 'B2', qty: null, note: null },
     { sku: 'C3', qty: 7, note: 'with, comma' },
   ]);
+});
+
+test('an import stopped part-way and resumed keeps absences on both sides of the stop', async () => {
+  const db = freshDb();
+  const lines = Array.from({ length: 2000 }, (_, i) => (i === 1200 ? '{"id":' : JSON.stringify(i % 2 === 0 ? { id: i, a: i } : { id: i, b: null })));
+  const file = write('stops.jsonl', `${lines.join('\n')}\n`);
+  const stopped = sluice(['import', file, '--db', db, '--table', 'stops', '--workers', '2', '--batch-rows', '100', '--fail-fast']);
+  assert.equal(stopped.status, 1, stopped.stderr);
+  const resumed = sluice(['import', file, '--db', db, '--table', 'stops', '--workers', '2', '--batch-rows', '100', '--resume', '--max-errors', '10']);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.deepEqual(exportObjects(db, 'stops'), parseLines(lines.filter((_, i) => i !== 1200).join('\n')));
+  // Many quarantined rows are checked in the worker pool: its rows carry the marker the same way.
+  const store = Store.open(db);
+  try {
+    const record = store.imports.get(1)!;
+    const checked = await checkInPool(['{"id":5000}', '{"id":5001,"a":1,"b":2}'], record, null, 1, 'mark');
+    assert.deepEqual(checked, [{ values: [5000n, null, null, '["a","b"]'] }, { values: [5001n, 1n, 2n, null] }]);
+  } finally {
+    store.close();
+  }
 });

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { lastJson, queryAll, queryRaw, sluice } from '../helpers/cli.js';
 import { FIXTURES, tempDir } from '../helpers/paths.js';
 import { Store } from '../../main/engine/store/store.js';
@@ -176,4 +177,22 @@ test('an import stopped part-way and resumed keeps absences on both sides of the
   } finally {
     store.close();
   }
+});
+
+test('resuming an import begun by a version that wrote no marker adds the column and marks the rest', () => {
+  const db = freshDb();
+  const lines = Array.from({ length: 2000 }, (_, i) => (i === 1200 ? '{"id":' : JSON.stringify(i % 2 === 0 ? { id: i, a: i } : { id: i })));
+  const file = write('older.jsonl', `${lines.join('\n')}\n`);
+  const stopped = sluice(['import', file, '--db', db, '--table', 'older', '--workers', '2', '--batch-rows', '100', '--fail-fast']);
+  assert.equal(stopped.status, 1, stopped.stderr);
+  // What an older version left: a table without the marker (and no markers on the rows it wrote).
+  const handle = new Database(db);
+  handle.exec('ALTER TABLE older DROP COLUMN _sluice_absent');
+  handle.close();
+  const resumed = sluice(['import', file, '--db', db, '--table', 'older', '--workers', '2', '--batch-rows', '100', '--resume', '--max-errors', '10']);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  const objects = exportObjects(db, 'older') as { id: number }[];
+  assert.equal(objects.length, 1999);
+  // Rows written after the resume keep their absences.
+  assert.deepEqual(objects.filter((row) => row.id > 1900), parseLines(lines.slice(1901).join('\n')));
 });

@@ -14,7 +14,7 @@ import { INTERNAL_TABLE_PREFIX, quoteIdentifier, tableNameFromPath } from '../st
 import type { TableSpec } from '../store/table-writer.js';
 import { userColumnsOf } from '../store/row-images.js';
 import { prepareTable } from '../store/table-shape.js';
-import { absentKeysFor, writerSpecOf, type AbsentKeys } from '../store/absent-keys.js';
+import { absentKeysFor, addAbsentColumn, writerSpecOf, type AbsentKeys } from '../store/absent-keys.js';
 import { tableRowCount } from '../store/table-browser.js';
 import { takeBackRows } from '../history/take-back.js';
 import { dropAddedColumns, undoImport } from '../history/undo.js';
@@ -127,12 +127,14 @@ async function planOrPreview(
       message: `resume import #${unfinished.id} into table "${unfinished.table}"`,
     };
     if (dryRun) return { preview: summary };
+    const absentKeys = absentKeysFor(store.db, unfinished.table, unfinished.options.format, unfinished.schema, spec.key.length > 0);
+    const writerSpec = writerSpecOf(spec, absentKeys);
     store.db.transaction(() => {
       store.imports.setOptions(unfinished.id, storedOptions);
       store.imports.setStatus(unfinished.id, 'running');
+      // An import started by a version that wrote no marker: its table gets the column now (rows so far have every key).
+      if (absentKeys === 'mark' && store.tableExists(unfinished.table)) addAbsentColumn(store.db, store.canonicalTableName(unfinished.table)!);
     }).immediate();
-    const absentKeys = absentKeysFor(store.db, unfinished.table, unfinished.options.format, unfinished.schema, spec.key.length > 0);
-    const writerSpec = writerSpecOf(spec, absentKeys);
     return { record: { ...unfinished, status: 'running', options: storedOptions }, rules, spec, absentKeys, writerSpec, resumed: true, summary };
   }
   if (unfinished && !options.restart) {

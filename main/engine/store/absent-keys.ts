@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { TableSpec } from './table-writer.js';
 import { ABSENT_COLUMN } from './bookkeeping-columns.js';
+import { quoteIdentifier } from './identifiers.js';
 
 /**
  * What an import writes into a table's absent-keys marker (bookkeeping-columns.ts), as one more value after
@@ -27,6 +28,14 @@ export function absentKeysFor(
 
 function tableHasMarker(db: Database.Database, table: string): boolean {
   return db.prepare('SELECT 1 FROM pragma_table_info(?) WHERE name = ?').get(table, ABSENT_COLUMN) !== undefined;
+}
+
+/**
+ * Adds the marker column to a table that lacks it; existing rows read NULL there (every key present, as they
+ * were written). Also for a resumed import started by a version that did not write the marker.
+ */
+export function addAbsentColumn(db: Database.Database, table: string): void {
+  if (!tableHasMarker(db, table)) db.exec(`ALTER TABLE ${quoteIdentifier(table)} ADD COLUMN ${quoteIdentifier(ABSENT_COLUMN)} TEXT`);
 }
 
 /** The columns the table writer writes: the import's, then the marker when it writes one (last, where the worker puts it). */

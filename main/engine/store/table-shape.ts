@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { OutputColumn } from '../rules/contract.js';
 import { SluiceError } from '../errors.js';
 import { quoteIdentifier } from './identifiers.js';
+import { addAbsentColumn } from './absent-keys.js';
 import { ABSENT_COLUMN, BOOKKEEPING_COLUMNS, PROVENANCE_COLUMN, isBookkeepingColumn } from './bookkeeping-columns.js';
 
 /** What a table looks like to an import that wants to write into it. */
@@ -151,8 +152,8 @@ export function prepareTable(db: Database.Database, request: TableRequest): { cr
       addedColumns.push(column.name);
     }
     if (!shape.hasProvenance) db.exec(`ALTER TABLE ${quoted} ADD COLUMN ${quoteIdentifier(PROVENANCE_COLUMN)} INTEGER`);
-    // Existing rows read NULL there: every key present, as they were written. Never an added column of the import, so undo keeps it.
-    if (request.absentMarker && !shape.hasAbsentMarker) db.exec(`ALTER TABLE ${quoted} ADD COLUMN ${quoteIdentifier(ABSENT_COLUMN)} TEXT`);
+    // Never an added column of the import (undo keeps it: other imports' rows may hold markers by then).
+    if (request.absentMarker && !shape.hasAbsentMarker) addAbsentColumn(db, table);
   }
   const enforced = readTableShape(db, table).uniqueSets;
   const indexes: { name: string; columns: readonly string[] }[] = [];

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { CLI, REPO_ROOT } from './paths.js';
+import { BOOKKEEPING_COLUMNS } from '../../main/engine/store/bookkeeping-columns.js';
 
 export interface CliRun {
   status: number | null;
@@ -30,12 +31,12 @@ export function spawnSluice(args: string[]) {
 }
 
 /** Sluice's per-row bookkeeping columns: tests see tables the way users do (exports, Data screen), without them. */
-const BOOKKEEPING_COLUMNS = new Set(['_sluice_import_id', '_sluice_absent']);
+const BOOKKEEPING = new Set(BOOKKEEPING_COLUMNS);
 
 export function queryAll(dbPath: string, sql: string, ...params: unknown[]): Record<string, unknown>[] {
   return queryRaw(dbPath, sql, ...params)
-    .filter((row) => !BOOKKEEPING_COLUMNS.has(row.name as string))
-    .map((row) => (Object.keys(row).some((key) => BOOKKEEPING_COLUMNS.has(key)) ? Object.fromEntries(Object.entries(row).filter(([key]) => !BOOKKEEPING_COLUMNS.has(key))) : row));
+    .filter((row) => !BOOKKEEPING.has(row.name as string))
+    .map((row) => (Object.keys(row).some((key) => BOOKKEEPING.has(key)) ? Object.fromEntries(Object.entries(row).filter(([key]) => !BOOKKEEPING.has(key))) : row));
 }
 
 /** Rows exactly as SQLite returns them, bookkeeping included. */

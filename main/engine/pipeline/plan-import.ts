@@ -133,7 +133,7 @@ async function planOrPreview(
       store.imports.setOptions(unfinished.id, storedOptions);
       store.imports.setStatus(unfinished.id, 'running');
       // An import started by a version that wrote no marker: its table gets the column now (rows so far have every key).
-      if (absentKeys === 'mark' && store.tableExists(unfinished.table)) addAbsentColumn(store.db, store.canonicalTableName(unfinished.table)!);
+      if (absentKeys !== null && store.tableExists(unfinished.table)) addAbsentColumn(store.db, store.canonicalTableName(unfinished.table)!);
     }).immediate();
     return { record: { ...unfinished, status: 'running', options: storedOptions }, rules, spec, absentKeys, writerSpec, resumed: true, summary };
   }
@@ -190,7 +190,7 @@ async function planOrPreview(
     displayPath: options.sourcePath,
     table,
     fingerprint,
-    request: { ...spec, absentMarker: absentKeys === 'mark' },
+    request: { ...spec, absentMarker: absentKeys !== null },
     keySource,
     append: options.append === true,
     replace: options.replace === true,
@@ -205,7 +205,7 @@ async function planOrPreview(
     // An empty file has no columns: there is nothing to create, and nothing to import.
     // The stored schema first: it refuses a type clash before the table changes.
     if (spec.columns.length > 0) tableSchemas.reconcile(table, spec.columns, sourceDialect, store.tableExists(table));
-    const prepared = spec.columns.length > 0 ? prepareTable(store.db, { ...spec, absentMarker: absentKeys === 'mark' }) : { created: false, addedColumns: [] };
+    const prepared = spec.columns.length > 0 ? prepareTable(store.db, { ...spec, absentMarker: absentKeys !== null }) : { created: false, addedColumns: [] };
     return store.imports.create({
       sourcePath,
       fingerprint,

@@ -142,7 +142,7 @@ export class RowFixer {
 
   private childImport(): { id: number; writer: TableWriter; counters: ImportCounters } {
     if (this.child) return this.child;
-    const prepared = prepareTable(this.store.db, { ...this.spec, absentMarker: this.absentKeys === 'mark' });
+    const prepared = prepareTable(this.store.db, { ...this.spec, absentMarker: this.absentKeys !== null });
     const id = this.store.imports.create({
       sourcePath: this.record.sourcePath,
       fingerprint: this.record.fingerprint,

@@ -27,7 +27,7 @@ export interface TableRequest {
   columns: readonly OutputColumn[];
   key: readonly string[];
   uniqueKeys: readonly (readonly string[])[];
-  /** The import records which JSONL keys each record lacked: the table needs the marker column. */
+  /** The import writes the absent-keys marker (store/absent-keys.ts): the table needs its column (even when recreated mid-plan). */
   absentMarker?: boolean;
 }
 

@@ -126,6 +126,16 @@ test('an upsert by a CSV import clears the marker of the rows it replaces: the v
   assert.deepEqual(exportObjects(db, 'mixed'), [{ id: 1, a: 5, b: '6' }, { id: 2, a: 2, b: 'kept' }]);
 });
 
+test('an upsert with rules clears the marker too; a plain insert with rules writes none', () => {
+  const db = freshDb();
+  importInto(db, write('ruled.jsonl', '{"id":1}\n{"id":2,"a":2}\n'), ['--table', 'ruled', '--key', 'id']);
+  const rules = write('ruled.rules.json', JSON.stringify({ fields: [{ name: 'id', type: 'integer' }, { name: 'a', type: 'integer' }] }));
+  importInto(db, write('ruled-2.jsonl', '{"id":1,"a":10}\n'), ['--table', 'ruled', '--key', 'id', '--schema', rules]);
+  importInto(db, write('ruled-3.jsonl', '{"id":3}\n'), ['--table', 'ruled', '--schema', rules]);
+  // With rules a missing field is a NULL value of the rule's column: it exports as null.
+  assert.deepEqual(exportObjects(db, 'ruled'), [{ id: 1, a: 10 }, { id: 2, a: 2 }, { id: 3, a: null }]);
+});
+
 test('a quarantined JSONL record fixed and retried keeps its absent keys absent', () => {
   const db = freshDb();
   importInto(db, write('broken.jsonl', '{"a":1,"b":2}\n{"a":2,"b":\n{"a":3,"b":4}\n'), ['--table', 'fixme']);

@@ -131,6 +131,15 @@ test('--no-header names the columns column_1…', () => {
   assert.deepEqual(rows(db, 'noheader'), [{ column_1: 1, column_2: 2 }, { column_1: 3, column_2: 4 }]);
 });
 
+test('a header of years is taken as data unless --with-header says it is a header', () => {
+  const guessed = importFile('years.csv', 'region,2021,2022\nnorth,5,6\n');
+  assert.equal(guessed.run.status, 0, guessed.run.stderr);
+  assert.equal(rows(guessed.db, 'years').length, 2);
+  const told = importFile('years-told.csv', 'region,2021,2022\nnorth,5,6\n', ['--with-header']);
+  assert.equal(told.run.status, 0, told.run.stderr);
+  assert.deepEqual(rows(told.db, 'years_told'), [{ region: 'north', '2021': 5, '2022': 6 }]);
+});
+
 test('JSONL: blank lines are counted, non-objects and bad JSON are quarantined, nested values kept as JSON', () => {
   const content = '{"id":1,"tags":["a","b"],"ok":true}\n\n[1,2]\n{"id":2,\n"just a string"\n{"id":3,"meta":{"k":1}}\n';
   const { run, db, summary } = importFile('events.jsonl', content);

@@ -16,7 +16,7 @@ import { formatWarnings } from './import-warnings-text.js';
 import { SOURCE_OPTIONS, SOURCE_USAGE, SourceReporter, sourceOptionsFrom } from './import-source-args.js';
 
 export const IMPORT_USAGE = `Usage: sluice import <file> --db <store.sqlite> [--table <name>] [--schema <rules.json>]
-       [--key <col>[,<col>]] [--format csv|jsonl] [--delimiter C] [--no-header] [--encoding E]
+       [--key <col>[,<col>]] [--format csv|jsonl] [--delimiter C] [--no-header | --with-header] [--encoding E]
        [--workers N] [--batch-rows N] [--resume | --restart] [--fail-fast] [--max-errors N]
        [--append | --replace] [--on-duplicate last|first|quarantine] [--redact] [--progress bar|plain|none] [--json] [--debug]
 ${SOURCE_USAGE}
@@ -36,6 +36,7 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
       format: { type: 'string' },
       delimiter: { type: 'string' },
       'no-header': { type: 'boolean' },
+      'with-header': { type: 'boolean' },
       encoding: { type: 'string' },
       workers: { type: 'string' },
       'batch-rows': { type: 'string' },
@@ -58,6 +59,7 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
     return { exitCode: EXIT.OK };
   }
   if (positionals.length !== 1) throw new SluiceError('USAGE', `import takes exactly one file.\n${IMPORT_USAGE}`);
+  if (values['no-header'] && values['with-header']) throw new SluiceError('USAGE', '--no-header and --with-header cannot be used together.');
   if (values.resume && values.restart) throw new SluiceError('USAGE', '--resume and --restart cannot be used together.');
   if (values['fail-fast'] && values['max-errors'] !== undefined) {
     throw new SluiceError('USAGE', '--fail-fast and --max-errors cannot be used together.');
@@ -121,7 +123,7 @@ export async function importCommand(argv: string[]): Promise<CommandResult> {
         ...(format && format !== 'json-api' ? { format } : {}),
         ...sourceOptions,
         ...(values.delimiter !== undefined ? { delimiter: String(values.delimiter) } : {}),
-        ...(values['no-header'] ? { hasHeader: false } : {}),
+        ...(values['no-header'] ? { hasHeader: false } : values['with-header'] ? { hasHeader: true } : {}),
         ...(values.encoding !== undefined ? { encoding: String(values.encoding) } : {}),
         ...(workers ? { workers } : {}),
         ...(batchRows ? { batchRows } : {}),

@@ -8,7 +8,7 @@ import { EXIT, type CommandResult } from '../exit-codes.js';
 import { INFER_HELP } from '../help/infer-help.js';
 import { renderHelp } from '../help/command-help.js';
 
-export const INFER_USAGE = `Usage: sluice infer <file> [--rows N] [--format csv|jsonl] [--delimiter C] [--no-header] [--encoding E]
+export const INFER_USAGE = `Usage: sluice infer <file> [--rows N] [--format csv|jsonl] [--delimiter C] [--no-header | --with-header] [--encoding E]
 Prints a suggested rule file (a Table Schema) inferred from a sample of the file.`;
 
 const DEFAULT_SAMPLE_ROWS = 1000;
@@ -21,6 +21,7 @@ export async function inferCommand(argv: string[]): Promise<CommandResult> {
       format: { type: 'string' },
       delimiter: { type: 'string' },
       'no-header': { type: 'boolean' },
+      'with-header': { type: 'boolean' },
       encoding: { type: 'string' },
     },
     INFER_USAGE,
@@ -30,12 +31,13 @@ export async function inferCommand(argv: string[]): Promise<CommandResult> {
     return { exitCode: EXIT.OK };
   }
   if (positionals.length !== 1) throw new SluiceError('USAGE', `infer takes exactly one file.\n${INFER_USAGE}`);
+  if (values['no-header'] && values['with-header']) throw new SluiceError('USAGE', '--no-header and --with-header cannot be used together.');
   const format = oneOf(values.format, ['csv', 'jsonl'] as const, '--format');
   await assertTextFile(positionals[0]!);
   const sample = await sampleSource(positionals[0]!, positiveInteger(values.rows, '--rows') ?? DEFAULT_SAMPLE_ROWS, {
     ...(format ? { format } : {}),
     ...(values.delimiter !== undefined ? { delimiter: String(values.delimiter) } : {}),
-    ...(values['no-header'] ? { hasHeader: false } : {}),
+    ...(values['no-header'] ? { hasHeader: false } : values['with-header'] ? { hasHeader: true } : {}),
     ...(values.encoding !== undefined ? { encoding: String(values.encoding) } : {}),
   });
   const dialect = sample.layout.dialect;

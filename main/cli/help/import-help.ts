@@ -13,6 +13,7 @@ export const IMPORT_HELP: CommandHelp = {
     { flag: '--format', value: 'csv|jsonl', description: 'file format (default: detected)' },
     { flag: '--delimiter', value: '<char>', description: 'CSV field delimiter (default: detected)' },
     { flag: '--no-header', description: 'the first CSV line is data, not column names' },
+    { flag: '--with-header', description: 'the first CSV line is column names, even where it looks like data (default: detected)' },
     { flag: '--encoding', value: '<name>', description: 'utf-8, utf-16le, utf-16be, windows-1252, iso-8859-15, shift_jis or gb18030 (default: detected)' },
     { flag: '--workers', value: '<n>', description: 'parser threads (default: cores, at most 4)' },
     { flag: '--batch-rows', value: '<n>', description: 'rows per batch handed to a worker (default 1000)' },

@@ -74,12 +74,51 @@ function guessQuoteChar(text: string, delimiter: string): string {
 function guessHasHeader(rows: string[][]): boolean {
   const first = rows[0];
   if (!first || first.length === 0) return true;
-  if (first.some((cell) => DATA_LIKE.test(cell))) return false;
   const rest = rows.slice(1);
-  if (rest.length === 0) return true;
-  // A header cell differs from its column when that column holds data-like values below it.
-  const distinct = new Set(first.map((cell) => cell.trim()));
-  return distinct.size >= Math.ceil(first.length / 2);
+  if (!first.some((cell) => DATA_LIKE.test(cell))) {
+    if (rest.length === 0) return true;
+    // A header cell differs from its column when that column holds data-like values below it.
+    const distinct = new Set(first.map((cell) => cell.trim()));
+    return distinct.size >= Math.ceil(first.length / 2);
+  }
+  if (rest.length === 0) return false;
+  // Some first-row cells look like data, as headers such as "2024" or "1" do. Each column whose values below
+  // are all of one kind votes, as Python's csv.Sniffer does: a first cell of another kind ("id" above numbers)
+  // for a header, one of the same kind for data. A tie with a vote for a header is a header: most files have one.
+  let forHeader = 0;
+  let forData = 0;
+  for (let column = 0; column < first.length; column++) {
+    const kind = columnKind(rest, column);
+    if (kind === null) continue;
+    if (cellKind(first[column]!) === kind) forData++;
+    else forHeader++;
+  }
+  return forHeader > 0 && forHeader >= forData;
+}
+
+type CellKind = 'number' | 'date' | 'boolean' | 'text' | 'empty';
+const NUMBER_LIKE = /^\s*[-+]?(?:\d[\d,]*)?\.?\d+(?:[eE][-+]?\d+)?%?\s*$/;
+const DATE_LIKE = /^\s*(?:\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+Z?)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\s*$/;
+
+function cellKind(cell: string): CellKind {
+  if (cell.trim() === '') return 'empty';
+  if (NUMBER_LIKE.test(cell)) return 'number';
+  if (DATE_LIKE.test(cell)) return 'date';
+  return /^\s*(?:true|false)\s*$/i.test(cell) ? 'boolean' : 'text';
+}
+
+/** The one data kind of a column's non-empty values below the first row; null when they mix, are text, or are all empty. */
+function columnKind(rows: readonly string[][], column: number): CellKind | null {
+  let kind: CellKind | null = null;
+  for (const row of rows) {
+    const cell = row[column];
+    if (cell === undefined) continue;
+    const own = cellKind(cell);
+    if (own === 'empty') continue;
+    if (own === 'text' || (kind !== null && own !== kind)) return null;
+    kind = own;
+  }
+  return kind;
 }
 
 const SPREAD_WINDOWS = 8;

@@ -4,7 +4,6 @@ import { quoteIdentifier } from './identifiers.js';
 import { isConstraintError } from './sqlite-errors.js';
 import { PROVENANCE_COLUMN } from './import-records.js';
 import { preimageExpression } from './row-images.js';
-import { keyNamer } from './key-facts.js';
 
 /** What a set-based upsert of a group did; null from `upsert` means "do this group row by row". */
 export interface GroupOutcome {
@@ -44,16 +43,12 @@ export class BatchUpsert {
   private readonly rollbackTo: Database.Statement;
   /** The temporary table a group goes through (scratch slots are copied into it by SQL). */
   readonly batchTable: string;
-  /** How each key value is named in the repeat check: SQLite's comparison, not JavaScript's. */
-  private readonly keyNamers: ((value: SqlValue) => string)[];
 
   constructor(
     private readonly db: Database.Database,
     table: string,
     columns: readonly string[],
     key: readonly string[],
-    private readonly keyColumns: readonly number[],
-    numericKey: readonly boolean[],
     preimageColumns: readonly string[],
     importId: number,
   ) {
@@ -95,21 +90,19 @@ export class BatchUpsert {
     this.savepoint = db.prepare('SAVEPOINT sluice_upsert_group');
     this.release = db.prepare('RELEASE sluice_upsert_group');
     this.rollbackTo = db.prepare('ROLLBACK TO sluice_upsert_group');
-    this.keyNamers = numericKey.map(keyNamer);
   }
 
   /**
-   * Upserts rows [from, to) of `values`; null when the group needs the row-by-row path. Call inside a transaction.
-   * `copyInto` fills the batch table by SQL (from a scratch slot); `plain`, when known (key-facts.ts), replaces the key check on `values`.
+   * Upserts rows [from, to) of `values`; null when the group needs the row-by-row path. Call inside a transaction,
+   * for a group whose keys are all present and none repeated within it (key-facts.ts).
+   * `copyInto` fills the batch table by SQL (from a scratch slot) instead of binding `values`.
    */
   upsert(
     values: readonly SqlValue[],
     from: number,
     to: number,
     copyInto: ((from: number, to: number) => void) | null = null,
-    plain: boolean | null = null,
   ): GroupOutcome | null {
-    if (!(plain ?? this.plainKeys(values, from, to))) return null;
     this.savepoint.run();
     try {
       this.clear.run();
@@ -138,24 +131,6 @@ export class BatchUpsert {
       if (isConstraintError(error)) return null;
       throw error;
     }
-  }
-
-  /** Every key present and none repeated within the group (as SQLite compares: 7 and "7" in a numeric key are one key). */
-  private plainKeys(values: readonly SqlValue[], from: number, to: number): boolean {
-    const seen = new Set<string>();
-    const width = this.width;
-    const keyColumns = this.keyColumns;
-    for (let row = from; row < to; row++) {
-      let name = '';
-      for (let k = 0; k < keyColumns.length; k++) {
-        const value = values[row * width + keyColumns[k]!] ?? null;
-        if (value === null) return false;
-        name += (k > 0 ? '\u0000' : '') + this.keyNamers[k]!(value);
-      }
-      if (seen.has(name)) return false;
-      seen.add(name);
-    }
-    return true;
   }
 
   private fill(values: readonly SqlValue[], from: number, to: number): void {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { SqlValue } from '../rules/contract.js';
 import { SluiceError } from '../errors.js';
 import { slotTable, type ScratchBatch } from './scratch-slots.js';
-import { lossyIn, plainKeysIn, type KeyFacts } from './key-facts.js';
+import type { KeyFacts } from './key-facts.js';
 
 /** better-sqlite3's SQLite is built with SQLITE_MAX_ATTACHED=10: a commit reads from at most this many scratch files. */
 export const MAX_SCRATCH_ATTACHED = 10;
@@ -17,9 +17,8 @@ export interface BatchRows {
   insert(from: number, to: number): void;
   /** Copies rows [from, to) into the set-based upsert's batch table; null: it binds them from `all()`. */
   readonly copyInto: ((from: number, to: number) => void) | null;
-  /** The key checks, answered without the values when the worker made them (key-facts.ts); null: check `keys()`. */
-  readonly lossyKeyIn: ((from: number, to: number) => boolean) | null;
-  readonly plainKeysIn: ((from: number, to: number) => boolean) | null;
+  /** The key checks the worker made (key-facts.ts), so the writer need not read keys back; null: worked out from `keys()`. */
+  readonly keyFacts: KeyFacts | null;
 }
 
 export interface ScratchReaderSpec {
@@ -109,8 +108,7 @@ export class ScratchReader {
         statements.insert.run(from, to);
       },
       copyInto: statements.copy ? (from, to) => statements.copy!.run(from, to) : null,
-      lossyKeyIn: facts ? (from, to) => lossyIn(facts, from, to) : null,
-      plainKeysIn: facts ? (from, to) => plainKeysIn(facts, from, to) : null,
+      keyFacts: facts,
     };
   }
 

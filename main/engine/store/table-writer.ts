@@ -12,7 +12,7 @@ import { RowUpsert } from './row-upsert.js';
 import { emptyOutcome, type WriteOutcome } from './write-outcome.js';
 import { ScratchReader, type BatchRows } from './scratch-reader.js';
 import type { ScratchBatch } from './scratch-slots.js';
-import { isNumericKeyType, type KeyFacts, type KeyFactsSpec } from './key-facts.js';
+import { BatchKeyFacts, type KeyFacts, type KeyFactsSpec } from './key-facts.js';
 
 export type { WriteOutcome } from './write-outcome.js';
 
@@ -106,10 +106,8 @@ export class TableWriter {
     );
     const casts = spec.key.map((name) => keyCastCheck(declared.get(name.toLowerCase()) ?? ''));
     this.keyCasts = casts.some((check) => check !== null) ? casts : null;
-    const declaredTypes = spec.key.map((name) => declared.get(name.toLowerCase()) ?? '');
-    this.keyFactsSpec = { keyColumns: this.keyColumns, declaredTypes };
-    const numericKey = declaredTypes.map(isNumericKeyType);
-    this.batchUpsert = new BatchUpsert(db, spec.table, columnNames, spec.key, this.keyColumns, numericKey, this.preimageColumns, importId);
+    this.keyFactsSpec = { keyColumns: this.keyColumns, declaredTypes: spec.key.map((name) => declared.get(name.toLowerCase()) ?? '') };
+    this.batchUpsert = new BatchUpsert(db, spec.table, columnNames, spec.key, this.preimageColumns, importId);
   }
 
   /**
@@ -117,15 +115,17 @@ export class TableWriter {
    * transaction. Rows the store refuses are reported, not thrown.
    */
   write(values: readonly SqlValue[], count: number): WriteOutcome {
-    return this.writeRows(this.directRows(values), count);
+    const rows = this.directRows(values);
+    return this.writeRows(rows, count, this.keyFactsOf(rows, count));
   }
 
   /** Writes the first `count` rows of a worker's scratch slot (attached with `scratch.attach` before the transaction). */
   writeScratch(batch: ScratchBatch, count: number, facts: KeyFacts | null = null): WriteOutcome {
     const rows = this.scratch.rows(batch, count, facts);
+    const keyFacts = this.keyFactsOf(rows, count);
     // The whole batch in one statement where every group would take the plain INSERT: a statement that fails changed
     // nothing, and the batch goes the usual way in groups, so the outcome is the same (a success means no group would have failed).
-    const groupsWouldInsert = this.spec.key.length === 0 || (this.groupsToSkip === 0 && !(this.keyCasts && this.lossyKeyIn(rows, 0, count)));
+    const groupsWouldInsert = !keyFacts || (this.groupsToSkip === 0 && !(this.keyCasts && keyFacts.lossyIn(0, count)));
     if (count > 1 && groupsWouldInsert) {
       try {
         rows.insert(0, count);
@@ -134,7 +134,7 @@ export class TableWriter {
         if (!isConstraintError(error)) throw error;
       }
     }
-    return this.writeRows(rows, count);
+    return this.writeRows(rows, count, keyFacts);
   }
 
   /** The scratch files' reader on this writer's connection (made on first use). */
@@ -148,9 +148,14 @@ export class TableWriter {
     }));
   }
 
-  private writeRows(rows: BatchRows, count: number): WriteOutcome {
-    if (this.spec.key.length === 0) return this.writeInGroups(rows, count, (from, to, outcome) => this.insertOneByOne(rows.all(), from, to, outcome));
-    return this.upsertRows(rows, count);
+  private writeRows(rows: BatchRows, count: number, keyFacts: BatchKeyFacts | null): WriteOutcome {
+    if (!keyFacts) return this.writeInGroups(rows, count, null, (from, to, outcome) => this.insertOneByOne(rows.all(), from, to, outcome));
+    return this.upsertRows(rows, count, keyFacts);
+  }
+
+  /** Upserts: the batch's key checks (the worker's, or made here from the values when first needed). */
+  private keyFactsOf(rows: BatchRows, count: number): BatchKeyFacts | null {
+    return this.keyFactsSpec ? new BatchKeyFacts(rows.keyFacts, rows.keys, count, this.width, this.keyFactsSpec) : null;
   }
 
   private directRows(values: readonly SqlValue[]): BatchRows {
@@ -162,8 +167,7 @@ export class TableWriter {
         this.insertStatement(to - from).run(...values.slice(from * width, to * width));
       },
       copyInto: null,
-      lossyKeyIn: null,
-      plainKeysIn: null,
+      keyFacts: null,
     };
   }
 
@@ -175,12 +179,17 @@ export class TableWriter {
    * by row straight away, with a periodic retry, so updating an existing
    * table does not pay twice.
    */
-  private writeInGroups(rows: BatchRows, count: number, oneByOne: (from: number, to: number, outcome: WriteOutcome) => void): WriteOutcome {
+  private writeInGroups(
+    rows: BatchRows,
+    count: number,
+    keyFacts: BatchKeyFacts | null,
+    oneByOne: (from: number, to: number, outcome: WriteOutcome) => void,
+  ): WriteOutcome {
     const outcome = emptyOutcome();
-    const upserting = this.spec.key.length > 0;
+    const upserting = keyFacts !== null;
     for (let row = 0; row < count; ) {
       const next = Math.min(row + this.rowsPerStatement, count);
-      if (next - row === 1 || (upserting && this.groupsToSkip > 0) || (this.keyCasts && this.lossyKeyIn(rows, row, next))) {
+      if (next - row === 1 || (upserting && this.groupsToSkip > 0) || (this.keyCasts && keyFacts?.lossyIn(row, next))) {
         if (this.groupsToSkip > 0) this.groupsToSkip--;
         oneByOne(row, next, outcome);
       } else {
@@ -229,24 +238,20 @@ export class TableWriter {
    * next batches go set-based straight away (batch-upsert.ts), with a
    * periodic retry of the plain INSERT.
    */
-  private upsertRows(rows: BatchRows, count: number): WriteOutcome {
+  private upsertRows(rows: BatchRows, count: number, keyFacts: BatchKeyFacts): WriteOutcome {
     if (this.groupsToSkip > 0) {
       const outcome = emptyOutcome();
       this.groupsToSkip = Math.max(0, this.groupsToSkip - Math.ceil(count / this.rowsPerStatement));
-      this.upsertGroup(rows, 0, count, outcome);
+      this.upsertGroup(rows, keyFacts, 0, count, outcome);
       return outcome;
     }
-    return this.writeInGroups(rows, count, (from, to, outcome) => this.upsertGroup(rows, from, to, outcome));
+    return this.writeInGroups(rows, count, keyFacts, (from, to, outcome) => this.upsertGroup(rows, keyFacts, from, to, outcome));
   }
 
   /** A group set-based when it can be (see BatchUpsert), else row by row. */
-  private upsertGroup(rows: BatchRows, from: number, to: number, outcome: WriteOutcome): void {
-    const done =
-      this.keyCasts && this.lossyKeyIn(rows, from, to)
-        ? null
-        : rows.plainKeysIn
-          ? this.batchUpsert!.upsert([], from, to, rows.copyInto, rows.plainKeysIn(from, to))
-          : this.batchUpsert!.upsert(rows.keys(), from, to, rows.copyInto);
+  private upsertGroup(rows: BatchRows, keyFacts: BatchKeyFacts, from: number, to: number, outcome: WriteOutcome): void {
+    const setBased = !(this.keyCasts && keyFacts.lossyIn(from, to)) && keyFacts.plainKeysIn(from, to);
+    const done = setBased ? this.batchUpsert!.upsert(rows.copyInto ? [] : rows.all(), from, to, rows.copyInto) : null;
     if (!done) {
       const values = rows.all();
       this.rowUpsert!.upsert(values, from, to, outcome, this.keyCasts ? (row) => this.lossyKeyColumn(values, row) : null);
@@ -255,16 +260,6 @@ export class TableWriter {
     outcome.inserted += done.inserted;
     outcome.updated += done.updated;
     outcome.unchanged += done.unchanged;
-  }
-
-  private lossyKeyIn(rows: BatchRows, from: number, to: number): boolean {
-    return rows.lossyKeyIn ? rows.lossyKeyIn(from, to) : this.hasLossyKey(rows.keys(), from, to);
-  }
-
-  /** Whether a row in [from, to) has a key value the table's key column type cannot hold without loss. */
-  private hasLossyKey(values: readonly SqlValue[], from: number, to: number): boolean {
-    for (let row = from; row < to; row++) if (this.lossyKeyColumn(values, row) !== null) return true;
-    return false;
   }
 
   private lossyKeyColumn(values: readonly SqlValue[], row: number): string | null {

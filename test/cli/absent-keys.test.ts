@@ -220,3 +220,16 @@ test('resuming an import begun by a version that wrote no marker adds the column
   // Rows written after the resume keep their absences.
   assert.deepEqual(objects.filter((row) => row.id > 1900), parseLines(lines.slice(1901).join('\n')));
 });
+
+test('the pool checks quarantined JSONL rows as the import did: keys under their written names, typed without loss', async () => {
+  const db = freshDb();
+  importInto(db, write('renamed.jsonl', '{"rowid":1,"ok":true}\n{"ok":false}\n'), ['--table', 'renamed']);
+  const store = Store.open(db);
+  try {
+    const record = store.imports.get(1)!;
+    const checked = await checkInPool(['{"rowid":5,"ok":false}', '{"ok":true}'], record, null, 1, 'mark');
+    assert.deepEqual(checked, [{ values: [5n, 0n, null] }, { values: [null, 1n, '["rowid_2"]'] }]);
+  } finally {
+    store.close();
+  }
+});

@@ -32,6 +32,9 @@ export async function checkInPool(
     {
       dialect: { ...record.layout.dialect, encoding: 'utf-8', bomBytes: 0 },
       sourceColumns: record.layout.columns,
+      // As the import and the in-thread check (RowFixer) read them: typed without loss, keys under their written names.
+      columnTypes: record.layout.columnTypes ?? null,
+      sourceKeys: record.layout.dialect.format === 'jsonl' ? (record.layout.rawHeader ?? null) : null,
       ruleFile,
       keyOverride: record.options.key,
       redact: record.options.redact,

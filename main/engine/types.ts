@@ -56,6 +56,11 @@ export interface ImportCounters {
   bytesRead: number;
   /** Attempts repeated because another program or import held the store (SQLITE_BUSY), over every run; absent: none. */
   storeRetries?: number;
+  /**
+   * Without rules: per source column (the layout's order), values stored as they came although the column is
+   * typed; absent: none. Checkpointed with the rest, so `sluice schema` can call those columns text.
+   */
+  keptAsText?: number[];
 }
 
 export function emptyCounters(): ImportCounters {

@@ -107,7 +107,8 @@ test('CSV without rules: values typed only where lossless, and the file comes ba
     { id: 'text', zip: 0n, price: 'text', ok: 0n },
   ]);
   const schema = JSON.parse(sluice(['schema', '--db', db, '--table', 'typed']).stdout) as { fields: { type: string }[] };
-  assert.deepEqual(schema.fields.map((field) => field.type), ['integer', 'integer', 'number', 'boolean', 'string']);
+  // Columns holding values kept as they came print as string, so the printed schema imports the file again without loss.
+  assert.deepEqual(schema.fields.map((field) => field.type), ['string', 'string', 'string', 'boolean', 'string']);
   assert.equal(exportTo(db, 'typed', 'typed.out.csv'), source);
   assert.equal(exportTo(db, 'typed', 'typed.lf.csv', ['--delimiter', 'comma', '--newline', 'lf']).split('\n')[1], '1,007,1.5,true,2024-01-02');
 });

@@ -1,6 +1,7 @@
 import { SluiceError } from '../../engine/errors.js';
 import { Store } from '../../engine/store/store.js';
 import { TableSchemas, asFrictionlessSchema } from '../../engine/store/table-schemas.js';
+import { keptTextColumns } from '../../engine/store/kept-text-columns.js';
 import { parseCommandArgs, requireString } from '../args.js';
 import { printLine } from '../output.js';
 import { EXIT, type CommandResult } from '../exit-codes.js';
@@ -26,7 +27,7 @@ export async function schemaCommand(argv: string[]): Promise<CommandResult> {
     if (!schema) {
       throw new SluiceError('USAGE', `Table "${table}" was imported before Sluice stored schemas; import it again to record one.`);
     }
-    printLine(JSON.stringify(asFrictionlessSchema(schema), null, 2));
+    printLine(JSON.stringify(asFrictionlessSchema(schema, keptTextColumns(store.db, table)), null, 2));
     return { exitCode: EXIT.OK };
   } finally {
     store.close();

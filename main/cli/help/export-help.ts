@@ -12,9 +12,13 @@ export const EXPORT_HELP: CommandHelp = {
     { flag: '--format', value: 'csv|jsonl', description: "output format (default: from --out's extension)" },
     { flag: '--delimiter', value: '<char>', description: "CSV field delimiter (default: the table's source file's, else ',')" },
     { flag: '--newline', value: 'lf|crlf', description: "CSV line ends (default: the table's source file's, else crlf)" },
+    { flag: '--header', description: 'write a CSV header line with the column names' },
+    { flag: '--no-header', description: 'write no CSV header line (default when the table was imported with --no-header)' },
+    { flag: '--encoding', value: '<label>', description: 'the file\'s encoding: utf-8 (default), utf-16le, utf-16be, windows-1252, iso-8859-15, shift_jis, gb18030; a character it cannot hold stops the export, naming row and column' },
   ],
   examples: [
     { note: 'the clean table as CSV', command: 'export --db store.sqlite --table customers --out customers.clean.csv' },
+    { note: 'a table imported with --no-header, with column_1,… as a header line', command: 'export --db store.sqlite --table codes --out codes.csv --header' },
     { note: 'the rows the last import set aside', command: 'export --db store.sqlite --quarantine latest --out bad.jsonl' },
   ],
 };

@@ -12,7 +12,9 @@ import { STDOUT_TARGET, namedExtension, openExportSink, whyNotWritable } from '.
 import type { QuarantineStatus } from '../store/quarantine-records.js';
 import { checkDelimiter, chooseColumns, exportSelection, type ExportView } from './export-selection.js';
 import { keyPresenceOf, type KeyPresence } from './key-presence.js';
-import { sourceNamesOf } from './source-names.js';
+import { lastCsvSourceHadHeader, sourceNamesOf } from './source-names.js';
+import { checkHeader, checkedLines, encodeText } from './export-encoding.js';
+import type { SupportedEncoding } from '../types.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
 
@@ -26,6 +28,10 @@ export interface ExportOptions {
   /** CSV only; default: the table's source file's (stored schema), else ',' and CRLF. */
   delimiter?: string;
   newline?: '\n' | '\r\n';
+  /** CSV only: write a header line; default: when the table's source file had one. */
+  header?: boolean;
+  /** Table exports: the file's encoding (default UTF-8); a character it cannot hold stops the export. */
+  encoding?: SupportedEncoding;
   signal?: AbortSignal;
   onProgress?: (progress: ExportProgress) => void;
   /** Replace an existing file (CLI --force; the app after the user confirmed). The store and imported sources are never replaced. */
@@ -70,25 +76,33 @@ export async function exportTable(store: Store, table: string, outPath: string, 
     yield* select.iterate(...params) as IterableIterator<unknown[]>;
   }
   const source = schema?.['sluice:source'];
+  const encoding = options.encoding ?? 'utf-8';
   // Header names and keys as the source files wrote them, where the import had to rename them for SQLite.
   const written = sourceNamesOf(store, table);
   const outNames = columns.map((name) => written.get(name) ?? name);
   if (options.format === 'jsonl') {
     const keys = distinctKeys(columns, outNames).map((name) => `${JSON.stringify(name)}:`);
     const cells = columns.map((name) => jsonFormatter(schema ? (fields.get(name) ?? { name, type: 'any' }) : undefined));
-    const line = presence ? sparseLine(keys, cells, presence) : (row: unknown[]) => `{${row.map((value, i) => keys[i]! + cells[i]!(value)).join(',')}}`;
-    return writeLines(outPath, null, rows(), line, { newline: '\n', finalNewline: true }, total, options);
+    const plainLine = presence ? sparseLine(keys, cells, presence) : (row: unknown[]) => `{${row.map((value, i) => keys[i]! + cells[i]!(value)).join(',')}}`;
+    const line = encoding === 'utf-8' ? plainLine : checkedLines(plainLine, (row, i) => keys[i]! + cells[i]!(row[i]), outNames, encoding);
+    return writeLines(outPath, null, rows(), line, { newline: '\n', finalNewline: true, encoding }, total, options);
   }
   const delimiter = options.delimiter ?? source?.delimiter ?? ',';
   const newline = options.newline ?? (source?.newline === '\n' || source?.newline === '\r' ? source.newline : '\r\n');
   const finalNewline = source?.finalNewline ?? true;
   const cells = columns.map((name) => csvFormatter(schema ? fields.get(name) : undefined));
-  const header = (source?.bom ? '\ufeff' : '') + outNames.map((name) => quoteCsv(name, delimiter)).join(delimiter);
-  const line = columns.length === 1
+  const bom = source?.bom ? '\ufeff' : '';
+  // A file imported with --no-header had no header line to give back (its column_1, … names are Sluice's).
+  // Schemas stored before that mark existed: the imports' own layouts say.
+  const withHeader = options.header ?? (source?.header === false ? false : (lastCsvSourceHadHeader(store, table) ?? true));
+  const header = withHeader ? bom + outNames.map((name) => quoteCsv(name, delimiter)).join(delimiter) : null;
+  const plainLine = columns.length === 1
     // A one-column row that is empty would be a blank line, which CSV readers (Sluice too) skip: quote it.
     ? (row: unknown[]) => quoteCsv(cells[0]!(row[0]), delimiter) || '""'
     : (row: unknown[]) => row.map((value, i) => quoteCsv(cells[i]!(value), delimiter)).join(delimiter);
-  return writeLines(outPath, header, rows(), line, { newline, finalNewline }, total, options);
+  if (withHeader && encoding !== 'utf-8') checkHeader(outNames, encoding);
+  const line = encoding === 'utf-8' ? plainLine : checkedLines(plainLine, (row, i) => cells[i]!(row[i]), outNames, encoding);
+  return writeLines(outPath, header, rows(), line, { newline, finalNewline, lead: withHeader ? '' : bom, encoding }, total, options);
 }
 
 /** A JSONL line without the keys the row's record lacked; the bookkeeping values after the row's columns are not written. */
@@ -117,12 +131,14 @@ async function writeLines(
   header: string | null,
   rows: IterableIterator<unknown[]>,
   line: (row: unknown[]) => string,
-  layout: { newline: string; finalNewline: boolean },
+  layout: { newline: string; finalNewline: boolean; lead?: string; encoding?: SupportedEncoding },
   total: number,
   options: ExportOptions,
 ): Promise<ExportSummary> {
   let started = header !== null;
   function* texts(): IterableIterator<[string, boolean]> {
+    // A byte order mark without a header line to carry it.
+    if (layout.lead) yield [layout.lead, false];
     if (header !== null) yield [header, false];
     for (const row of rows) {
       yield [started ? layout.newline + line(row) : line(row), true];
@@ -130,7 +146,7 @@ async function writeLines(
     }
     if (started && layout.finalNewline) yield [layout.newline, false];
   }
-  return streamToFile(outPath, texts(), total, options);
+  return streamToFile(outPath, texts(), total, options, layout.encoding ?? 'utf-8');
 }
 
 /** Streams an import's quarantined rows (position, reasons and original text) to a file. */
@@ -184,6 +200,7 @@ async function streamToFile(
   texts: IterableIterator<[string, boolean]>,
   total: number,
   options: ExportOptions,
+  encoding: SupportedEncoding = 'utf-8',
 ): Promise<ExportSummary> {
   const sink = await openExportSink(outPath);
   const out = sink.stream;
@@ -193,7 +210,8 @@ async function streamToFile(
     let batchRows = 0;
     const flush = async () => {
       if (batch.length === 0) return;
-      await write(out, batch.join(''));
+      const text = batch.join('');
+      await write(out, encoding === 'utf-8' ? text : encodeText(text, encoding));
       written += batchRows;
       batch = [];
       batchRows = 0;
@@ -222,7 +240,7 @@ async function streamToFile(
   }
 }
 
-async function write(out: Writable, text: string): Promise<void> {
+async function write(out: Writable, text: string | Buffer): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }
 

@@ -33,3 +33,25 @@ export function sourceNamesOf(store: Store, table: string): Map<string, string> 
   }
   return names;
 }
+
+/**
+ * Whether the table's last CSV source had a header line, from the imports' stored layouts: for tables whose
+ * stored schema predates its `header: false` mark. Null when no CSV import says.
+ */
+export function lastCsvSourceHadHeader(store: Store, table: string): boolean | null {
+  let rows: { layout: string }[];
+  try {
+    rows = store.db.prepare(`SELECT layout FROM _sluice_imports WHERE table_name = ? AND status NOT IN ('undone', 'superseded') ORDER BY id DESC`).all(table) as { layout: string }[];
+  } catch {
+    return null;
+  }
+  for (const { layout } of rows) {
+    try {
+      const dialect = (JSON.parse(layout) as { dialect?: { format?: unknown; hasHeader?: unknown } }).dialect;
+      if (dialect?.format === 'csv' && typeof dialect.hasHeader === 'boolean') return dialect.hasHeader;
+    } catch {
+      // An unreadable layout says nothing.
+    }
+  }
+  return null;
+}

@@ -5,6 +5,7 @@ import { compileRules, parseRuleFile } from '../rules/index.js';
 import { type Decoder, createDecoder, encodedLength, unitBytesOf } from '../source/encoding.js';
 import { bufferView } from '../source/buffer-view.js';
 import { CsvBoundaryScanner } from '../source/record-boundary.js';
+import { OriginalPositions, papaText } from '../source/line-ends.js';
 import {
   LineCounter,
   countOccurrences,
@@ -53,7 +54,8 @@ export class ChunkProcessor {
     this.plainJson = ruleFile !== null;
     const { delimiter, quoteChar, newline } = config.dialect;
     this.bytewiseOk = config.dialect.format === 'jsonl' || /^[\x00-\x7f]*$/.test(delimiter + quoteChar + newline);
-    this.decoder = createDecoder(config.dialect.encoding, config.dialect.encoding === 'utf-8');
+    // Fatal for UTF-8 and UTF-16, so a record with invalid bytes (an unpaired surrogate) is quarantined, never replaced by U+FFFD.
+    this.decoder = createDecoder(config.dialect.encoding, config.dialect.encoding === 'utf-8' || unitBytesOf(config.dialect.encoding) === 2);
     this.columnIndex = new Map((config.sourceKeys ?? config.sourceColumns).map((name, i) => [name, i]));
     this.keyPlaces = new KeyPlaces(this.columnIndex);
     this.lineMark = config.dialect.newline === '\r' ? '\r' : '\n';
@@ -64,13 +66,20 @@ export class ChunkProcessor {
   }
 
   /**
-   * Decodes a chunk, or returns null when UTF-8 input is not valid UTF-8.
+   * Decodes a chunk, or returns null when UTF-8 input is not valid UTF-8 (or UTF-16 holds an unpaired surrogate).
    * Node's native ASCII/UTF-8 checks and Buffer decoding are several times
    * faster than a fatal TextDecoder on the common all-ASCII chunk. Valid UTF-8
    * with non-ASCII characters is returned bytewise (bytewise-text.ts): `bytewise`
    * tells the caller to decode the records that need it.
    */
   private decode(bytes: Uint8Array): { text: string; bytewise: boolean } | null {
+    if (unitBytesOf(this.config.dialect.encoding) === 2) {
+      try {
+        return { text: this.decoder.decode(bytes), bytewise: false };
+      } catch {
+        return null;
+      }
+    }
     if (this.config.dialect.encoding !== 'utf-8') return { text: this.decoder.decode(bytes), bytewise: false };
     const buffer = bufferView(bytes);
     if (isAscii(buffer)) return { text: buffer.toString('latin1'), bytewise: false };
@@ -89,8 +98,15 @@ export class ChunkProcessor {
   }
 
   process(job: ChunkJob): ChunkResult {
+    const result = this.processRecords(job);
+    const kept = this.rules.takeKeptAsText?.() ?? null;
+    if (kept !== null) result.keptAsText = kept;
+    return result;
+  }
+
+  private processRecords(job: ChunkJob): ChunkResult {
     const decoded = this.decode(job.bytes);
-    if (decoded === null) return this.processInvalidUtf8(job);
+    if (decoded === null) return this.processInvalidText(job);
     const { text, bytewise } = decoded;
     const builder = new ChunkResultBuilder(job, this.width);
     const lineBreaks = this.config.dialect.format === 'jsonl'
@@ -162,8 +178,10 @@ export class ChunkProcessor {
    * row so positions stay exact.
    */
   private processCsvWhole(text: string, job: ChunkJob, ends: readonly number[], builder: ChunkResultBuilder): void {
-    const { delimiter, quoteChar, newline } = this.config.dialect;
-    const parsed = Papa.parse<string[]>(text, { delimiter, quoteChar, escapeChar: quoteChar, newline, skipEmptyLines: false });
+    const { delimiter, quoteChar } = this.config.dialect;
+    // Only the number of records matters here (their bytes come from the scanner): no positions to map back.
+    const papa = papaText(text, this.config.dialect, true);
+    const parsed = Papa.parse<string[]>(papa.text, { delimiter, quoteChar, escapeChar: quoteChar, newline: papa.newline, skipEmptyLines: false });
     const rows = parsed.data;
     // papaparse adds an empty row after a final terminator.
     if (rows.length === ends.length + 1 && ends[ends.length - 1] === job.bytes.length) rows.pop();
@@ -234,22 +252,25 @@ export class ChunkProcessor {
   }
 
   private processCsvStepwise(text: string, job: ChunkJob, builder: ChunkResultBuilder): void {
-    const { delimiter, quoteChar, newline } = this.config.dialect;
+    const { delimiter, quoteChar } = this.config.dialect;
     const expectedFields = this.config.sourceColumns.length;
     const byteLength = this.byteMapper(text, job);
     const lines = new LineCounter(text, this.lineMark);
     const out = this.newRow();
+    // papaparse reads the text without the CRs of CRLF line ends; its positions map back to `text`.
+    const papa = papaText(text, this.config.dialect, true);
+    const positions = new OriginalPositions(papa.dropped);
     let start = 0;
     let byteOffset = 0;
 
-    Papa.parse<string[]>(text, {
+    Papa.parse<string[]>(papa.text, {
       delimiter,
       quoteChar,
       escapeChar: quoteChar,
-      newline,
+      newline: papa.newline,
       skipEmptyLines: false,
       step: (result) => {
-        const end = result.meta.cursor;
+        const end = positions.originalPosition(result.meta.cursor);
         if (start >= text.length) return; // papaparse's empty row after a final terminator
         const rowBytes = byteLength(start, end);
         const lineOffset = lines.breaksBefore(start);
@@ -354,14 +375,20 @@ export class ChunkProcessor {
   }
 
   /**
-   * A chunk with bytes that are not valid UTF-8: records that decode are
-   * processed as usual; each record that does not is quarantined with its bytes
-   * shown as windows-1252, so nothing is lost and nothing is replaced silently.
+   * A chunk with bytes that are not valid UTF-8 (or UTF-16 with an unpaired surrogate): records that
+   * decode are processed as usual; each record that does not is quarantined with its exact bytes (and
+   * shown as windows-1252, or for UTF-16 with U+FFFD in place of the surrogate), so nothing is lost and
+   * nothing is replaced silently.
    */
-  private processInvalidUtf8(job: ChunkJob): ChunkResult {
+  private processInvalidText(job: ChunkJob): ChunkResult {
     const records = splitRecordBytes(job.bytes, this.config.dialect);
     const builder = new ChunkResultBuilder(job, this.width);
-    const latin1 = createDecoder('windows-1252');
+    const utf16 = unitBytesOf(this.config.dialect.encoding) === 2;
+    // The non-fatal decoder shows UTF-16 as it is but for U+FFFD; UTF-8's bad bytes read best as windows-1252.
+    const display = utf16 ? this.rawDecoder : createDecoder('windows-1252');
+    const message = utf16
+      ? 'holds an unpaired UTF-16 surrogate (half of a character without its other half; shown as U+FFFD; the exact bytes are kept in base64)'
+      : 'bytes are not valid UTF-8 (shown as windows-1252; the exact bytes are kept in base64; re-run with --encoding windows-1252 if the whole file uses it)';
     let lineBreaks = 0;
     for (const record of records) {
       const bytes = job.bytes.subarray(record.start, record.end);
@@ -372,12 +399,12 @@ export class ChunkProcessor {
         recordText = null;
       }
       if (recordText === null) {
-        const raw = latin1.decode(bytes);
+        const raw = display.decode(bytes);
         builder.reject(lineBreaks, record.start, raw.replace(/\r?\n$/, ''), [
           {
             field: null,
             rule: 'encoding',
-            message: 'bytes are not valid UTF-8 (shown as windows-1252; the exact bytes are kept in base64; re-run with --encoding windows-1252 if the whole file uses it)',
+            message,
             // The record's exact bytes, so it can be repaired and retried without going back to the file.
             bytes: Buffer.from(bytes).toString('base64'),
           },
@@ -394,6 +421,4 @@ export class ChunkProcessor {
     }
     return builder.finish(lineBreaks);
   }
-
 }
-

@@ -77,6 +77,8 @@ export interface ChunkResult {
   keyFacts?: KeyFacts;
   rejected: RejectedRecord[];
   warned: WarnedRecord[];
+  /** Without rules: per column, values stored as they came although the column is typed (absent: none). */
+  keptAsText?: number[];
   /** Set by the worker entry for the import's trace: its thread id and the time it spent on this batch. */
   worker?: number;
   busyMs?: number;

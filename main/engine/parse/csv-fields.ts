@@ -8,7 +8,14 @@
  * Profiles showed papaparse, and the garbage its per-character state machine
  * leaves, at about half of a worker's time; the regular shapes come down to
  * native indexOf, slice and split.
+ *
+ * LF and CRLF files are read alike (see record-boundary.ts): records end at LF, and a CR right before
+ * it, or at the very end of the text, outside quotes, is part of the line end and left out of the
+ * last field.
  */
+const CR = 0x0d;
+const LF = 0x0a;
+
 export class CsvRecordReader {
   private readonly quoteCode: number;
   private readonly escapedQuote: string;
@@ -18,14 +25,20 @@ export class CsvRecordReader {
   private nextQuote = -1;
   private nextTerminator = -1;
   private nextDelimiter = -1;
+  /** LF for LF and CRLF files, CR for old Mac ones. */
+  private readonly terminator: string;
+  /** Whether a CR before the terminator (or at the end) belongs to the line end. */
+  private readonly crBeforeLineFeed: boolean;
 
   constructor(
     private readonly delimiter: string,
     private readonly quoteChar: string,
-    private readonly terminator: string,
+    newline: string,
   ) {
     this.quoteCode = quoteChar.charCodeAt(0);
     this.escapedQuote = quoteChar + quoteChar;
+    this.crBeforeLineFeed = newline === '\n' || newline === '\r\n';
+    this.terminator = this.crBeforeLineFeed ? '\n' : newline;
   }
 
   begin(text: string): void {
@@ -51,7 +64,7 @@ export class CsvRecordReader {
     const quote = this.quoteFrom(at);
     if (quote === -1 || quote >= recordEnd) {
       this.at = lineEnd === -1 ? text.length : lineEnd + this.terminator.length;
-      return this.splitFields(at, recordEnd);
+      return this.splitFields(at, this.crBeforeLineFeed && recordEnd > at && text.charCodeAt(recordEnd - 1) === CR ? recordEnd - 1 : recordEnd);
     }
     return this.nextQuoted();
   }
@@ -78,7 +91,7 @@ export class CsvRecordReader {
   }
 
   private nextQuoted(): string[] | null {
-    const { text, delimiter, quoteChar, quoteCode, terminator } = this;
+    const { text, delimiter, quoteChar, quoteCode } = this;
     const length = text.length;
     const fields: string[] = [];
     let at = this.at;
@@ -95,12 +108,13 @@ export class CsvRecordReader {
         const inner = text.slice(at + 1, close);
         fields.push(escaped ? inner.replaceAll(this.escapedQuote, quoteChar) : inner);
         fieldEnd = close + 1;
-        if (fieldEnd !== length && !text.startsWith(delimiter, fieldEnd) && !text.startsWith(terminator, fieldEnd)) return null;
+        if (fieldEnd !== length && !text.startsWith(delimiter, fieldEnd) && this.lineEndLength(fieldEnd) === 0) return null;
       } else {
         const lineEnd = this.terminatorFrom(at);
         const delimiterAt = this.delimiterFrom(at);
         fieldEnd = lineEnd === -1 ? length : lineEnd;
         if (delimiterAt !== -1 && delimiterAt < fieldEnd) fieldEnd = delimiterAt;
+        else if (this.crBeforeLineFeed && fieldEnd > at && text.charCodeAt(fieldEnd - 1) === CR) fieldEnd--;
         const quote = this.quoteFrom(at);
         // A quote inside an unquoted field is one of papaparse's judgement calls.
         if (quote !== -1 && quote < fieldEnd) return null;
@@ -112,17 +126,27 @@ export class CsvRecordReader {
       }
       if (text.startsWith(delimiter, fieldEnd)) {
         at = fieldEnd + delimiter.length;
-        // A delimiter right before a terminator or the end leaves one empty last field.
-        if (at === length || text.startsWith(terminator, at)) {
+        // A delimiter right before a line end or the end leaves one empty last field.
+        const lineEndLength = at === length ? 0 : this.lineEndLength(at);
+        if (at === length || lineEndLength > 0) {
           fields.push('');
-          this.at = at === length ? length : at + terminator.length;
+          this.at = at + lineEndLength;
           return fields;
         }
       } else {
-        this.at = fieldEnd + terminator.length;
+        this.at = fieldEnd + this.lineEndLength(fieldEnd);
         return fields;
       }
     }
+  }
+
+  /** Length of the line end at `at` (terminator, or CR + LF, or a CR ending the text), 0 for none. */
+  private lineEndLength(at: number): number {
+    const { text } = this;
+    if (text.startsWith(this.terminator, at)) return this.terminator.length;
+    if (!this.crBeforeLineFeed || text.charCodeAt(at) !== CR) return 0;
+    if (at + 1 === text.length) return 1;
+    return text.charCodeAt(at + 1) === LF ? 2 : 0;
   }
 
   /** Next terminator at or after `from`; looked up again only once passed, so wide records stay linear. */

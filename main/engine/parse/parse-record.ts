@@ -1,6 +1,7 @@
 import Papa from 'papaparse';
 import type { RowFailure, SourceLayout } from '../types.js';
 import { readJsonRecord } from './json-record.js';
+import { papaText } from '../source/line-ends.js';
 
 /**
  * Parses one record typed or edited by a user (a quarantined row being fixed)
@@ -14,8 +15,9 @@ export function parseRecord(raw: string, layout: SourceLayout, plain = true): { 
     const errors = readJsonRecord(raw, new Map(keys.map((name, i) => [name, i])), values, plain);
     return errors ? { errors } : { values };
   }
-  const { delimiter, quoteChar, newline } = layout.dialect;
-  const result = Papa.parse<string[]>(raw, { delimiter, quoteChar, escapeChar: quoteChar, newline, skipEmptyLines: true });
+  const { delimiter, quoteChar } = layout.dialect;
+  const papa = papaText(raw, layout.dialect, true);
+  const result = Papa.parse<string[]>(papa.text, { delimiter, quoteChar, escapeChar: quoteChar, newline: papa.newline, skipEmptyLines: true });
   if (result.errors.length > 0) {
     return { errors: [{ field: null, rule: 'csv-syntax', message: 'the row is not valid CSV (check its quotes)' }] };
   }

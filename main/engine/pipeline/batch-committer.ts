@@ -182,6 +182,7 @@ export class BatchCommitter {
     counters.rowsQuarantined += result.rejected.length + outcome.refused.length;
     counters.rowsWarned += result.warned.length;
     counters.blankLines += result.blankLines;
+    if (result.keptAsText) addKeptAsText(counters, result.keptAsText);
     counters.bytesRead += result.byteLength;
     position.nextRowNumber += result.records;
     position.nextLine += result.lineBreaks;
@@ -223,4 +224,10 @@ function countValidBefore(meta: Float64Array, recordIndex: number): number {
 /** Names field and rule only: error output never carries row contents. */
 function describe(errors: readonly { field: string | null; rule: string }[]): string {
   return errors.map((error) => (error.field ? `${error.field} failed ${error.rule}` : `record failed ${error.rule}`)).join('; ');
+}
+
+/** Adds a batch's per-column counts of values stored as they came (see ImportCounters.keptAsText). */
+function addKeptAsText(counters: ImportCounters, kept: readonly number[]): void {
+  const total = (counters.keptAsText ??= new Array<number>(kept.length).fill(0));
+  kept.forEach((count, i) => (total[i] = (total[i] ?? 0) + count));
 }

@@ -99,6 +99,7 @@ export class ChunkRunner {
         }
         merged.records += one.records;
         merged.blankLines += one.blankLines;
+        if (one.keptAsText) merged.keptAsText = one.keptAsText.map((count, i) => count + (merged.keptAsText?.[i] ?? 0));
       } catch (error) {
         if (!(error instanceof WorkerFailure)) throw error;
         this.onWorkerFailure(error);

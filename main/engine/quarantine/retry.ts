@@ -2,6 +2,7 @@ import { SluiceError } from '../errors.js';
 import { compileRules, parseRuleFile } from '../rules/index.js';
 import type { CompiledRules, SqlValue } from '../rules/contract.js';
 import { parseRecord } from '../parse/parse-record.js';
+import { isKeptAsText } from '../rules/lossless-columns.js';
 import type { Store } from '../store/store.js';
 import type { ImportRecord } from '../store/import-records.js';
 import type { QuarantinedRow } from '../store/quarantine-records.js';
@@ -114,12 +115,23 @@ export class RowFixer {
     this.store.imports.countFixedRow(this.record.id, written === 'inserted' ? 'inserted' : 'updated');
     this.fixedRows++;
     const counters = child!.counters;
+    if (this.ruleFile === null) this.countKeptAsText(counters);
     counters.rowsRead++;
     counters.rowsValid++;
     if (written === 'inserted') counters.rowsInserted++;
     else if (written === 'updated') counters.rowsUpdated++;
     else counters.rowsUnchanged = (counters.rowsUnchanged ?? 0) + 1;
     return { ok: true };
+  }
+
+  /** Without rules: values of the row just written that were kept as they came (see ImportCounters.keptAsText). */
+  private countKeptAsText(counters: ImportCounters): void {
+    const columns = this.rules.columns;
+    for (let i = 0; i < columns.length; i++) {
+      if (!isKeptAsText(this.out[i] ?? null, columns[i]!.type, this.record.options.format)) continue;
+      const kept = (counters.keptAsText ??= new Array<number>(columns.length).fill(0));
+      kept[i] = (kept[i] ?? 0) + 1;
+    }
   }
 
   /** A row whose text or reasons are about to change: the child import records it (and exists from now on). */

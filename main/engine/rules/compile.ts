@@ -5,7 +5,7 @@ import { compileExpression, truth } from './expr-eval.js';
 import { buildFieldCheck, missingTest, type FailureSink, type FieldCheck } from './field-check.js';
 import { describeValues, rowRuleFailure } from './messages.js';
 import type { FieldModel, RowRuleModel, RuleFile, RuleModel, RuleProblem } from './model.js';
-import { csvConverter, jsonToStored, type ColumnType } from './lossless-columns.js';
+import { csvConverter, isIsoDate, jsonToStored, type ColumnType } from './lossless-columns.js';
 import { ruleModelOf } from './parse-rule-file.js';
 import { at, rulesInvalid } from './problems.js';
 
@@ -179,15 +179,33 @@ function compileWithoutRules(options: CompileOptions): CompiledRules {
   if (unknownKeys.length > 0) throw new SluiceError('USAGE', `--key names unknown column(s): ${unknownKeys.join(', ')}`);
   const types: ColumnType[] = sourceColumns.map((_, i) => options.columnTypes?.[i] ?? { type: sourceKind === 'csv' ? 'string' : 'any' });
   let validate: CompiledRules['validate'];
+  // Values of a typed column stored as they came, counted so the table's schema can say so.
+  const kept = new Array<number>(count).fill(0);
+  let anyKept = false;
   if (sourceKind === 'csv') {
     const converters = types.map(csvConverter);
+    const dates = types.map((t) => t.type === 'date');
     validate = (values: readonly unknown[], out: SqlValue[]): null => {
       for (let i = 0; i < count; i += 1) {
         const v = values[i];
         if (v === '' || v === undefined || v === null) out[i] = null;
         else {
           const convert = converters[i];
-          out[i] = convert ? convert(v as string) : (v as string);
+          if (convert) {
+            const stored = convert(v as string);
+            // A converter hands back its own text only when it could not convert it without loss.
+            if (stored === v) {
+              kept[i]! += 1;
+              anyKept = true;
+            }
+            out[i] = stored;
+          } else {
+            out[i] = v as string;
+            if (dates[i] && !isIsoDate(v as string)) {
+              kept[i]! += 1;
+              anyKept = true;
+            }
+          }
         }
       }
       return null;
@@ -210,15 +228,31 @@ function compileWithoutRules(options: CompileOptions): CompiledRules {
   } else {
     const logical = types.map((t) => t.type);
     validate = (values: readonly unknown[], out: SqlValue[]): null => {
-      for (let i = 0; i < count; i += 1) out[i] = jsonToStored(values[i], logical[i]!);
+      for (let i = 0; i < count; i += 1) {
+        const stored = jsonToStored(values[i], logical[i]!);
+        // A BLOB holds the JSON text of a value whose kind is not the column's (lossless-columns.ts).
+        if (stored instanceof Uint8Array && logical[i] !== 'any') {
+          kept[i]! += 1;
+          anyKept = true;
+        }
+        out[i] = stored;
+      }
       return null;
     };
   }
+  const takeKeptAsText = (): number[] | null => {
+    if (!anyKept) return null;
+    const taken = [...kept];
+    kept.fill(0);
+    anyKept = false;
+    return taken;
+  };
   return {
     columns: sourceColumns.map((name, i) => ({ name, sqlType: '', ...types[i]! })),
     primaryKey,
     uniqueKeys: [],
     validate,
+    takeKeptAsText,
   };
 }
 

@@ -44,6 +44,12 @@ export interface CompiledRules {
    * Returns null when the row is valid with no warnings: the common case allocates nothing.
    */
   validate(values: readonly unknown[], out: SqlValue[]): RowOutcome | null;
+  /**
+   * Without rules: per column, how many values since the last call were stored as they came although
+   * the column is typed (`TRUE` in a true/false column, `abc` in an integer one), then starts over;
+   * null when there were none. The table's printed schema calls such columns text (kept-text-columns.ts).
+   */
+  takeKeptAsText?: () => number[] | null;
 }
 
 export interface CompileOptions {

@@ -25,7 +25,6 @@ export interface ColumnType {
 }
 
 const TRUE_FALSE: readonly [string, string][] = [['true', 'false'], ['True', 'False'], ['TRUE', 'FALSE']];
-const ISO_DATE = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/;
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
 
@@ -93,8 +92,35 @@ export function csvColumnType(texts: readonly string[]): ColumnType {
     if (share((text) => text === yes || text === no) >= TYPE_SHARE) return { type: 'boolean', trueValues: [yes], falseValues: [no] };
   }
   // Dates stay text (ISO text is what export writes); the type only says what they are, so every value must be one.
-  if (values.every((text) => ISO_DATE.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text))) return { type: 'date' };
+  if (values.every(isIsoDate)) return { type: 'date' };
   return { type: 'string' };
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * An ISO calendar date (YYYY-MM-DD) that exists: what a date column's values must all be. Read digit by
+ * digit: it runs on every value of a date column (a regex and a Date per value cost ten times as much).
+ */
+export function isIsoDate(text: string): boolean {
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return false;
+  let year = 0;
+  for (let i = 0; i < 4; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return false;
+    year = year * 10 + digit;
+  }
+  const twoDigits = (at: number): number => {
+    const high = text.charCodeAt(at) - 48;
+    const low = text.charCodeAt(at + 1) - 48;
+    return high < 0 || high > 9 || low < 0 || low > 9 ? -1 : high * 10 + low;
+  };
+  const month = twoDigits(5);
+  const day = twoDigits(8);
+  if (month < 1 || month > 12 || day < 1) return false;
+  if (day <= 28) return true;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
 
 /** The JSON kind of one value (null for null or absent). */
@@ -165,4 +191,16 @@ export function jsonToStored(value: unknown, type: string): SqlValue {
   if (value instanceof JsonNumberText) return NUMERIC_TYPES.has(type) && type !== 'any' ? value.text : asJsonBlob(value);
   const kind = Array.isArray(value) ? 'array' : 'object';
   return type === kind || (kind === 'object' && type === 'geojson') ? stringifyJsonExact(value) : asJsonBlob(value);
+}
+
+/**
+ * Whether a stored value is one kept as it came in a typed column (what an import counts per column, see
+ * compile.ts): text in a CSV integer, number or boolean column, a date column's text that is no date, a
+ * BLOB (JSON of another kind) in a typed JSONL column. For rows written one by one (quarantine fixes).
+ */
+export function isKeptAsText(value: SqlValue, type: string | undefined, sourceKind: 'csv' | 'jsonl'): boolean {
+  if (value === null || type === undefined || type === 'any') return false;
+  if (sourceKind === 'jsonl') return value instanceof Uint8Array;
+  if (type === 'date') return typeof value === 'string' && !isIsoDate(value);
+  return typeof value === 'string' && (type === 'integer' || type === 'number' || type === 'boolean');
 }

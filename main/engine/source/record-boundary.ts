@@ -44,13 +44,18 @@ export interface ScanOptions {
 /**
  * Resumable scanner: feed it consecutive buffers; it reports boundaries
  * (offsets just after a record's terminator) relative to each buffer.
+ *
+ * LF and CRLF files are read alike, as Python's csv, pandas and DuckDB read them: every LF outside quotes
+ * ends a record (a bare LF in a CRLF file too), and a CR right before it is part of the line end (the
+ * field readers drop it). So a file with mixed line ends splits where those readers split it. Only the
+ * old Mac newline (CR alone) is a mode of its own.
  */
 export class CsvBoundaryScanner {
   private state: State = State.FieldStart;
-  /** A CR was the last unit seen in CRLF mode; a following LF ends the record. */
-  private pendingCr = false;
   private readonly delimiter: number;
   private readonly quote: number;
+  /** The unit that ends records: LF for LF and CRLF files, CR for CR files. */
+  private readonly mark: number;
 
   /** The scanner for a CSV dialect: its delimiter, quote, terminator and encoding's unit size. */
   static forDialect(dialect: Pick<Dialect, 'delimiter' | 'quoteChar' | 'newline' | 'encoding'>): CsvBoundaryScanner {
@@ -66,16 +71,21 @@ export class CsvBoundaryScanner {
   constructor(private readonly options: ScanOptions) {
     this.delimiter = options.delimiter.charCodeAt(0);
     this.quote = options.quoteChar.charCodeAt(0);
+    this.mark = options.newline === '\r' ? CR : LF;
   }
 
   /** Resets to "start of a record", as at a committed chunk boundary. */
   reset(): void {
     this.state = State.FieldStart;
-    this.pendingCr = false;
   }
 
   get atRecordStart(): boolean {
-    return this.state === State.FieldStart && !this.pendingCr;
+    return this.state === State.FieldStart;
+  }
+
+  /** Whether the units scanned so far end inside a quoted field (a CR there is data, not a line end). */
+  get insideQuotes(): boolean {
+    return this.state === State.Quoted;
   }
 
   /** Like scan(), but returns only the last boundary (or -1); see scanFast. */
@@ -100,10 +110,9 @@ export class CsvBoundaryScanner {
       this.scan(bytes, from, to, report);
       return last;
     }
-    const crlf = this.options.newline === '\r\n';
     const quote = this.quote;
     const delimiter = this.delimiter;
-    const mark = this.options.newline === '\r' ? CR : LF;
+    const mark = this.mark;
     const view = bufferView(bytes);
     // The next quote and mark at or after the last search. Searches only move forward,
     // so each byte is searched at most once per kind and a huge record stays linear.
@@ -127,7 +136,7 @@ export class CsvBoundaryScanner {
         i = q + 1;
         continue;
       }
-      if ((state !== State.FieldStart && state !== State.Unquoted) || this.pendingCr) {
+      if (state !== State.FieldStart && state !== State.Unquoted) {
         this.scan(bytes, i, i + 1, report);
         i++;
         continue;
@@ -135,22 +144,14 @@ export class CsvBoundaryScanner {
       const q = findQuote(i);
       const end = q === -1 ? to : q;
       // Every terminator before the next quote ends a record.
-      const isTerminator = (at: number) => !crlf || (at - 1 >= i && bytes[at - 1] === CR);
-      for (let n = findMark(i, end); n !== -1; n = findMark(n + 1, end)) {
-        if (isTerminator(n)) report(n + 1);
-      }
+      for (let n = findMark(i, end); n !== -1; n = findMark(n + 1, end)) report(n + 1);
       if (end > i) {
         const byte = bytes[end - 1]!;
-        if ((byte === mark && isTerminator(end - 1)) || byte === delimiter) this.state = State.FieldStart;
-        else if (crlf && byte === CR) {
-          this.state = State.Unquoted;
-          this.pendingCr = true;
-        } else this.state = State.Unquoted;
+        this.state = byte === mark || byte === delimiter ? State.FieldStart : State.Unquoted;
       }
       if (end === to) return last;
       // The quote itself: it opens a quoted field only at the start of a field.
       this.state = this.state === State.FieldStart ? State.Quoted : State.Unquoted;
-      this.pendingCr = false;
       i = end + 1;
     }
     return last;
@@ -164,8 +165,10 @@ export class CsvBoundaryScanner {
     const { unitBytes, bigEndian, newline } = this.options;
     const delimiter = this.delimiter;
     const quote = this.quote;
+    const mark = this.mark;
+    // After a closing quote papaparse skips whitespace before the delimiter or line end: a CR before LF is some.
+    const crIsSpace = newline !== '\r';
     let state = this.state;
-    let pendingCr = this.pendingCr;
     for (let i = from; i + unitBytes <= to; i += unitBytes) {
       const unit =
         unitBytes === 1
@@ -173,25 +176,12 @@ export class CsvBoundaryScanner {
           : bigEndian
             ? (bytes[i]! << 8) | bytes[i + 1]!
             : bytes[i]! | (bytes[i + 1]! << 8);
-      let terminates = false;
-      if (newline === '\r\n') {
-        if (pendingCr && unit === LF) terminates = true;
-        pendingCr = false;
-      }
-      const isNewline =
-        newline === '\n' ? unit === LF : newline === '\r' ? unit === CR : false;
-      // In CRLF mode the CR is remembered; the LF after it ends the record.
-      const isCr = newline === '\r\n' && unit === CR;
-
       switch (state) {
         case State.FieldStart:
         case State.Unquoted:
-          if (terminates || isNewline) {
+          if (unit === mark) {
             state = State.FieldStart;
             onBoundary(i + unitBytes);
-          } else if (isCr) {
-            pendingCr = true;
-            state = State.Unquoted;
           } else if (unit === delimiter) state = State.FieldStart;
           else if (state === State.FieldStart && unit === quote) state = State.Quoted;
           else state = State.Unquoted;
@@ -202,22 +192,16 @@ export class CsvBoundaryScanner {
         case State.QuoteInQuoted:
         case State.SpaceAfterQuote:
           if (unit === quote && state === State.QuoteInQuoted) state = State.Quoted;
-          else if (terminates || isNewline) {
+          else if (unit === mark) {
             state = State.FieldStart;
             onBoundary(i + unitBytes);
-          } else if (isCr) {
-            pendingCr = true;
-            state = State.SpaceAfterQuote;
           } else if (unit === delimiter) state = State.FieldStart;
-          else if (unit === SPACE) state = State.SpaceAfterQuote;
+          else if (unit === SPACE || (crIsSpace && unit === CR)) state = State.SpaceAfterQuote;
           else state = State.Quoted;
           break;
       }
-      // A CR not followed by LF is ordinary data in CRLF mode.
-      if (terminates) pendingCr = false;
     }
     this.state = state;
-    this.pendingCr = pendingCr;
   }
 }
 

@@ -2,6 +2,7 @@ import Papa from 'papaparse';
 import type { RowFailure, SourceLayout } from '../types.js';
 import { describeJsonError, jsonValueKind } from '../parse/json-record.js';
 import { createDecoder } from './encoding.js';
+import { papaText } from './line-ends.js';
 import { openSource } from './open-source.js';
 import { sniffSource, type DialectOverrides } from './sniff.js';
 import { parseJsonExact } from '../parse/json-lossless.js';
@@ -47,21 +48,32 @@ export async function sampleWithLayout(filePath: string, layout: SourceLayout, m
   try {
     const { size } = await handle.stat();
     const decoder = createDecoder(layout.dialect.encoding);
+    const utf16 = layout.dialect.encoding.startsWith('utf-16');
     const readText = async (offset: number, length: number) => {
       const buffer = Buffer.alloc(Math.max(0, Math.min(length, size - offset)));
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
-      return decoder.decode(buffer.subarray(0, bytesRead - (bytesRead % (layout.dialect.encoding.startsWith('utf-16') ? 2 : 1))));
+      const bytes = buffer.subarray(0, bytesRead - (bytesRead % (utf16 ? 2 : 1)));
+      // Node's own UTF-16 decoding keeps an unpaired surrogate as it is (TextDecoder would make it U+FFFD), so
+      // the records holding one can be told from those holding a real U+FFFD.
+      if (!utf16) return decoder.decode(bytes);
+      return layout.dialect.encoding === 'utf-16be' ? Buffer.from(bytes).swap16().toString('utf16le') : bytes.toString('utf16le');
+    };
+    const parseChecked = (text: string, dropFirst: boolean, isEnd: boolean): SampledRecord[] => {
+      const records = parseWindow(text, layout, exact, dropFirst, isEnd);
+      return utf16 && LONE_SURROGATE.test(text) ? records.map(flagLoneSurrogates) : records;
     };
     const headRows = Math.max(1, Math.ceil(maxRows / 2));
-    const head = parseWindow(await readText(layout.dataStartOffset, HEAD_WINDOW_BYTES), layout, exact, false, size <= layout.dataStartOffset + HEAD_WINDOW_BYTES);
+    const head = parseChecked(await readText(layout.dataStartOffset, HEAD_WINDOW_BYTES), false, size <= layout.dataStartOffset + HEAD_WINDOW_BYTES);
     // Head records are numbered as the import numbers them: every record counts, malformed or not.
     const records = head.slice(0, size > layout.dataStartOffset + HEAD_WINDOW_BYTES ? headRows : maxRows).map((record, i) => ({ ...record, rowNumber: (i + 1) as number | null }));
     if (size > layout.dataStartOffset + HEAD_WINDOW_BYTES && records.length < maxRows) {
       const perWindow = Math.ceil((maxRows - records.length) / SPREAD_WINDOWS);
       const span = size - layout.dataStartOffset - HEAD_WINDOW_BYTES;
       for (let w = 1; w <= SPREAD_WINDOWS && records.length < maxRows; w++) {
-        const offset = layout.dataStartOffset + HEAD_WINDOW_BYTES + Math.floor((span * w) / (SPREAD_WINDOWS + 1));
-        const windowRecords = parseWindow(await readText(offset, SPREAD_WINDOW_BYTES), layout, exact, true, false);
+        const within = HEAD_WINDOW_BYTES + Math.floor((span * w) / (SPREAD_WINDOWS + 1));
+        // On a code unit: a UTF-16 window that starts on an odd byte would read every character shifted.
+        const offset = layout.dataStartOffset + within - (utf16 ? within % 2 : 0);
+        const windowRecords = parseChecked(await readText(offset, SPREAD_WINDOW_BYTES), true, false);
         records.push(...windowRecords.slice(0, Math.min(perWindow, maxRows - records.length)).map((record) => ({ ...record, rowNumber: null })));
       }
     }
@@ -82,6 +94,36 @@ export async function sampleWithLayout(filePath: string, layout: SourceLayout, m
 interface SampledRecord {
   values: unknown[];
   failure: RowFailure | null;
+}
+
+/** A high surrogate not followed by a low one, or a low one not after a high one (String#isWellFormed is ES2024). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+const ENCODING_FAILURE: RowFailure = {
+  field: null,
+  rule: 'encoding',
+  message: 'holds an unpaired UTF-16 surrogate (half of a character without its other half; shown as U+FFFD; the exact bytes are kept in base64)',
+};
+
+/** A record holding an unpaired surrogate fails as the import fails it; its values show U+FFFD there, as any decoder would. */
+function flagLoneSurrogates(record: SampledRecord): SampledRecord {
+  if (record.values.every(isWellFormedValue)) return record;
+  return { values: record.values.map(wellFormedValue), failure: record.failure ?? ENCODING_FAILURE };
+}
+
+function isWellFormedValue(value: unknown): boolean {
+  if (typeof value === 'string') return !LONE_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.every(isWellFormedValue);
+  if (value && typeof value === 'object') return Object.entries(value).every(([key, inner]) => !LONE_SURROGATE.test(key) && isWellFormedValue(inner));
+  return true;
+}
+
+function wellFormedValue(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(LONE_SURROGATES, '\ufffd');
+  if (Array.isArray(value)) return value.map(wellFormedValue);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key.replace(LONE_SURROGATES, '\ufffd'), wellFormedValue(inner)]));
+  return value;
 }
 
 /** `exact`: JSON numbers as json-lossless.ts gives them (for typing columns), else plain JS values (for previews). */
@@ -114,10 +156,11 @@ function parseWindow(text: string, layout: SourceLayout, exact: boolean, dropFir
     }
     return records;
   }
-  const parsed = Papa.parse<string[]>(body, {
+  const papa = papaText(body, layout.dialect, isEnd);
+  const parsed = Papa.parse<string[]>(papa.text, {
     delimiter: layout.dialect.delimiter,
     quoteChar: layout.dialect.quoteChar,
-    newline: layout.dialect.newline,
+    newline: papa.newline,
     skipEmptyLines: true,
   });
   const rows = dropFirst ? parsed.data.slice(1) : parsed.data;
@@ -144,10 +187,13 @@ export async function jsonlKeysAcross(filePath: string, layout: SourceLayout): P
     const span = size - layout.dataStartOffset;
     if (span <= HEAD_WINDOW_BYTES) return [...keys];
     for (let w = 1; w <= KEY_WINDOWS; w++) {
-      const offset = layout.dataStartOffset + Math.floor((span * w) / (KEY_WINDOWS + 1));
+      const within = Math.floor((span * w) / (KEY_WINDOWS + 1));
+      // UTF-16 windows start and end on a code unit, or every character reads shifted.
+      const unit = layout.dialect.encoding.startsWith('utf-16') ? 2 : 1;
+      const offset = layout.dataStartOffset + within - (within % unit);
       const buffer = Buffer.alloc(Math.min(SPREAD_WINDOW_BYTES, size - offset));
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
-      for (const line of decoder.decode(buffer.subarray(0, bytesRead)).split('\n').slice(1, -1)) {
+      for (const line of decoder.decode(buffer.subarray(0, bytesRead - (bytesRead % unit))).split('\n').slice(1, -1)) {
         try {
           const value: unknown = JSON.parse(line);
           if (value && typeof value === 'object' && !Array.isArray(value)) for (const key of Object.keys(value)) keys.add(key);

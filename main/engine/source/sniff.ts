@@ -7,6 +7,7 @@ import { type EncodingGuess, createDecoder, guessEncoding, unitBytesOf } from '.
 import { CsvBoundaryScanner, type NewlineMode } from './record-boundary.js';
 import { openSource } from './open-source.js';
 import { parseDelimiterOverride } from './delimiter-override.js';
+import { dominantLineEnd, papaText } from './line-ends.js';
 import { uniqueColumnNames } from './column-names.js';
 
 export { parseDelimiterOverride };
@@ -33,13 +34,17 @@ export function formatFromPath(filePath: string): SourceFormat | null {
   return null;
 }
 
+/**
+ * CR alone when the sample has no LF (an old Mac file), else LF; whether the file's own line end (what an
+ * export writes back) is LF or CRLF is settled once the quoting is known (dominantLineEnd). LF and CRLF
+ * files read alike (record-boundary.ts).
+ */
 function detectNewline(text: string): NewlineMode {
   const lf = text.indexOf('\n');
+  if (lf === -1) return text.indexOf('\r') === -1 ? '\n' : '\r';
+  // A CR before the first LF with no LF right after it: an old Mac file that also holds an LF somewhere.
   const cr = text.indexOf('\r');
-  if (lf === -1 && cr === -1) return '\n';
-  if (lf === -1) return '\r';
-  if (cr !== -1 && cr === lf - 1) return '\r\n';
-  return '\n';
+  return cr !== -1 && cr < lf - 1 ? '\r' : '\n';
 }
 
 /**
@@ -52,7 +57,8 @@ function guessDelimiter(text: string, newline: NewlineMode, extension: string): 
   if (extension === '.psv') return '|';
   let best = { delimiter: ',', share: 0, width: 1 };
   for (const delimiter of CANDIDATE_DELIMITERS) {
-    const rows = Papa.parse<string[]>(text, { delimiter, newline, preview: SAMPLE_ROWS, skipEmptyLines: true }).data;
+    const papa = papaText(text, { delimiter, quoteChar: '"', newline }, false);
+    const rows = Papa.parse<string[]>(papa.text, { delimiter, newline: papa.newline, preview: SAMPLE_ROWS, skipEmptyLines: true }).data;
     if (rows.length === 0) continue;
     const widths = new Map<number, number>();
     for (const row of rows) widths.set(row.length, (widths.get(row.length) ?? 0) + 1);
@@ -225,10 +231,13 @@ function layoutFromHead(
   const extension = path.extname(filePath).toLowerCase();
   const delimiter = overrides.delimiter !== undefined ? parseDelimiterOverride(overrides.delimiter) : guessDelimiter(text, newline, extension);
   const quoteChar = overrides.quoteChar ?? guessQuoteChar(text, delimiter);
-  const parsed = Papa.parse<string[]>(text, { delimiter, quoteChar, newline, preview: SAMPLE_ROWS });
+  // Files edited on two systems mix LF and CRLF: the export writes the one most records end with.
+  const lineEnd = newline === '\r' ? newline : dominantLineEnd(text, { delimiter, quoteChar });
+  const papa = papaText(text, { delimiter, quoteChar, newline }, isWholeFile);
+  const parsed = Papa.parse<string[]>(papa.text, { delimiter, quoteChar, newline: papa.newline, preview: SAMPLE_ROWS });
   const rows = parsed.data.filter((row) => !(row.length === 1 && row[0] === ''));
   const hasHeader = overrides.hasHeader ?? guessHasHeader(rows);
-  const dialect: Dialect = { ...dialectBase, delimiter, quoteChar, hasHeader };
+  const dialect: Dialect = { ...dialectBase, newline: lineEnd, delimiter, quoteChar, hasHeader };
 
   // Find where the first record ends, in bytes, with the same scanner the reader uses.
   const scanner = CsvBoundaryScanner.forDialect(dialect);

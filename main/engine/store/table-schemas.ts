@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import type { OutputColumn } from '../rules/contract.js';
 import { SluiceError } from '../errors.js';
 import type { Dialect } from '../types.js';
+import { keptTextColumns, textTypeFor } from './kept-text-columns.js';
 
 export interface StoredField {
   name: string;
@@ -24,6 +25,8 @@ export interface StoredSourceDialect {
   finalNewline: boolean;
   /** The file began with a byte order mark (Excel's "CSV UTF-8" does): the export writes one too. */
   bom?: boolean;
+  /** false: the file had no header line (imported with --no-header): the export writes none by default. */
+  header?: false;
 }
 
 export interface StoredTableSchema {
@@ -68,13 +71,15 @@ export class TableSchemas {
     // A schema left by a table since dropped (undo, restart) says nothing about the new one.
     const stored = tableExists ? this.get(table) : null;
     if (tableExists && stored === null) return;
+    const keptText = stored ? new Map([...keptTextColumns(this.db, table)].map(([name, format]) => [name, textTypeFor(format) as string])) : null;
     const fields = stored ? [...stored.fields] : [];
     const byName = new Map(fields.map((field) => [field.name, field]));
     for (const column of columns) {
       const type = column.type ?? 'any';
       const known = byName.get(column.name);
       if (known) {
-        if (known.type !== type) {
+        // The type `sluice schema` printed for a column holding kept text: the stored type stays.
+        if (known.type !== type && type !== keptText?.get(column.name)) {
           throw new SluiceError(
             'TABLE_MISMATCH',
             `Table "${table}" stores column "${column.name}" as ${known.type}, but this import would write it as ${type}; make the rule file agree (see: sluice schema --table ${table}) or import into another table with --table.`,
@@ -94,10 +99,27 @@ export class TableSchemas {
 }
 
 export function sourceDialectOf(dialect: Dialect, finalNewline: boolean): StoredSourceDialect {
-  return { format: dialect.format, delimiter: dialect.delimiter, newline: dialect.newline, finalNewline, ...(dialect.bomBytes > 0 ? { bom: true } : {}) };
+  return {
+    format: dialect.format,
+    delimiter: dialect.delimiter,
+    newline: dialect.newline,
+    finalNewline,
+    ...(dialect.bomBytes > 0 ? { bom: true } : {}),
+    ...(dialect.format === 'csv' && !dialect.hasHeader ? { header: false as const } : {}),
+  };
 }
 
-/** The stored schema as a Frictionless Table Schema (what `sluice schema` prints; loadable again as a rule file). */
-export function asFrictionlessSchema(schema: StoredTableSchema): { fields: StoredField[] } {
-  return { fields: schema.fields.map((field) => ({ ...field })) };
+/**
+ * The stored schema as a Frictionless Table Schema (what `sluice schema` prints; loadable again as a rule
+ * file, and then importing the same file quarantines nothing): a column holding values kept as text
+ * (`keptText`, kept-text-columns.ts) is printed as string (any for JSONL), not as its other values' type.
+ */
+export function asFrictionlessSchema(schema: StoredTableSchema, keptText: ReadonlyMap<string, 'csv' | 'jsonl'> = new Map()): { fields: StoredField[] } {
+  return {
+    fields: schema.fields.map((field) => {
+      const format = keptText.get(field.name);
+      const textType = format ? textTypeFor(format) : null;
+      return textType && field.type !== 'string' && field.type !== 'any' ? { name: field.name, type: textType } : { ...field };
+    }),
+  };
 }

@@ -5,6 +5,7 @@ import Papa from 'papaparse';
 import { CsvRecordReader } from '../../../main/engine/parse/csv-fields.js';
 import { ChunkProcessor } from '../../../main/engine/parse/chunk-processor.js';
 import type { Dialect } from '../../../main/engine/types.js';
+import { papaText } from '../../../main/engine/source/line-ends.js';
 
 interface Shape {
   delimiter: string;
@@ -25,12 +26,16 @@ function readAll(text: string, shape: Shape): string[][] | null {
   return records;
 }
 
+/** papaparse on the text without the CRs of line ends, as the import's papaparse paths read it. */
 function papaparse(text: string, shape: Shape): { rows: string[][]; errors: number } {
-  const parsed = Papa.parse<string[]>(text, { ...shape, escapeChar: shape.quoteChar, skipEmptyLines: false });
+  const papa = papaText(text, shape, true);
+  const parsed = Papa.parse<string[]>(papa.text, { ...shape, newline: papa.newline, escapeChar: shape.quoteChar, skipEmptyLines: false });
   const rows = parsed.data;
   // papaparse reports an empty row after a final terminator; the reader does not.
-  if (text.endsWith(shape.newline) && rows.length > 0) rows.pop();
+  if (text.endsWith(papa.newline) && rows.length > 0) rows.pop();
   if (text === '') rows.length = 0;
+  // A text that is only a line-end CR holds one blank record, as one that is only LF does.
+  else if (papa.text === '') rows.push(['']);
   return { rows, errors: parsed.errors.length };
 }
 
@@ -44,8 +49,14 @@ test('an empty quoted field and a delimiter before the end leave empty fields', 
   assert.deepEqual(readAll('"",a,\n"b",', comma), [['', 'a', ''], ['b', '']]);
 });
 
-test('CRLF terminators; a lone LF stays data', () => {
-  assert.deepEqual(readAll('a,b\r\nc\nd,"e"\r\n', { ...comma, newline: '\r\n' }), [['a', 'b'], ['c\nd', 'e']]);
+test('LF and CRLF read alike: a CR before LF belongs to the line end, a bare LF ends a record, quoted CR/LF stay', () => {
+  for (const newline of ['\n', '\r\n'] as const) {
+    const shape = { ...comma, newline };
+    assert.deepEqual(readAll('a,b\r\nc\nd,"e"\r\n', shape), [['a', 'b'], ['c'], ['d', 'e']]);
+    assert.deepEqual(readAll('1,2\n3,4\r\n5,\r\n,"x\r\ny"\r\n"\r",z\n', shape), [['1', '2'], ['3', '4'], ['5', ''], ['', 'x\r\ny'], ['\r', 'z']]);
+    // A CR that ends the text (the file) is a line end too; one before anything else is data.
+    assert.deepEqual(readAll('a\rb,c\r', shape), [['a\rb', 'c']]);
+  }
 });
 
 test('declines irregular quoting so papaparse can judge it', () => {
@@ -113,5 +124,22 @@ test('a chunk with one irregular record is read by papaparse whole, as papaparse
       [1, 1, 6, 'csv-syntax'],
       [2, 5, 23, 'row-shape'],
     ],
+  );
+});
+
+test('property: records written with any mix of LF and CRLF read back as written, fast or through papaparse', () => {
+  const field = fc.string({ unit: fc.constantFrom('a', 'é', ' ', ',', '"', '\n', '\r', '😀'), maxLength: 8 });
+  const record = fc.tuple(fc.array(field, { minLength: 1, maxLength: 5 }), fc.constantFrom('\n', '\r\n'));
+  fc.assert(
+    fc.property(fc.array(record, { minLength: 1, maxLength: 8 }), fc.constantFrom<Shape['newline']>('\n', '\r\n'), (records, newline) => {
+      // Fields with a CR, LF, quote or comma are quoted (as every writer does), others left bare.
+      const text = records.map(([fields, end]) => Papa.unparse([fields], { newline: '\n', quotes: false }) + end).join('');
+      const expected = records.map(([fields]) => fields);
+      const shape = { ...comma, newline };
+      const read = readAll(text, shape);
+      if (read !== null) assert.deepEqual(read, expected, JSON.stringify(text));
+      assert.deepEqual(papaparse(text, shape).rows, expected, JSON.stringify(text));
+    }),
+    { numRuns: 3000 },
   );
 });

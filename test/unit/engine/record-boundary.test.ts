@@ -30,9 +30,33 @@ test('a quote in the middle of an unquoted field is data, as papaparse reads it'
   assert.deepEqual(boundaries('5" screen,3\nnext,4\n'), [12, 19]);
 });
 
-test('CRLF mode ends records after CR LF and keeps a lone LF inside the record', () => {
-  const options = { ...csv, newline: '\r\n' as const };
-  assert.deepEqual(boundaries('a,b\r\nc\nd,e\r\n', options), [5, 12]);
+test('LF and CRLF files read alike: every LF outside quotes ends a record, a bare LF in a CRLF file too', () => {
+  for (const newline of ['\n', '\r\n'] as const) {
+    const options = { ...csv, newline };
+    assert.deepEqual(boundaries('a,b\r\nc\nd,e\r\n', options), [5, 7, 12], JSON.stringify(newline));
+    // A CR after a closing quote is part of the line end, as papaparse skips whitespace there.
+    assert.deepEqual(boundaries('a,"b"\r\nc,"d\r\ne"\n', options), [7, 16], JSON.stringify(newline));
+  }
+});
+
+test('property: records joined with any mix of LF and CRLF, quoted CR and LF inside, end exactly after each line end', () => {
+  const cell = fc.oneof(
+    fc.stringMatching(/^[a-z ]{0,5}$/),
+    fc.array(fc.constantFrom('a', ' ', ',', '"', '\n', '\r'), { maxLength: 6 }).map((chars) => `"${chars.join('').replace(/"/g, '""')}"`),
+  );
+  const record = fc.tuple(fc.array(cell, { minLength: 1, maxLength: 4 }), fc.constantFrom('\n', '\r\n'));
+  fc.assert(
+    fc.property(fc.array(record, { minLength: 1, maxLength: 8 }), fc.constantFrom<ScanOptions['newline']>('\n', '\r\n'), (records, newline) => {
+      const lines = records.map(([cells, end]) => cells.join(',') + end);
+      // An empty unquoted last cell before a CR would read the CR as data: never written that way.
+      const text = lines.join('');
+      const expected: number[] = [];
+      let at = 0;
+      for (const line of lines) expected.push((at += new TextEncoder().encode(line).length));
+      assert.deepEqual(boundaries(text, { ...csv, newline }), expected, JSON.stringify(text));
+    }),
+    { numRuns: 3000 },
+  );
 });
 
 test('state carries across buffer splits, even between CR and LF', () => {

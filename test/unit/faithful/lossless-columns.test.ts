@@ -39,3 +39,11 @@ test('exact JSON: big integers, integral floats and odd numbers keep their form'
   assert.throws(() => parseJsonExact('{"a":1.0,}'), /position 9/);
   assert.equal(formatJsonFloat(1e21), '1e+21');
 });
+
+test('isIsoDate accepts exactly the calendar dates that exist (the same as Date reads them back)', async () => {
+  const { isIsoDate } = await import('../../../main/engine/rules/lossless-columns.js');
+  const reference = (text: string) => /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
+  const texts = ['2024-02-29', '2023-02-29', '1900-02-29', '2000-02-29', '2024-04-31', '2024-12-31', '2024-13-01', '2024-00-10', '2024-01-00', '24-01-01', '2024-1-01', '2024-01-0a', '0000-01-01', '9999-12-31', ' 2024-01-01'];
+  for (let day = 1; day <= 32; day++) for (const month of ['01', '02', '06', '11']) texts.push(`2023-${month}-${String(day).padStart(2, '0')}`);
+  for (const text of texts) assert.equal(isIsoDate(text), reference(text), text);
+});

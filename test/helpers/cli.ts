@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { CLI, REPO_ROOT } from './paths.js';
+import { BOOKKEEPING_COLUMNS } from '../../main/engine/store/bookkeeping-columns.js';
 
 export interface CliRun {
   status: number | null;
@@ -29,17 +30,13 @@ export function spawnSluice(args: string[]) {
   return spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Sluice's per-row bookkeeping column: tests see tables the way users do (exports, Data screen), without it. */
-const PROVENANCE_COLUMN = '_sluice_import_id';
+/** Sluice's per-row bookkeeping columns: tests see tables the way users do (exports, Data screen), without them. */
+const BOOKKEEPING = new Set(BOOKKEEPING_COLUMNS);
 
 export function queryAll(dbPath: string, sql: string, ...params: unknown[]): Record<string, unknown>[] {
   return queryRaw(dbPath, sql, ...params)
-    .filter((row) => row.name !== PROVENANCE_COLUMN)
-    .map((row) => {
-      if (!(PROVENANCE_COLUMN in row)) return row;
-      const { [PROVENANCE_COLUMN]: _provenance, ...user } = row;
-      return user;
-    });
+    .filter((row) => !BOOKKEEPING.has(row.name as string))
+    .map((row) => (Object.keys(row).some((key) => BOOKKEEPING.has(key)) ? Object.fromEntries(Object.entries(row).filter(([key]) => !BOOKKEEPING.has(key))) : row));
 }
 
 /** Rows exactly as SQLite returns them, bookkeeping included. */

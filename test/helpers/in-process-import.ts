@@ -22,11 +22,12 @@ export async function importInProcess(store: Store, sourcePath: string, table: s
     ruleFile: plan.record.schema,
     keyOverride: null,
     redact: false,
+    absentKeys: plan.absentKeys,
   });
   const bytes = fs.readFileSync(sourcePath).subarray(layout.dataStartOffset);
   const result = processor.process({ seq: 0, startOffset: layout.dataStartOffset, bytes: new Uint8Array(bytes) });
   if (result.width > 0) {
-    const writer = new TableWriter(store.db, plan.spec, { importId: plan.record.id });
+    const writer = new TableWriter(store.db, plan.writerSpec, { importId: plan.record.id });
     store.db.transaction(() => writer.write(result.values, result.values.length / result.width))();
   }
   store.imports.setStatus(plan.record.id, 'completed');

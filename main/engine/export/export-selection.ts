@@ -18,7 +18,14 @@ export interface ExportSelection {
  * Which columns and rows a table export reads. Without a view, every row in the order it was written; with one,
  * exactly what the Data grid shows: the same WHERE and ORDER BY builders, so the file matches the screen.
  */
-export function exportSelection(store: Store, table: string, chosen: readonly string[] | undefined, view: ExportView | undefined): ExportSelection {
+export function exportSelection(
+  store: Store,
+  table: string,
+  chosen: readonly string[] | undefined,
+  view: ExportView | undefined,
+  /** Bookkeeping columns read after the chosen ones (a JSONL export's key presence), never exported themselves. */
+  extra: readonly string[] = [],
+): ExportSelection {
   const all = gridColumnsOf(store.db, table);
   const columns = chooseColumns(all.map((c) => c.name), chosen, table);
   const from = quoteIdentifier(table);
@@ -28,7 +35,7 @@ export function exportSelection(store: Store, table: string, chosen: readonly st
   // Without a view, the order rows were written in (as exports always were).
   const order = view ? orderClause(query, all, rowidName(all)) : 'ORDER BY rowid';
   const total = (store.db.prepare(`SELECT count(*) AS n FROM ${from}${condition}`).get(...where.params) as { n: number }).n;
-  return { columns, sql: `SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${from}${condition} ${order}`, params: where.params, total };
+  return { columns, sql: `SELECT ${[...columns, ...extra].map(quoteIdentifier).join(', ')} FROM ${from}${condition} ${order}`, params: where.params, total };
 }
 
 /** The chosen columns in the order given; every one must exist, at least one must be chosen, none twice. */

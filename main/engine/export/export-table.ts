@@ -10,7 +10,8 @@ import { csvFormatter, jsonFormatter, quoteCsv } from './cell-format.js';
 import { checkWritePermission } from './write-permission.js';
 import { STDOUT_TARGET, namedExtension, openExportSink, whyNotWritable } from './export-sink.js';
 import type { QuarantineStatus } from '../store/quarantine-records.js';
-import { checkDelimiter, exportSelection, type ExportView } from './export-selection.js';
+import { checkDelimiter, chooseColumns, exportSelection, type ExportView } from './export-selection.js';
+import { keyPresenceOf, type KeyPresence } from './key-presence.js';
 import { lastCsvSourceHadHeader, sourceNamesOf } from './source-names.js';
 import { checkHeader, checkedLines, encodeText } from './export-encoding.js';
 import type { SupportedEncoding } from '../types.js';
@@ -62,7 +63,9 @@ export async function exportTable(store: Store, table: string, outPath: string, 
   checkExportTarget(store, outPath, options);
   if (!store.tableExists(table)) throw new SluiceError('TABLE_NOT_FOUND', `There is no table "${table}" in ${store.path}.`);
   checkDelimiter(options.delimiter);
-  const { columns, sql, params, total } = exportSelection(store, table, options.columns, options.view);
+  // JSONL leaves out keys the imported records lacked: it reads the bookkeeping that says which (key-presence.ts).
+  const presence = options.format === 'jsonl' ? keyPresenceOf(store, table, chooseColumns(store.tableColumns(table), options.columns, table)) : null;
+  const { columns, sql, params, total } = exportSelection(store, table, options.columns, options.view, presence?.extraColumns);
   const schema = storedSchemaOf(store, table);
   const fields = new Map((schema?.fields ?? []).map((field) => [field.name, field]));
   // The user's columns only: provenance bookkeeping never leaves the store. The statement is only stepped once
@@ -80,7 +83,7 @@ export async function exportTable(store: Store, table: string, outPath: string, 
   if (options.format === 'jsonl') {
     const keys = distinctKeys(columns, outNames).map((name) => `${JSON.stringify(name)}:`);
     const cells = columns.map((name) => jsonFormatter(schema ? (fields.get(name) ?? { name, type: 'any' }) : undefined));
-    const plainLine = (row: unknown[]) => `{${row.map((value, i) => keys[i]! + cells[i]!(value)).join(',')}}`;
+    const plainLine = presence ? sparseLine(keys, cells, presence) : (row: unknown[]) => `{${row.map((value, i) => keys[i]! + cells[i]!(value)).join(',')}}`;
     const line = encoding === 'utf-8' ? plainLine : checkedLines(plainLine, (row, i) => keys[i]! + cells[i]!(row[i]), outNames, encoding);
     return writeLines(outPath, null, rows(), line, { newline: '\n', finalNewline: true, encoding }, total, options);
   }
@@ -100,6 +103,17 @@ export async function exportTable(store: Store, table: string, outPath: string, 
   if (withHeader && encoding !== 'utf-8') checkHeader(outNames, encoding);
   const line = encoding === 'utf-8' ? plainLine : checkedLines(plainLine, (row, i) => cells[i]!(row[i]), outNames, encoding);
   return writeLines(outPath, header, rows(), line, { newline, finalNewline, lead: withHeader ? '' : bom, encoding }, total, options);
+}
+
+/** A JSONL line without the keys the row's record lacked; the bookkeeping values after the row's columns are not written. */
+function sparseLine(keys: readonly string[], cells: readonly ((value: unknown) => string)[], presence: KeyPresence): (row: unknown[]) => string {
+  const width = keys.length;
+  return (row) => {
+    const leftOut = presence.leftOut(row);
+    const parts: string[] = [];
+    for (let i = 0; i < width; i++) if (!leftOut?.[i]) parts.push(keys[i]! + cells[i]!(row[i]));
+    return `{${parts.join(',')}}`;
+  };
 }
 
 function storedSchemaOf(store: Store, table: string) {

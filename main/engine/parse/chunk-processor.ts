@@ -49,6 +49,7 @@ export class ChunkProcessor {
       sourceKind: config.dialect.format,
       ...(config.keyOverride ? { keyOverride: config.keyOverride } : {}),
       ...(config.columnTypes ? { columnTypes: config.columnTypes } : {}),
+      ...(config.absentKeys === 'mark' ? { markAbsent: true } : {}),
     });
     this.plainJson = ruleFile !== null;
     const { delimiter, quoteChar, newline } = config.dialect;
@@ -86,8 +87,14 @@ export class ChunkProcessor {
     return this.bytewiseOk ? { text: buffer.toString('latin1'), bytewise: true } : { text: buffer.toString('utf8'), bytewise: false };
   }
 
+  /** The table's columns, then the absent-keys marker when the import writes one (store/absent-keys.ts). */
   get width(): number {
-    return this.rules.columns.length;
+    return this.rules.columns.length + (this.config.absentKeys ? 1 : 0);
+  }
+
+  /** One row's values; the marker slot stays NULL unless the rules write it ('clear' imports never do). */
+  private newRow(): SqlValue[] {
+    return new Array<SqlValue>(this.width).fill(null);
   }
 
   process(job: ChunkJob): ChunkResult {
@@ -150,7 +157,7 @@ export class ChunkProcessor {
     // Bytewise, a record's characters are its bytes: [start, end) is the same range in both.
     const nonAscii = bytewise ? new NonAsciiFinder(text) : null;
     const lines = new LineCounter(bytes, this.lineMark.charCodeAt(0));
-    const out: SqlValue[] = new Array<SqlValue>(this.width);
+    const out = this.newRow();
     builder.reserve(ends.length);
     reader.begin(text);
     let start = 0;
@@ -191,7 +198,7 @@ export class ChunkProcessor {
     }
     builder.reserve(rows.length);
     const lines = new LineCounter(job.bytes, this.lineMark.charCodeAt(0));
-    const out: SqlValue[] = new Array<SqlValue>(this.width);
+    const out = this.newRow();
     let start = 0;
     for (let r = 0; r < rows.length; r++) {
       const end = ends[r]!;
@@ -249,7 +256,7 @@ export class ChunkProcessor {
     const expectedFields = this.config.sourceColumns.length;
     const byteLength = this.byteMapper(text, job);
     const lines = new LineCounter(text, this.lineMark);
-    const out: SqlValue[] = new Array<SqlValue>(this.width);
+    const out = this.newRow();
     // papaparse reads the text without the CRs of CRLF line ends; its positions map back to `text`.
     const papa = papaText(text, this.config.dialect, true);
     const positions = new OriginalPositions(papa.dropped);
@@ -296,7 +303,7 @@ export class ChunkProcessor {
     const source = bytewise ? bufferView(job.bytes) : null;
     const byteLength = this.byteMapper(text, job);
     const width = this.config.sourceColumns.length;
-    const out: SqlValue[] = new Array<SqlValue>(this.width);
+    const out = this.newRow();
     const values: unknown[] = new Array<unknown>(width);
     let start = 0;
     let byteOffset = 0;

@@ -5,6 +5,7 @@ import type { ColumnType } from '../rules/lossless-columns.js';
 import type { ScratchConfig } from '../store/scratch-area.js';
 import type { ScratchBatch } from '../store/scratch-slots.js';
 import type { KeyFacts } from '../store/key-facts.js';
+import type { AbsentKeys } from '../store/absent-keys.js';
 
 export interface WorkerConfig {
   dialect: Dialect;
@@ -18,6 +19,8 @@ export interface WorkerConfig {
   columnTypes?: (ColumnType | null)[] | null;
   /** JSONL keys as written in the file, one per source column (columns may be renamed). */
   sourceKeys?: string[] | null;
+  /** The absent-keys marker each row carries as its last value (store/absent-keys.ts); absent: none. */
+  absentKeys?: AbsentKeys;
   /** Set when the import writes through scratch files: each worker puts its batches' valid rows there (scratch-slots.ts). */
   scratch?: ScratchConfig | null;
 }

@@ -98,7 +98,7 @@ export async function decideImportPlan(inputs: PlanInputs): Promise<ImportPlanSu
 }
 
 function readTableShapeOfNothing(table: string) {
-  return { table, exists: false, columns: [], hasProvenance: false, key: null, uniqueSets: [] };
+  return { table, exists: false, columns: [], hasProvenance: false, hasAbsentMarker: false, key: null, uniqueSets: [] };
 }
 
 /** A completed import of the same content (size and SHA-256, not path or timestamp) into this table. */

@@ -14,6 +14,7 @@ import { INTERNAL_TABLE_PREFIX, quoteIdentifier, tableNameFromPath } from '../st
 import type { TableSpec } from '../store/table-writer.js';
 import { userColumnsOf } from '../store/row-images.js';
 import { prepareTable } from '../store/table-shape.js';
+import { absentKeysFor, addAbsentColumn, writerSpecOf, type AbsentKeys } from '../store/absent-keys.js';
 import { tableRowCount } from '../store/table-browser.js';
 import { takeBackRows } from '../history/take-back.js';
 import { dropAddedColumns, undoImport } from '../history/undo.js';
@@ -36,6 +37,10 @@ export interface ImportPlan {
   record: ImportRecord;
   rules: CompiledRules;
   spec: TableSpec;
+  /** What each row's last value writes into the absent-keys marker (store/absent-keys.ts). */
+  absentKeys: AbsentKeys;
+  /** `spec` as the table writer takes it: the marker column last when the import writes it. */
+  writerSpec: TableSpec;
   resumed: boolean;
   /** What the import does to its table (the same decision the CLI and app show before it starts). */
   summary: ImportPlanSummary;
@@ -122,11 +127,15 @@ async function planOrPreview(
       message: `resume import #${unfinished.id} into table "${unfinished.table}"`,
     };
     if (dryRun) return { preview: summary };
+    const absentKeys = absentKeysFor(store.db, unfinished.table, unfinished.options.format, unfinished.schema, spec.key.length > 0);
+    const writerSpec = writerSpecOf(spec, absentKeys);
     store.db.transaction(() => {
       store.imports.setOptions(unfinished.id, storedOptions);
       store.imports.setStatus(unfinished.id, 'running');
+      // An import started by a version that wrote no marker: its table gets the column now (rows so far have every key).
+      if (absentKeys !== null && store.tableExists(unfinished.table)) addAbsentColumn(store.db, store.canonicalTableName(unfinished.table)!);
     }).immediate();
-    return { record: { ...unfinished, status: 'running', options: storedOptions }, rules, spec, resumed: true, summary };
+    return { record: { ...unfinished, status: 'running', options: storedOptions }, rules, spec, absentKeys, writerSpec, resumed: true, summary };
   }
   if (unfinished && !options.restart) {
     throw new SluiceError(
@@ -174,13 +183,14 @@ async function planOrPreview(
   const sourceDialect = sourceDialectOf(layout.dialect, await endsWithNewline(readPath, layout.dialect.encoding));
   const keySource: KeySource | null = spec.key.length === 0 ? null : storedOptions.key ? '--key' : 'rule file';
   if (keySource) storedOptions.keySource = keySource;
+  const absentKeys = absentKeysFor(store.db, table, layout.dialect.format, schema, spec.key.length > 0);
   const summary = await decideImportPlan({
     store,
     sourcePath: readPath,
     displayPath: options.sourcePath,
     table,
     fingerprint,
-    request: spec,
+    request: { ...spec, absentMarker: absentKeys !== null },
     keySource,
     append: options.append === true,
     replace: options.replace === true,
@@ -195,7 +205,7 @@ async function planOrPreview(
     // An empty file has no columns: there is nothing to create, and nothing to import.
     // The stored schema first: it refuses a type clash before the table changes.
     if (spec.columns.length > 0) tableSchemas.reconcile(table, spec.columns, sourceDialect, store.tableExists(table));
-    const prepared = spec.columns.length > 0 ? prepareTable(store.db, spec) : { created: false, addedColumns: [] };
+    const prepared = spec.columns.length > 0 ? prepareTable(store.db, { ...spec, absentMarker: absentKeys !== null }) : { created: false, addedColumns: [] };
     return store.imports.create({
       sourcePath,
       fingerprint,
@@ -212,7 +222,7 @@ async function planOrPreview(
   }).immediate();
   const record = store.imports.get(importId);
   if (!record) throw new SluiceError('INTERNAL', `import #${importId} vanished after it was created`);
-  return { record, rules, spec, resumed: false, summary };
+  return { record, rules, spec, absentKeys, writerSpec: writerSpecOf(spec, absentKeys), resumed: false, summary };
 
   function compileFor(sourceColumns: string[], ruleFile: unknown, stored: StoredImportOptions, tableName: string, columnTypes: readonly (ColumnType | null)[] | null) {
     const compiled = compileRules(ruleFile === null ? null : parseRuleFile(ruleFile), {

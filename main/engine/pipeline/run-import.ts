@@ -148,7 +148,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     handle = await openSource(readPath);
     const fd = handle.fd;
     const decoder = createDecoder(record.layout.dialect.encoding);
-    const writer = new TableWriter(store.db, spec, { importId: record.id, onDuplicate: record.options.onDuplicate ?? 'last' });
+    const writer = new TableWriter(store.db, plan.writerSpec, { importId: record.id, onDuplicate: record.options.onDuplicate ?? 'last' });
     observer.timeWrites(writer);
     if (writePath === 'scratch') scratchArea = ScratchArea.tryCreate();
     // No scratch directory to be had (a read-only or full temp folder): the writer binds the values itself.
@@ -177,8 +177,8 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
       },
       scratchArea,
     );
-    await pool.configure({ ...workerConfigFor(record), scratch: scratchArea ? { ...scratchArea.config, keys: writer.keyFactsSpec } : null });
-    const runner = new ChunkRunner(pool, record.layout.dialect, fd, spec.columns.length, (failure) => observer.workerFailure(failure));
+    await pool.configure({ ...workerConfigFor(record), absentKeys: plan.absentKeys, scratch: scratchArea ? { ...scratchArea.config, keys: writer.keyFactsSpec } : null });
+    const runner = new ChunkRunner(pool, record.layout.dialect, fd, plan.writerSpec.columns.length, (failure) => observer.workerFailure(failure));
     const maxInFlight = workers * IN_FLIGHT_PER_WORKER;
     const activeCommitter = committer;
 

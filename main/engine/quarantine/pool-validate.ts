@@ -2,6 +2,7 @@ import type { SqlValue } from '../rules/contract.js';
 import { VALID_META_STRIDE } from '../parse/chunk-types.js';
 import { WorkerPool, type WorkerPoolOptions } from '../pool/worker-pool.js';
 import type { ImportRecord } from '../store/import-records.js';
+import type { AbsentKeys } from '../store/absent-keys.js';
 import type { RowFailure } from '../types.js';
 import { chunkWorkerEntry } from '../thread-entry.js';
 
@@ -19,15 +20,25 @@ const POOL_DEFAULTS = { chunkTimeoutMs: 60_000, maxHeapMb: 512 };
  * output values or its reasons; null for a batch whose text did not split
  * back into the same records (the caller checks those rows one by one).
  */
-export async function checkInPool(raws: readonly string[], record: ImportRecord, ruleFile: unknown, workers: number): Promise<(Checked | null)[]> {
+export async function checkInPool(
+  raws: readonly string[],
+  record: ImportRecord,
+  ruleFile: unknown,
+  workers: number,
+  absentKeys: AbsentKeys = null,
+): Promise<(Checked | null)[]> {
   const options: WorkerPoolOptions = { size: Math.max(1, workers), ...POOL_DEFAULTS, workerUrl: chunkWorkerEntry() };
   const pool = await WorkerPool.start(
     {
       dialect: { ...record.layout.dialect, encoding: 'utf-8', bomBytes: 0 },
       sourceColumns: record.layout.columns,
+      // As the import and the in-thread check (RowFixer) read them: typed without loss, keys under their written names.
+      columnTypes: record.layout.columnTypes ?? null,
+      sourceKeys: record.layout.dialect.format === 'jsonl' ? (record.layout.rawHeader ?? null) : null,
       ruleFile,
       keyOverride: record.options.key,
       redact: record.options.redact,
+      absentKeys,
     },
     options,
   );

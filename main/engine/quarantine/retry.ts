@@ -11,6 +11,7 @@ import { checkInPool, type Checked } from './pool-validate.js';
 import { TableWriter, type TableSpec } from '../store/table-writer.js';
 import { userColumnsOf } from '../store/row-images.js';
 import { prepareTable } from '../store/table-shape.js';
+import { absentKeysFor, writerSpecOf, type AbsentKeys } from '../store/absent-keys.js';
 import { emptyCounters, type ImportCounters, type RowFailure } from '../types.js';
 import { refuseIfRunningElsewhere } from '../observe/import-owner.js';
 
@@ -46,6 +47,9 @@ export function isUnfixable(row: QuarantinedRow): boolean {
 export class RowFixer {
   private readonly rules: CompiledRules;
   private readonly spec: TableSpec;
+  /** What the rows write into the table's absent-keys marker, as an import with these rules would (store/absent-keys.ts). */
+  readonly absentKeys: AbsentKeys;
+  private readonly writerSpec: TableSpec;
   private readonly out: SqlValue[];
   private readonly plainJson: boolean;
   private child: { id: number; writer: TableWriter; counters: ImportCounters } | null = null;
@@ -65,17 +69,20 @@ export class RowFixer {
   ) {
     // Its rows are still being quarantined, and its next checkpoint would overwrite the counters a fix changes.
     refuseIfRunningElsewhere(store, record);
+    const table = store.canonicalTableName(record.table) ?? record.table;
     this.rules = compileRules(ruleFile === null ? null : parseRuleFile(ruleFile), {
       sourceColumns: record.layout.columns,
       redact: record.options.redact,
       sourceKind: record.options.format,
       ...(record.options.key ? { keyOverride: record.options.key } : {}),
       ...(record.layout.columnTypes ? { columnTypes: record.layout.columnTypes } : {}),
+      ...(record.options.format === 'jsonl' && ruleFile === null ? { markAbsent: true } : {}),
     });
+    this.absentKeys = absentKeysFor(store.db, table, record.options.format, ruleFile, this.rules.primaryKey.length > 0);
     this.plainJson = ruleFile !== null;
-    const table = store.canonicalTableName(record.table) ?? record.table;
     this.spec = { table, columns: this.rules.columns, key: this.rules.primaryKey, uniqueKeys: this.rules.uniqueKeys };
-    this.out = new Array<SqlValue>(this.rules.columns.length);
+    this.writerSpec = writerSpecOf(this.spec, this.absentKeys);
+    this.out = new Array<SqlValue>(this.writerSpec.columns.length).fill(null);
   }
 
   /** Call inside a transaction. `checked`: the row already checked (in the worker pool) with the same rules. */
@@ -147,7 +154,7 @@ export class RowFixer {
 
   private childImport(): { id: number; writer: TableWriter; counters: ImportCounters } {
     if (this.child) return this.child;
-    const prepared = prepareTable(this.store.db, this.spec);
+    const prepared = prepareTable(this.store.db, { ...this.spec, absentMarker: this.absentKeys !== null });
     const id = this.store.imports.create({
       sourcePath: this.record.sourcePath,
       fingerprint: this.record.fingerprint,
@@ -161,7 +168,7 @@ export class RowFixer {
       addedColumns: prepared.addedColumns,
       writtenColumns: userColumnsOf(this.store.db, prepared.table),
     });
-    const writer = new TableWriter(this.store.db, { ...this.spec, table: prepared.table }, { importId: id, onDuplicate: 'last' });
+    const writer = new TableWriter(this.store.db, { ...this.writerSpec, table: prepared.table }, { importId: id, onDuplicate: 'last' });
     this.child = { id, writer, counters: emptyCounters() };
     return this.child;
   }
@@ -226,7 +233,7 @@ export async function revalidateInPool(
   const open = all.filter((row) => !isUnfixable(row));
   if (open.length < (options.minRows ?? POOL_MIN_ROWS)) return revalidateQuarantine(store, importId, ruleFile);
   const fixer = new RowFixer(store, record, rules, 'retry', true);
-  const checked = await checkInPool(open.map((row) => row.raw), record, rules, options.workers);
+  const checked = await checkInPool(open.map((row) => row.raw), record, rules, options.workers, fixer.absentKeys);
   const unfixable = all.length - open.length;
   const summary: RevalidateSummary = { importId: null, checked: unfixable, fixed: 0, stillFailing: unfixable };
   store.db.transaction(() => {

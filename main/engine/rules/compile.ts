@@ -210,6 +210,21 @@ function compileWithoutRules(options: CompileOptions): CompiledRules {
       }
       return null;
     };
+  } else if (options.markAbsent) {
+    const logical = types.map((t) => t.type);
+    validate = (values: readonly unknown[], out: SqlValue[]): null => {
+      // A dense record (the common case) allocates nothing: the list starts at the first absent key.
+      let absent: string[] | null = null;
+      for (let i = 0; i < count; i += 1) {
+        const value = values[i];
+        if (value === undefined) {
+          (absent ??= []).push(sourceColumns[i]!);
+          out[i] = null;
+        } else out[i] = jsonToStored(value, logical[i]!);
+      }
+      out[count] = absent === null ? null : JSON.stringify(absent);
+      return null;
+    };
   } else {
     const logical = types.map((t) => t.type);
     validate = (values: readonly unknown[], out: SqlValue[]): null => {

@@ -63,4 +63,9 @@ export interface CompileOptions {
   sourceKind: 'csv' | 'jsonl';
   /** Without rules: each source column's logical type (lossless-columns.ts), from a sample or the table's stored schema. */
   columnTypes?: readonly (ColumnType | null)[];
+  /**
+   * Without rules, JSONL: each row gets one more value after the table's columns, the JSON array of the
+   * columns its record lacked (null when it had them all), for the table's absent-keys marker (store/bookkeeping-columns.ts).
+   */
+  markAbsent?: boolean;
 }

@@ -96,8 +96,8 @@ interface ImportRow {
 
 const UNFINISHED = `status IN ('running', 'paused', 'failed', 'cancelled')`;
 
-/** The hidden column that records which import wrote a row last. */
-export const PROVENANCE_COLUMN = '_sluice_import_id';
+/** The hidden column that records which import wrote a row last (see bookkeeping-columns.ts). */
+export { PROVENANCE_COLUMN } from './bookkeeping-columns.js';
 
 /** `_sluice_imports`: one row per import, holding its checkpoint. Statements prepared once. */
 export class ImportRecords {

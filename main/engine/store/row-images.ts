@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SqlValue } from '../rules/contract.js';
-import { PROVENANCE_COLUMN } from './import-records.js';
+import { isRowImageColumn } from './bookkeeping-columns.js';
 
 /** How rows are captured for undo (pre-images) and put back, exactly; and which key values a table's key type takes. */
 
@@ -15,11 +15,14 @@ export function keyCastCheck(declaredType: string): ((value: SqlValue) => boolea
   return null;
 }
 
-/** The user's columns of a table, in table order (bookkeeping excluded). */
+/**
+ * The columns a row image holds, in table order: the user's columns and the absent-keys marker, so undo puts
+ * a row back exactly; not the provenance, which images record apart (bookkeeping-columns.ts).
+ */
 export function userColumnsOf(db: Database.Database, table: string): string[] {
   return (db.prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid').all(table) as { name: string }[])
     .map((column) => column.name)
-    .filter((name) => name !== PROVENANCE_COLUMN);
+    .filter(isRowImageColumn);
 }
 
 /**

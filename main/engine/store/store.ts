@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import { SluiceError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { mapSqliteError } from './sqlite-errors.js';
-import { ImportRecords, PROVENANCE_COLUMN } from './import-records.js';
+import { ImportRecords } from './import-records.js';
+import { isBookkeepingColumn } from './bookkeeping-columns.js';
 import { QuarantineRecords } from './quarantine-records.js';
 
 export interface StoreOptions {
@@ -88,9 +89,9 @@ export class Store {
     return this.db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE`).get(table) !== undefined;
   }
 
-  /** The user's columns: Sluice's bookkeeping (provenance) never shows in exports, the Data screen or `infer`. */
+  /** The user's columns: Sluice's bookkeeping (bookkeeping-columns.ts) never shows in exports, the Data screen or `infer`. */
   tableColumns(table: string): string[] {
-    return this.rawTableColumns(table).filter((name) => name !== PROVENANCE_COLUMN);
+    return this.rawTableColumns(table).filter((name) => !isBookkeepingColumn(name));
   }
 
   /** Every column, bookkeeping included. */

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { SluiceError } from '../errors.js';
 import { quoteIdentifier } from './identifiers.js';
-import { PROVENANCE_COLUMN } from './import-records.js';
+import { isBookkeepingColumn } from './bookkeeping-columns.js';
 
 /** What the grid asks of a table: one sort, a global filter and filters per column. */
 export interface GridQuery {
@@ -32,10 +32,10 @@ export interface WhereClause {
   params: unknown[];
 }
 
-/** A table's columns as the grid and exports see them: the provenance column is Sluice's bookkeeping, not the user's data. */
+/** A table's columns as the grid and exports see them: Sluice's bookkeeping columns are not the user's data. */
 export function gridColumnsOf(db: Database.Database, table: string): GridColumn[] {
   const rows = db.prepare('SELECT name, type FROM pragma_table_info(?)').all(table) as { name: string; type: string }[];
-  return rows.filter((row) => row.name !== PROVENANCE_COLUMN).map((row) => ({ name: row.name, type: columnTypeOf(row.type) }));
+  return rows.filter((row) => !isBookkeepingColumn(row.name)).map((row) => ({ name: row.name, type: columnTypeOf(row.type) }));
 }
 
 export function columnTypeOf(declared: string): GridColumnType {

@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import type { OutputColumn } from '../rules/contract.js';
 import { SluiceError } from '../errors.js';
 import { quoteIdentifier } from './identifiers.js';
-import { PROVENANCE_COLUMN } from './import-records.js';
+import { addAbsentColumn } from './absent-keys.js';
+import { ABSENT_COLUMN, BOOKKEEPING_COLUMNS, PROVENANCE_COLUMN, isBookkeepingColumn } from './bookkeeping-columns.js';
 
 /** What a table looks like to an import that wants to write into it. */
 export interface TableShape {
@@ -12,6 +13,8 @@ export interface TableShape {
   /** User columns in table order (bookkeeping excluded). */
   columns: string[];
   hasProvenance: boolean;
+  /** Whether the table has the absent-keys marker column (bookkeeping-columns.ts). */
+  hasAbsentMarker: boolean;
   /** The upsert key an earlier import gave the table (INTEGER PRIMARY KEY or the `<table>__key` index). */
   key: string[] | null;
   /** Column sets that a unique index or the primary key already enforces. */
@@ -24,6 +27,8 @@ export interface TableRequest {
   columns: readonly OutputColumn[];
   key: readonly string[];
   uniqueKeys: readonly (readonly string[])[];
+  /** The import writes the absent-keys marker (store/absent-keys.ts): the table needs its column (even when recreated mid-plan). */
+  absentMarker?: boolean;
 }
 
 /** Where the key came from, for messages. */
@@ -36,7 +41,7 @@ export function readTableShape(db: Database.Database, requested: string): TableS
   const found = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE`).get(requested) as
     | { name: string }
     | undefined;
-  if (!found) return { table: requested, exists: false, columns: [], hasProvenance: false, key: null, uniqueSets: [] };
+  if (!found) return { table: requested, exists: false, columns: [], hasProvenance: false, hasAbsentMarker: false, key: null, uniqueSets: [] };
   const table = found.name;
   const info = db.prepare('SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid').all(table) as { name: string; type: string; pk: number }[];
   const uniqueSets: string[][] = [];
@@ -58,8 +63,9 @@ export function readTableShape(db: Database.Database, requested: string): TableS
   return {
     table,
     exists: true,
-    columns: info.map((column) => column.name).filter((name) => name !== PROVENANCE_COLUMN),
+    columns: info.map((column) => column.name).filter((name) => !isBookkeepingColumn(name)),
     hasProvenance: info.some((column) => column.name === PROVENANCE_COLUMN),
+    hasAbsentMarker: info.some((column) => column.name === ABSENT_COLUMN),
     key,
     uniqueSets,
   };
@@ -83,14 +89,16 @@ export function missingColumns(shape: TableShape, request: TableRequest): Output
  * new key or unique constraint. Throws KEY_CONFLICT naming the columns and how many values repeat.
  */
 export function checkConstraints(db: Database.Database, shape: TableShape, request: TableRequest, keyOrigin: KeyOrigin | null): void {
-  if (request.columns.some((column) => column.name.toLowerCase() === PROVENANCE_COLUMN)) {
-    throw new SluiceError('USAGE', `The column name "${PROVENANCE_COLUMN}" is reserved for Sluice's bookkeeping; rename that column.`);
+  const reserved = request.columns.find((column) => isBookkeepingColumn(column.name));
+  if (reserved) {
+    throw new SluiceError('USAGE', `The column name "${reserved.name}" is reserved for Sluice's bookkeeping (${BOOKKEEPING_COLUMNS.join(', ')}); rename that column.`);
   }
-  // One column of every table is Sluice's provenance bookkeeping.
-  if (request.columns.length > MAX_TABLE_COLUMNS - 1) {
+  // One column of every table is Sluice's provenance bookkeeping; a second marks JSONL keys a record lacked.
+  const bookkeeping = request.absentMarker || shape.hasAbsentMarker ? 2 : 1;
+  if (request.columns.length > MAX_TABLE_COLUMNS - bookkeeping) {
     throw new SluiceError(
       'TABLE_MISMATCH',
-      `The file has ${request.columns.length.toLocaleString('en-US')} columns; an SQLite table holds at most ${MAX_TABLE_COLUMNS.toLocaleString('en-US')} (${(MAX_TABLE_COLUMNS - 1).toLocaleString('en-US')} for your data, one for Sluice's bookkeeping). Split it into narrower files.`,
+      `The file has ${request.columns.length.toLocaleString('en-US')} columns; an SQLite table holds at most ${MAX_TABLE_COLUMNS.toLocaleString('en-US')} (${(MAX_TABLE_COLUMNS - bookkeeping).toLocaleString('en-US')} for your data, ${bookkeeping === 1 ? 'one' : 'two'} for Sluice's bookkeeping). Split it into narrower files.`,
     );
   }
   if (!shape.exists) return;
@@ -118,7 +126,7 @@ export function checkConstraints(db: Database.Database, shape: TableShape, reque
 }
 
 /**
- * Creates the table or adds what it lacks (columns, the provenance column,
+ * Creates the table or adds what it lacks (columns, the bookkeeping columns,
  * key and unique indexes named after their columns). Call inside the plan's
  * transaction, after checkConstraints. Returns whether it created the table and the columns it added.
  */
@@ -135,7 +143,8 @@ export function prepareTable(db: Database.Database, request: TableRequest): { cr
     const columnSql = request.columns.map((column) =>
       column.name === rowidKey ? `${quoteIdentifier(column.name)} INTEGER PRIMARY KEY` : `${quoteIdentifier(column.name)}${column.sqlType ? ` ${column.sqlType}` : ''}`,
     );
-    db.exec(`CREATE TABLE ${quoted} (${[...columnSql, `${quoteIdentifier(PROVENANCE_COLUMN)} INTEGER`].join(', ')})`);
+    const bookkeeping = [`${quoteIdentifier(PROVENANCE_COLUMN)} INTEGER`, ...(request.absentMarker ? [`${quoteIdentifier(ABSENT_COLUMN)} TEXT`] : [])];
+    db.exec(`CREATE TABLE ${quoted} (${[...columnSql, ...bookkeeping].join(', ')})`);
     created = true;
   } else {
     for (const column of missingColumns(shape, request)) {
@@ -143,6 +152,8 @@ export function prepareTable(db: Database.Database, request: TableRequest): { cr
       addedColumns.push(column.name);
     }
     if (!shape.hasProvenance) db.exec(`ALTER TABLE ${quoted} ADD COLUMN ${quoteIdentifier(PROVENANCE_COLUMN)} INTEGER`);
+    // Never an added column of the import (undo keeps it: other imports' rows may hold markers by then).
+    if (request.absentMarker && !shape.hasAbsentMarker) addAbsentColumn(db, table);
   }
   const enforced = readTableShape(db, table).uniqueSets;
   const indexes: { name: string; columns: readonly string[] }[] = [];

@@ -66,7 +66,10 @@ function jsonl(name: string, seed: number): string {
     const pick = Math.floor(random() * 6);
     const value = [12, 12.5, '12', true, null, { nested: [1, 2] }][pick];
     const big = random() < 0.3 ? `${9007199254740993n + BigInt(i)}` : String(i);
-    lines.push(`{"id":${id},"value":${JSON.stringify(value)},"big":${big},"text":${JSON.stringify(`t${i} é`)}}`);
+    // Some records lack keys: the absent-keys marker they carry must come out the same on both paths.
+    const valuePart = random() < 0.1 ? '' : `,"value":${JSON.stringify(value)}`;
+    const textPart = random() < 0.1 ? '' : `,"text":${JSON.stringify(`t${i} é`)}`;
+    lines.push(`{"id":${id}${valuePart},"big":${big}${textPart}}`);
   }
   return write(name, `${lines.join('\n')}\n`);
 }

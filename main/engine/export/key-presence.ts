@@ -1,0 +1,69 @@
+import type { Store } from '../store/store.js';
+import { ABSENT_COLUMN, PROVENANCE_COLUMN } from '../store/bookkeeping-columns.js';
+import type { ImportRecord } from '../store/import-records.js';
+
+/**
+ * Which keys a JSONL export leaves out of a row, so a key absent from the imported record stays absent
+ * (an explicit null still comes back as null; CSV and SQL see NULL for both). A column is left out of a row when
+ *   - the row's absent-keys marker lists it (store/absent-keys.ts: the JSONL record lacked the key), or
+ *   - the import that wrote the row last (its provenance) did not write that column and the row holds NULL
+ *     there: a column the table gained from a later import, or one an import into a wider table lacked.
+ *     Without rules an import writes its layout's columns; with rules, every column the table had then
+ *     (renamed and derived columns are not its source's). A value is never left out: only NULLs.
+ * Rows without provenance (stores from before it) have every column.
+ */
+export interface KeyPresence {
+  /** Bookkeeping columns to read after the exported ones, in this order. */
+  readonly extraColumns: readonly string[];
+  /** Per exported column of a row read with the extras: whether to leave it out (null: write them all). */
+  leftOut(row: readonly unknown[]): readonly boolean[] | null;
+}
+
+export function keyPresenceOf(store: Store, table: string, columns: readonly string[]): KeyPresence | null {
+  const all = new Set(store.rawTableColumns(table));
+  const hasMarker = all.has(ABSENT_COLUMN);
+  const hasProvenance = all.has(PROVENANCE_COLUMN);
+  if (!hasMarker && !hasProvenance) return null;
+  const extraColumns = [...(hasMarker ? [ABSENT_COLUMN] : []), ...(hasProvenance ? [PROVENANCE_COLUMN] : [])];
+  const markerAt = hasMarker ? columns.length : -1;
+  const provenanceAt = hasProvenance ? columns.length + (hasMarker ? 1 : 0) : -1;
+  const lowerColumns = columns.map((name) => name.toLowerCase());
+  // Per import id: the exported columns it did not write (null: it wrote them all).
+  const unwritten = new Map<number, readonly number[] | null>();
+  const unwrittenBy = (importId: number): readonly number[] | null => {
+    let found = unwritten.get(importId);
+    if (found === undefined) {
+      const written = columnsWrittenBy(store.imports.get(importId));
+      const missing = written === null ? [] : lowerColumns.flatMap((name, i) => (written.has(name) ? [] : [i]));
+      found = missing.length > 0 ? missing : null;
+      unwritten.set(importId, found);
+    }
+    return found;
+  };
+  return {
+    extraColumns,
+    leftOut(row) {
+      const marker = markerAt >= 0 ? row[markerAt] : null;
+      const provenance = provenanceAt >= 0 ? row[provenanceAt] : null;
+      const missing = provenance === null || provenance === undefined ? null : unwrittenBy(Number(provenance));
+      if ((marker === null || marker === undefined) && missing === null) return null;
+      const out = new Array<boolean>(columns.length).fill(false);
+      if (typeof marker === 'string') {
+        const absent = new Set((JSON.parse(marker) as string[]).map((name) => name.toLowerCase()));
+        lowerColumns.forEach((name, i) => {
+          if (absent.has(name)) out[i] = true;
+        });
+      }
+      if (missing) for (const i of missing) if (row[i] === null) out[i] = true;
+      return out;
+    },
+  };
+}
+
+/** The columns an import wrote into its rows, lower-cased (SQLite's column names ignore case); null: unknown, take them all. */
+function columnsWrittenBy(record: ImportRecord | null): Set<string> | null {
+  if (!record) return null;
+  const columns = record.schema === null ? record.layout.columns : record.writtenColumns;
+  if (!Array.isArray(columns) || columns.length === 0) return null;
+  return new Set(columns.map((name) => name.toLowerCase()));
+}

@@ -89,13 +89,12 @@ describe('home actions as an ordinary user (browser mode)', { skip: !chromiumAva
       await screenshot(page, `home-${tag}-02-tables`);
 
       // Declining keeps everything.
-      let asked = '';
-      page.once('dialog', (dialog) => {
-        asked = dialog.message();
-        void dialog.dismiss();
-      });
+      // The question comes after the app has counted what would be lost: wait for it, not for the click.
+      const question = page.waitForEvent('dialog');
       await page.getByRole('button', { name: `Drop table ${table}` }).click();
-      await page.waitForFunction(() => true);
+      const dialog = await question;
+      const asked = dialog.message();
+      await dialog.dismiss();
       await tables.getByText(table, { exact: true }).waitFor();
       assert.match(asked, new RegExp(`Drop table "${table}"`));
       assert.match(asked, /its \d[\d,]* rows/);

@@ -3,6 +3,8 @@ import type Papa from 'papaparse';
 import type { Dialect, RowFailure } from '../types.js';
 import { bufferView } from '../source/buffer-view.js';
 import { CsvBoundaryScanner, scanLineBoundaries } from '../source/record-boundary.js';
+import type { SqlValue } from '../rules/contract.js';
+import { encodedLength } from '../source/encoding.js';
 
 /**
  * Splits whole records by byte offsets. Record boundaries are ASCII (or
@@ -95,3 +97,16 @@ export function csvSyntaxFailure(error: Papa.ParseError): RowFailure {
   return { field: null, rule: 'csv-syntax', message: messages[error.code] ?? 'malformed CSV record' };
 }
 
+
+/** One row's values, all NULL: the absent-keys marker slot stays NULL unless the rules write it. */
+export function newRow(width: number): SqlValue[] {
+  return new Array<SqlValue>(width).fill(null);
+}
+
+/** Byte length of text[start, end) of a chunk of `byteCount` bytes, fast when the chunk is one byte per character. */
+export function byteMapper(encoding: string, text: string, byteCount: number): (start: number, end: number) => number {
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') return (start, end) => 2 * (end - start);
+  if (encoding === 'windows-1252' || encoding === 'iso-8859-15' || text.length === byteCount) return (start, end) => end - start;
+  if (encoding === 'shift_jis' || encoding === 'gb18030') return (start, end) => encodedLength(text.slice(start, end), encoding);
+  return (start, end) => Buffer.byteLength(text.slice(start, end), 'utf8');
+}

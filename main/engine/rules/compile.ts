@@ -210,35 +210,35 @@ function compileWithoutRules(options: CompileOptions): CompiledRules {
       }
       return null;
     };
-  } else if (options.markAbsent) {
-    const logical = types.map((t) => t.type);
-    validate = (values: readonly unknown[], out: SqlValue[]): null => {
-      // A dense record (the common case) allocates nothing: the list starts at the first absent key.
-      let absent: string[] | null = null;
-      for (let i = 0; i < count; i += 1) {
-        const value = values[i];
-        if (value === undefined) {
-          (absent ??= []).push(sourceColumns[i]!);
-          out[i] = null;
-        } else out[i] = jsonToStored(value, logical[i]!);
-      }
-      out[count] = absent === null ? null : JSON.stringify(absent);
-      return null;
-    };
   } else {
     const logical = types.map((t) => t.type);
-    validate = (values: readonly unknown[], out: SqlValue[]): null => {
-      for (let i = 0; i < count; i += 1) {
-        const stored = jsonToStored(values[i], logical[i]!);
-        // A BLOB holds the JSON text of a value whose kind is not the column's (lossless-columns.ts).
-        if (stored instanceof Uint8Array && logical[i] !== 'any') {
-          kept[i]! += 1;
-          anyKept = true;
-        }
-        out[i] = stored;
+    const store = (value: unknown, i: number): SqlValue => {
+      const stored = jsonToStored(value, logical[i]!);
+      // A BLOB holds the JSON text of a value whose kind is not the column's (lossless-columns.ts).
+      if (stored instanceof Uint8Array && logical[i] !== 'any') {
+        kept[i]! += 1;
+        anyKept = true;
       }
-      return null;
+      return stored;
     };
+    validate = options.markAbsent
+      ? (values: readonly unknown[], out: SqlValue[]): null => {
+        // A dense record (the common case) allocates nothing: the list starts at the first absent key.
+        let absent: string[] | null = null;
+        for (let i = 0; i < count; i += 1) {
+          const value = values[i];
+          if (value === undefined) {
+            (absent ??= []).push(sourceColumns[i]!);
+            out[i] = null;
+          } else out[i] = store(value, i);
+        }
+        out[count] = absent === null ? null : JSON.stringify(absent);
+        return null;
+      }
+      : (values: readonly unknown[], out: SqlValue[]): null => {
+        for (let i = 0; i < count; i += 1) out[i] = store(values[i], i);
+        return null;
+      };
   }
   const takeKeptAsText = (): number[] | null => {
     if (!anyKept) return null;

@@ -12,6 +12,23 @@ export interface BuilderMark {
   warned: number;
 }
 
+/** Kept NULLs to cut packed arrays from (see packedNulls); grows to the largest chunk's size once. */
+let nullTemplate: SqlValue[] = [];
+
+/**
+ * `count` NULLs in a packed array: structured clone copies packed arrays far faster than holey ones (which
+ * `new Array(n)` makes), and a slice of a packed template is a copy, where growing by push cost ~10 ns a slot
+ * (~0.1 s per 1M 10-column rows).
+ */
+function packedNulls(count: number): SqlValue[] {
+  if (nullTemplate.length < count) {
+    const grown = nullTemplate.slice();
+    while (grown.length < count) grown.push(null);
+    nullTemplate = grown;
+  }
+  return nullTemplate.slice(0, count);
+}
+
 /** Collects one chunk's outcome in the compact form that crosses the thread boundary. */
 export class ChunkResultBuilder {
   private values: SqlValue[] = [];
@@ -65,9 +82,8 @@ export class ChunkResultBuilder {
   reserve(rows: number): void {
     const needed = this.valueCount + rows * this.width;
     if (needed <= this.values.length) return;
-    // Grown by push so the array stays packed: structured clone copies packed arrays far faster than holey ones.
-    const values = this.values;
-    while (values.length < needed) values.push(null);
+    const more = packedNulls(needed - this.values.length);
+    this.values = this.values.length === 0 ? more : this.values.concat(more);
   }
 
   accept(row: readonly SqlValue[], lineOffset: number, byteOffset: number, byteLength: number): void {

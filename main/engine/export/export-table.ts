@@ -10,8 +10,8 @@ import { csvFormatter, jsonFormatter, quoteCsv } from './cell-format.js';
 import { checkWritePermission } from './write-permission.js';
 import { STDOUT_TARGET, namedExtension, openExportSink, whyNotWritable } from './export-sink.js';
 import type { QuarantineStatus } from '../store/quarantine-records.js';
-import { checkDelimiter, chooseColumns, exportSelection, type ExportView } from './export-selection.js';
-import { keyPresenceOf, type KeyPresence } from './key-presence.js';
+import { checkDelimiter, exportSelection, type ExportView } from './export-selection.js';
+import { keyPresenceOf, presenceColumnsOf, type KeyPresence } from './key-presence.js';
 import { lastCsvSourceHadHeader, sourceNamesOf } from './source-names.js';
 import { checkHeader, checkedLines, encodeText } from './export-encoding.js';
 import type { SupportedEncoding } from '../types.js';
@@ -64,8 +64,9 @@ export async function exportTable(store: Store, table: string, outPath: string, 
   if (!store.tableExists(table)) throw new SluiceError('TABLE_NOT_FOUND', `There is no table "${table}" in ${store.path}.`);
   checkDelimiter(options.delimiter);
   // JSONL leaves out keys the imported records lacked: it reads the bookkeeping that says which (key-presence.ts).
-  const presence = options.format === 'jsonl' ? keyPresenceOf(store, table, chooseColumns(store.tableColumns(table), options.columns, table)) : null;
-  const { columns, sql, params, total } = exportSelection(store, table, options.columns, options.view, presence?.extraColumns);
+  const extra = options.format === 'jsonl' ? presenceColumnsOf(store, table) : [];
+  const { columns, sql, params, total } = exportSelection(store, table, options.columns, options.view, extra);
+  const presence = keyPresenceOf(store, columns, extra);
   const schema = storedSchemaOf(store, table);
   const fields = new Map((schema?.fields ?? []).map((field) => [field.name, field]));
   // The user's columns only: provenance bookkeeping never leaves the store. The statement is only stepped once

@@ -13,20 +13,21 @@ import type { ImportRecord } from '../store/import-records.js';
  * Rows without provenance (stores from before it) have every column.
  */
 export interface KeyPresence {
-  /** Bookkeeping columns to read after the exported ones, in this order. */
-  readonly extraColumns: readonly string[];
-  /** Per exported column of a row read with the extras: whether to leave it out (null: write them all). */
+  /** Per exported column of a row read with the bookkeeping columns after it: whether to leave it out (null: write them all). */
   leftOut(row: readonly unknown[]): readonly boolean[] | null;
 }
 
-export function keyPresenceOf(store: Store, table: string, columns: readonly string[]): KeyPresence | null {
+/** The bookkeeping columns a JSONL export reads after the exported ones, in this order (empty: none to read). */
+export function presenceColumnsOf(store: Store, table: string): string[] {
   const all = new Set(store.rawTableColumns(table));
-  const hasMarker = all.has(ABSENT_COLUMN);
-  const hasProvenance = all.has(PROVENANCE_COLUMN);
-  if (!hasMarker && !hasProvenance) return null;
-  const extraColumns = [...(hasMarker ? [ABSENT_COLUMN] : []), ...(hasProvenance ? [PROVENANCE_COLUMN] : [])];
-  const markerAt = hasMarker ? columns.length : -1;
-  const provenanceAt = hasProvenance ? columns.length + (hasMarker ? 1 : 0) : -1;
+  return [ABSENT_COLUMN, PROVENANCE_COLUMN].filter((name) => all.has(name));
+}
+
+/** Reads the `extra` columns (presenceColumnsOf) that follow the exported `columns` in each row; null when there are none. */
+export function keyPresenceOf(store: Store, columns: readonly string[], extra: readonly string[]): KeyPresence | null {
+  if (extra.length === 0) return null;
+  const markerAt = extra.includes(ABSENT_COLUMN) ? columns.length + extra.indexOf(ABSENT_COLUMN) : -1;
+  const provenanceAt = extra.includes(PROVENANCE_COLUMN) ? columns.length + extra.indexOf(PROVENANCE_COLUMN) : -1;
   const lowerColumns = columns.map((name) => name.toLowerCase());
   // Per import id: the exported columns it did not write (null: it wrote them all).
   const unwritten = new Map<number, readonly number[] | null>();
@@ -41,7 +42,6 @@ export function keyPresenceOf(store: Store, table: string, columns: readonly str
     return found;
   };
   return {
-    extraColumns,
     leftOut(row) {
       const marker = markerAt >= 0 ? row[markerAt] : null;
       const provenance = provenanceAt >= 0 ? row[provenanceAt] : null;

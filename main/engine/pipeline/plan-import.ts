@@ -184,13 +184,14 @@ async function planOrPreview(
   const keySource: KeySource | null = spec.key.length === 0 ? null : storedOptions.key ? '--key' : 'rule file';
   if (keySource) storedOptions.keySource = keySource;
   const absentKeys = absentKeysFor(store.db, table, layout.dialect.format, schema, spec.key.length > 0);
+  const request = { ...spec, absentMarker: absentKeys !== null };
   const summary = await decideImportPlan({
     store,
     sourcePath: readPath,
     displayPath: options.sourcePath,
     table,
     fingerprint,
-    request: { ...spec, absentMarker: absentKeys !== null },
+    request,
     keySource,
     append: options.append === true,
     replace: options.replace === true,
@@ -205,7 +206,7 @@ async function planOrPreview(
     // An empty file has no columns: there is nothing to create, and nothing to import.
     // The stored schema first: it refuses a type clash before the table changes.
     if (spec.columns.length > 0) tableSchemas.reconcile(table, spec.columns, sourceDialect, store.tableExists(table));
-    const prepared = spec.columns.length > 0 ? prepareTable(store.db, { ...spec, absentMarker: absentKeys !== null }) : { created: false, addedColumns: [] };
+    const prepared = spec.columns.length > 0 ? prepareTable(store.db, request) : { created: false, addedColumns: [] };
     return store.imports.create({
       sourcePath,
       fingerprint,

@@ -14,8 +14,7 @@ export const BOOKKEEPING_COLUMNS: readonly string[] = [PROVENANCE_COLUMN, ABSENT
 
 /** SQLite compares column names case-insensitively, so a user column cannot take these names in any case. */
 export function isBookkeepingColumn(name: string): boolean {
-  const lower = name.toLowerCase();
-  return lower === PROVENANCE_COLUMN || lower === ABSENT_COLUMN;
+  return BOOKKEEPING_COLUMNS.includes(name.toLowerCase());
 }
 
 /** The columns a row image (pre-image, undo) holds: every column but the provenance, which the image records apart. */

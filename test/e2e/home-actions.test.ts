@@ -89,12 +89,16 @@ describe('home actions as an ordinary user (browser mode)', { skip: !chromiumAva
       await screenshot(page, `home-${tag}-02-tables`);
 
       // Declining keeps everything.
-      // The question comes after the app has counted what would be lost: wait for it, not for the click.
-      const question = page.waitForEvent('dialog');
+      // The question comes after the app has counted what would be lost: answered as it appears (an open
+      // confirm() holds the click), and waited for after the click (it may come later).
+      const question = new Promise<string>((resolve) => {
+        page.once('dialog', (dialog) => {
+          resolve(dialog.message());
+          void dialog.dismiss();
+        });
+      });
       await page.getByRole('button', { name: `Drop table ${table}` }).click();
-      const dialog = await question;
-      const asked = dialog.message();
-      await dialog.dismiss();
+      const asked = await question;
       await tables.getByText(table, { exact: true }).waitFor();
       assert.match(asked, new RegExp(`Drop table "${table}"`));
       assert.match(asked, /its \d[\d,]* rows/);

@@ -4,7 +4,7 @@
  */
 
 import type { AppError, FailureMode } from './contract.js';
-import type { ImportCounters, ImportProgress, ImportStatus, ImportSummary as EngineImportSummary, RowFailure } from '../engine/types.js';
+import type { ImportCounters, ImportProgress, ImportStatus, ImportSummary as EngineImportSummary, RowFailure, SupportedEncoding } from '../engine/types.js';
 import type { PreviewResult } from '../engine/rules/preview.js';
 import type { GridQuery } from '../engine/store/table-filter.js';
 import type { FixOperation } from '../engine/quarantine/bulk-fix.js';
@@ -218,7 +218,17 @@ export interface ExportRequest {
   /** CSV: the field delimiter (default: the source file's) and the line ending (default: the source file's). */
   delimiter?: ExportDelimiter;
   newline?: 'lf' | 'crlf';
+  /** CSV tables: write a header line or not (default: as the table's source file had one). */
+  header?: boolean;
+  /** The file's encoding (default UTF-8); a character it cannot hold stops the export, naming row and column. */
+  encoding?: ExportEncoding;
 }
+
+/** The encodings an export can write: the ones an import reads, each listed once (checked below). */
+export type ExportEncoding = SupportedEncoding;
+export const EXPORT_ENCODINGS = ['utf-8', 'windows-1252', 'iso-8859-15', 'utf-16le', 'utf-16be', 'shift_jis', 'gb18030'] as const satisfies readonly ExportEncoding[];
+type UnlistedEncoding = Exclude<ExportEncoding, (typeof EXPORT_ENCODINGS)[number]>;
+export const ALL_ENCODINGS_LISTED: UnlistedEncoding extends never ? true : never = true;
 
 /** The delimiters the Export screen offers: comma, semicolon (European spreadsheets), tab, pipe. */
 export type ExportDelimiter = ',' | ';' | '\t' | '|';

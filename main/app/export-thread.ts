@@ -21,6 +21,8 @@ async function run(): Promise<void> {
       ...(request.view !== undefined ? { view: request.view } : {}),
       ...(request.delimiter !== undefined ? { delimiter: request.delimiter } : {}),
       ...(request.newline !== undefined ? { newline: request.newline === 'lf' ? ('\n' as const) : ('\r\n' as const) } : {}),
+      ...(request.header !== undefined ? { header: request.header } : {}),
+      ...(request.encoding !== undefined ? { encoding: request.encoding } : {}),
       onProgress: (progress: { rowsWritten: number; totalRows: number }) => post({ type: 'progress', progress }),
     };
     const summary =

@@ -1,4 +1,4 @@
-import { EXPORT_DELIMITERS, type Channel, type RequestOf } from './contract.js';
+import { EXPORT_DELIMITERS, EXPORT_ENCODINGS, type Channel, type RequestOf } from './contract.js';
 
 /**
  * Argument checks for every channel. Both transports run these before a
@@ -220,13 +220,16 @@ const CHECKS: { [C in Channel]: Check } = {
         view: gridView,
         delimiter: oneOf(...EXPORT_DELIMITERS),
         newline: oneOf('lf', 'crlf'),
+        header: boolean,
+        encoding: oneOf(...EXPORT_ENCODINGS),
       },
-      ['table', 'importId', 'overwrite', 'columns', 'view', 'delimiter', 'newline'],
+      ['table', 'importId', 'overwrite', 'columns', 'view', 'delimiter', 'newline', 'header', 'encoding'],
     )(value, at);
-    const request = value as { kind: string; table?: string; importId?: number; columns?: unknown; view?: unknown };
+    const request = value as { kind: string; table?: string; importId?: number; columns?: unknown; view?: unknown; header?: unknown };
     if (request.kind === 'table' && request.table === undefined) fail('table', 'present when exporting a table');
     if (request.kind === 'quarantine' && request.importId === undefined) fail('importId', 'present when exporting a quarantine');
     if (request.kind === 'quarantine' && (request.columns !== undefined || request.view !== undefined)) fail('columns', 'absent for a quarantine export (its columns are fixed)');
+    if (request.kind === 'quarantine' && request.header !== undefined) fail('header', 'absent for a quarantine export (it always has its header line)');
   },
 };
 

@@ -77,3 +77,30 @@ test('an unknown encoding is a usage error that lists the supported ones', () =>
   const help = sluice(['export', '--help']);
   assert.match(help.stdout, /--encoding/);
 });
+
+test('a quarantine exports in the source encoding too, so its raw text can be fixed where the file came from', () => {
+  const source = path.join(dir, 'cp1252-source.csv');
+  const text = 'id,name\n1,Zoë\nx,“Café” €\n';
+  fs.writeFileSync(source, iconv.encode(text, 'windows-1252'));
+  const rules = path.join(dir, 'id-rules.json');
+  fs.writeFileSync(rules, JSON.stringify({ fields: [{ name: 'id', type: 'integer' }, { name: 'name', type: 'string' }] }));
+  const db = path.join(dir, `store-${++counter}.sqlite`);
+  assert.equal(sluice(['import', source, '--db', db, '--table', 't', '--schema', rules, '--encoding', 'windows-1252']).status, 0);
+  const out = path.join(dir, `${++counter}-bad.csv`);
+  const run = sluice(['export', '--db', db, '--quarantine', 'latest', '--out', out, '--encoding', 'windows-1252']);
+  assert.equal(run.status, 0, run.stderr);
+  const written = iconv.decode(fs.readFileSync(out), 'windows-1252');
+  assert.match(written, /x,“Café” €/, 'the raw line, in windows-1252');
+  assert.ok(fs.readFileSync(out).includes(Buffer.from([0x93, 0x43, 0x61, 0x66, 0xe9, 0x94, 0x20, 0x80])), 'the encoded bytes');
+
+  // A raw text the encoding cannot hold is refused as for a table, naming the row and column.
+  const greek = path.join(dir, 'greek.csv');
+  fs.writeFileSync(greek, 'id,name\nx,Ωmega\n');
+  const db2 = path.join(dir, `store-${++counter}.sqlite`);
+  assert.equal(sluice(['import', greek, '--db', db2, '--table', 't', '--schema', rules]).status, 0);
+  const refused = path.join(dir, `${++counter}-refused.csv`);
+  const no = sluice(['export', '--db', db2, '--quarantine', 'latest', '--out', refused, '--encoding', 'windows-1252']);
+  assert.equal(no.status, 1, no.stderr);
+  assert.match(no.stderr, /row 1, column "raw"/);
+  assert.equal(fs.existsSync(refused), false);
+});

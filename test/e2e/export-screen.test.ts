@@ -25,6 +25,8 @@ function makeTable(dbPath: string): void {
     `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40)
      INSERT INTO customers SELECT i, 'Customer ' || i, 'c' || i || '@example.org', CASE i % 2 WHEN 0 THEN 'Oslo' ELSE 'Cork; IE' END, 'note ' || i FROM n`,
   ).run();
+  db.exec("CREATE TABLE prices (name TEXT, price TEXT); INSERT INTO prices VALUES ('Café', '€5'), ('“Quote”', '£3')");
+  db.exec("CREATE TABLE greek (name TEXT); INSERT INTO greek VALUES ('Zoë'), ('Ωmega')");
   db.close();
 }
 
@@ -110,6 +112,33 @@ describe('export screen (browser mode)', { skip: !chromiumAvailable() && 'Chromi
       await screenshot(page, `export-${tag}-02-replaced`);
     });
 
+    test(`${tag}: windows-1252 without a header line; a character it cannot hold is refused, naming row and column`, { timeout: STEP_TIMEOUT_MS }, async () => {
+      const legacy = path.join(dir, `prices-${tag}.csv`);
+      await form().getByLabel('Table to export').selectOption({ label: 'prices (2 rows)' });
+      await form().getByText('Columns (2 of 2)').waitFor();
+      await form().getByLabel('Delimiter').selectOption({ label: 'Comma (,)' });
+      await form().getByLabel('Header line').selectOption({ label: 'No header line' });
+      await form().getByLabel('Encoding').selectOption({ label: 'Windows-1252 (Western European)' });
+      await form().getByText(/cannot hold stops the export/).waitFor();
+      await form().getByLabel('Export path').fill(legacy);
+      await screenshot(page, `export-${tag}-03-encoding`);
+      await exportButton().click();
+      await page.getByTestId('export-result').getByText('Wrote 2 rows').waitFor();
+      assert.deepEqual(fs.readFileSync(legacy), Buffer.from([...Buffer.from('Caf', 'latin1'), 0xe9, 0x2c, 0x80, 0x35, 0x0a, 0x93, ...Buffer.from('Quote', 'latin1'), 0x94, 0x2c, 0xa3, 0x33, 0x0a]));
+
+      const refused = path.join(dir, `greek-${tag}.csv`);
+      await form().getByLabel('Table to export').selectOption({ label: 'greek (2 rows)' });
+      await form().getByText('Columns (1 of 1)').waitFor();
+      await form().getByLabel('Export path').fill(refused);
+      await exportButton().click();
+      const alert = form().getByRole('alert');
+      await alert.getByText(/row 2, column "name"/).waitFor();
+      assert.doesNotMatch((await alert.textContent()) ?? '', /Ωmega/, 'the message never holds row contents');
+      assert.equal(fs.existsSync(refused), false, 'no file was written');
+      await form().getByLabel('Encoding').selectOption({ label: 'UTF-8' });
+      await form().getByLabel('Table to export').selectOption({ label: 'customers (40 rows)' });
+    });
+
     test(`${tag}: a folder that cannot be written says permission denied and names the folder`, { timeout: STEP_TIMEOUT_MS }, async () => {
       await form().getByLabel('Export path').fill(path.join(locked, 'out.csv'));
       await exportButton().click();
@@ -119,7 +148,7 @@ describe('export screen (browser mode)', { skip: !chromiumAvailable() && 'Chromi
       assert.match(text, /locked/);
       assert.doesNotMatch(text, /busy executing/);
       assert.deepEqual(fs.readdirSync(locked), []);
-      await screenshot(page, `export-${tag}-03-permission`);
+      await screenshot(page, `export-${tag}-04-permission`);
       assert.deepEqual(pageErrors, []);
       await page.close();
     });

@@ -12,7 +12,7 @@ import { EXPORT_HELP } from '../help/export-help.js';
 import { renderHelp } from '../help/command-help.js';
 
 export const EXPORT_USAGE = `Usage: sluice export --db <store> --table <name> --out <file> [--format csv|jsonl] [--force] [--delimiter C] [--newline lf|crlf] [--header|--no-header] [--encoding E]
-       sluice export --db <store> --quarantine <importId|latest> [--status open|fixed|dismissed|undone|all] --out <file> [--format csv|jsonl] [--force]
+       sluice export --db <store> --quarantine <importId|latest> [--status open|fixed|dismissed|undone|all] --out <file> [--format csv|jsonl] [--force] [--encoding E]
   --force  replace an existing file (never the store, its -wal/-shm/-journal files or an imported source)
   --delimiter, --newline  CSV layout (default: the table's source file's)
   --header, --no-header  write a CSV header line or not (default: as the table's source file had one)
@@ -40,7 +40,6 @@ export async function exportCommand(argv: string[]): Promise<CommandResult> {
   if (values.status !== undefined && values.quarantine === undefined) throw new SluiceError('USAGE', `--status goes with --quarantine.\n${EXPORT_USAGE}`);
   if (values.header && values['no-header']) throw new SluiceError('USAGE', `Give --header or --no-header, not both.\n${EXPORT_USAGE}`);
   const header = values.header ? { header: true } : values['no-header'] ? { header: false } : {};
-  if (values.encoding !== undefined && values.quarantine !== undefined) throw new SluiceError('USAGE', `--encoding goes with --table.\n${EXPORT_USAGE}`);
   const encoding = values.encoding !== undefined ? { encoding: exportEncoding(String(values.encoding)) } : {};
   const status = oneOf(values.status, ['open', 'fixed', 'dismissed', 'undone', 'all'] as const, '--status') ?? 'open';
   const format = oneOf(values.format, ['csv', 'jsonl'] as const, '--format') ?? exportFormatFromPath(out);
@@ -49,7 +48,7 @@ export async function exportCommand(argv: string[]): Promise<CommandResult> {
     const summary =
       values.table !== undefined
         ? await exportTable(store, String(values.table), out, { format, overwrite: values.force === true, ...csvLayoutOptions(values.delimiter, values.newline), ...header, ...encoding })
-        : await exportQuarantine(store, resolveQuarantineImportId(store, String(values.quarantine)), out, { format, overwrite: values.force === true, status });
+        : await exportQuarantine(store, resolveQuarantineImportId(store, String(values.quarantine)), out, { format, overwrite: values.force === true, status, ...encoding });
     printError(`wrote ${formatCount(summary.rowsWritten)} rows to ${summary.path === '-' ? 'standard output' : summary.path}`);
     return { exitCode: EXIT.OK };
   } finally {

@@ -20,5 +20,6 @@ export const EXPORT_HELP: CommandHelp = {
     { note: 'the clean table as CSV', command: 'export --db store.sqlite --table customers --out customers.clean.csv' },
     { note: 'a table imported with --no-header, with column_1,… as a header line', command: 'export --db store.sqlite --table codes --out codes.csv --header' },
     { note: 'the rows the last import set aside', command: 'export --db store.sqlite --quarantine latest --out bad.jsonl' },
+    { note: 'those rows in the encoding of a windows-1252 source, to fix in a spreadsheet', command: 'export --db store.sqlite --quarantine latest --out bad.csv --encoding windows-1252' },
   ],
 };

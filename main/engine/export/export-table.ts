@@ -30,7 +30,7 @@ export interface ExportOptions {
   newline?: '\n' | '\r\n';
   /** CSV only: write a header line; default: when the table's source file had one. */
   header?: boolean;
-  /** Table exports: the file's encoding (default UTF-8); a character it cannot hold stops the export. */
+  /** The file's encoding (default UTF-8); a character it cannot hold stops the export. */
   encoding?: SupportedEncoding;
   signal?: AbortSignal;
   onProgress?: (progress: ExportProgress) => void;
@@ -181,14 +181,18 @@ async function writeRows(
   total: number,
   options: ExportOptions,
 ): Promise<ExportSummary> {
+  // In another encoding than UTF-8 (to edit the raw text in a tool that expects the source's), a character it cannot hold stops the export.
+  const encoding = options.encoding ?? 'utf-8';
+  const checked = (line: (row: unknown[]) => string) =>
+    encoding === 'utf-8' ? line : checkedLines(line, (row, i) => String(row[i] ?? ''), columns, encoding);
   if (options.format === 'csv') {
     // The user's delimiter and line ending when chosen; papaparse quotes whatever contains them.
     const layout = { delimiter: options.delimiter ?? ',', newline: options.newline ?? '\r\n' };
     const line = (row: unknown[]) => Papa.unparse([row.map((value) => value ?? '')], layout);
-    return writeLines(outPath, Papa.unparse([columns], layout), rows, line, { newline: layout.newline, finalNewline: true }, total, options);
+    return writeLines(outPath, Papa.unparse([columns], layout), rows, checked(line), { newline: layout.newline, finalNewline: true, encoding }, total, options);
   }
   const line = (row: unknown[]) => JSON.stringify(Object.fromEntries(columns.map((name, i) => [name, row[i] ?? null])));
-  return writeLines(outPath, null, rows, line, { newline: '\n', finalNewline: true }, total, options);
+  return writeLines(outPath, null, rows, checked(line), { newline: '\n', finalNewline: true, encoding }, total, options);
 }
 
 /**

@@ -177,7 +177,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
       },
       scratchArea,
     );
-    await pool.configure({ ...workerConfigFor(record), absentKeys: plan.absentKeys, scratch: scratchArea ? { ...scratchArea.config, keys: writer.keyFactsSpec } : null });
+    await pool.configure({ ...workerConfigFor(record), absentKeys: plan.absentKeys, scratch: scratchArea ? { ...scratchArea.config, keys: writer.keyFactsSpec, layout: writer.slotLayout } : null });
     const runner = new ChunkRunner(pool, record.layout.dialect, fd, plan.writerSpec.columns.length, (failure) => observer.workerFailure(failure));
     const maxInFlight = workers * IN_FLIGHT_PER_WORKER;
     const activeCommitter = committer;

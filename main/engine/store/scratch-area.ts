@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { KeyFactsSpec } from './key-facts.js';
+import type { SlotLayout } from './slot-layout.js';
 
 /** Where an import's workers keep their scratch files: one directory per import run, named for the process. */
 const SCRATCH_PREFIX = 'sluice-scratch-';
@@ -18,6 +19,8 @@ export interface ScratchConfig {
   committed: SharedArrayBuffer;
   /** Upserts: the key checks each worker makes for the writer (key-facts.ts). */
   keys?: KeyFactsSpec | null;
+  /** Where the target table allows it: slots declared as the table, copied whole by the writer (slot-layout.ts). */
+  layout?: SlotLayout | null;
 }
 
 /**

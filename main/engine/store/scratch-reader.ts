@@ -3,6 +3,7 @@ import type { SqlValue } from '../rules/contract.js';
 import { SluiceError } from '../errors.js';
 import { slotTable, type ScratchBatch } from './scratch-slots.js';
 import type { KeyFacts } from './key-facts.js';
+import { quoteIdentifier } from './identifiers.js';
 
 /** better-sqlite3's SQLite is built with SQLITE_MAX_ATTACHED=10: a commit reads from at most this many scratch files. */
 export const MAX_SCRATCH_ATTACHED = 10;
@@ -23,6 +24,9 @@ export interface BatchRows {
 
 export interface ScratchReaderSpec {
   width: number;
+  table: string;
+  /** The written columns, in the writer's order (a typed slot names them as the table does). */
+  columnNames: readonly string[];
   /** `INSERT INTO <table> (<columns>, <provenance>)`, as the writer's own inserts. */
   insertPrefix: string;
   importId: number;
@@ -31,11 +35,13 @@ export interface ScratchReaderSpec {
   batchTable: string | null;
 }
 
+/** A slot's statements: rows [from, to) of the batch, and the first `count` rows. */
 interface SlotStatements {
-  insert: Database.Statement;
+  /** `whole`: the range is every row the slot holds. */
+  insert(from: number, to: number, whole: boolean): void;
   readAll: Database.Statement;
   readKeys: Database.Statement | null;
-  copy: Database.Statement | null;
+  copy: ((from: number, to: number) => void) | null;
 }
 
 /**
@@ -104,34 +110,59 @@ export class ScratchReader {
         }
         return keys;
       },
-      insert: (from, to) => {
-        statements.insert.run(from, to);
-      },
-      copyInto: statements.copy ? (from, to) => statements.copy!.run(from, to) : null,
+      insert: (from, to) => statements.insert(from, to, from === 0 && to === batch.rows),
+      copyInto: statements.copy,
       keyFacts: facts,
     };
   }
 
   private statements(batch: ScratchBatch): SlotStatements {
-    const name = `${batch.slot}\u0000${batch.file}`;
+    const name = `${batch.slot}\u0000${batch.typed}\u0000${batch.file}`;
     let statements = this.bySlot.get(name);
     if (statements) return statements;
     const alias = this.aliases.get(batch.file);
     if (!alias) throw new SluiceError('INTERNAL', 'a scratch file was read before it was attached');
-    const slot = `${alias}.${slotTable(batch.slot)}`;
+    statements = batch.typed ? this.typedStatements(`${alias}.${slotTable(batch.slot, true)}`) : this.untypedStatements(`${alias}.${slotTable(batch.slot, false)}`);
+    this.bySlot.set(name, statements);
+    return statements;
+  }
+
+  /** Row i of the batch is rowid i + 1, the columns are c0, c1, …; integers come back as BigInt, bound again exactly. */
+  private untypedStatements(slot: string): SlotStatements {
     const range = 'WHERE rowid > ? AND rowid <= ? ORDER BY rowid';
     const { keyColumns, batchTable } = this.spec;
-    // Integers come back as BigInt: a value bound as one (a big integer) is bound again exactly; numbers were bound as reals.
-    statements = {
-      insert: this.db.prepare(`${this.spec.insertPrefix} SELECT ${this.columns}, ${this.spec.importId} FROM ${slot} ${range}`),
+    const insert = this.db.prepare(`${this.spec.insertPrefix} SELECT ${this.columns}, ${this.spec.importId} FROM ${slot} ${range}`);
+    const copy = batchTable ? this.db.prepare(`INSERT INTO ${batchTable} SELECT ${this.columns} FROM ${slot} ${range}`) : null;
+    return {
+      insert: (from, to) => void insert.run(from, to),
       readAll: this.db.prepare(`SELECT ${this.columns} FROM ${slot} WHERE rowid <= ? ORDER BY rowid`).raw().safeIntegers(),
       readKeys: keyColumns.length > 0
         ? this.db.prepare(`SELECT ${keyColumns.map((i) => `c${i}`).join(', ')} FROM ${slot} WHERE rowid <= ? ORDER BY rowid`).raw().safeIntegers()
         : null,
-      copy: batchTable ? this.db.prepare(`INSERT INTO ${batchTable} SELECT ${this.columns} FROM ${slot} ${range}`) : null,
+      copy: copy ? (from, to) => void copy.run(from, to) : null,
     };
-    this.bySlot.set(name, statements);
-    return statements;
+  }
+
+  /**
+   * A typed slot is declared as the table and holds the whole batch in batch order (rowids ascend with it, not from 1):
+   * all of it goes in with `SELECT *`, which SQLite copies record by record; parts of it are read by position.
+   */
+  private typedStatements(slot: string): SlotStatements {
+    const { keyColumns, batchTable, columnNames } = this.spec;
+    const names = columnNames.map(quoteIdentifier);
+    const columns = names.join(', ');
+    const range = 'ORDER BY rowid LIMIT ? OFFSET ?';
+    const whole = this.db.prepare(`INSERT INTO ${quoteIdentifier(this.spec.table)} SELECT * FROM ${slot}`);
+    const part = this.db.prepare(`${this.spec.insertPrefix} SELECT ${columns}, ${this.spec.importId} FROM ${slot} ${range}`);
+    const copy = batchTable ? this.db.prepare(`INSERT INTO ${batchTable} SELECT ${columns} FROM ${slot} ${range}`) : null;
+    return {
+      insert: (from, to, all) => void (all ? whole.run() : part.run(to - from, from)),
+      readAll: this.db.prepare(`SELECT ${columns} FROM ${slot} ORDER BY rowid LIMIT ?`).raw().safeIntegers(),
+      readKeys: keyColumns.length > 0
+        ? this.db.prepare(`SELECT ${keyColumns.map((i) => names[i]).join(', ')} FROM ${slot} ORDER BY rowid LIMIT ?`).raw().safeIntegers()
+        : null,
+      copy: copy ? (from, to) => void copy.run(to - from, from) : null,
+    };
   }
 
   private detach(file: string): void {

@@ -2,11 +2,19 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { SqlValue } from '../rules/contract.js';
 import type { ScratchConfig } from './scratch-area.js';
+import { keepsBatchOrder } from './slot-layout.js';
 
-/** Where a worker left a batch's valid rows: row i of the batch is the slot table's rowid i + 1. */
+/**
+ * Where a worker left a batch's valid rows, in batch order. An untyped slot
+ * holds the written columns (row i is rowid i + 1); a typed one is declared as
+ * the target table (slot-layout.ts), so the writer can copy it whole as it is.
+ */
 export interface ScratchBatch {
   file: string;
   slot: number;
+  typed: boolean;
+  /** How many rows the slot holds. */
+  rows: number;
 }
 
 /** As in the writer's own multi-row INSERTs (table-writer.ts): SQLite allows 32,766 parameters; 100 rows is where gains stop. */
@@ -14,8 +22,8 @@ const MAX_PARAMS_PER_STATEMENT = 4000;
 const MAX_ROWS_PER_STATEMENT = 100;
 
 /** Name of slot table `slot` in a scratch file (also used by the writer's side). */
-export function slotTable(slot: number): string {
-  return `slot_${slot}`;
+export function slotTable(slot: number, typed: boolean): string {
+  return `${typed ? 'typed' : 'slot'}_${slot}`;
 }
 
 /**
@@ -35,13 +43,13 @@ export class ScratchSlots {
   /** The chunk seq each slot holds. */
   private readonly slotSeqs: number[] = [];
   private readonly fillBySize = new Map<string, Database.Statement>();
-  private readonly clearBySlot = new Map<number, Database.Statement>();
+  private readonly clearBySlot = new Map<string, Database.Statement>();
   private readonly rowsPerStatement: number;
   private readonly rowPlaceholders: string;
   private readonly columns: string;
   readonly file: string;
 
-  constructor(config: ScratchConfig, private readonly width: number, workerId: number) {
+  constructor(private readonly config: ScratchConfig, private readonly width: number, workerId: number) {
     this.file = path.join(config.dir, `w${workerId}.db`);
     this.committed = new Float64Array(config.committed);
     this.db = new Database(this.file);
@@ -54,26 +62,42 @@ export class ScratchSlots {
     this.columns = Array.from({ length: Math.max(1, width) }, (_, i) => `c${i}`).join(', ');
   }
 
-  /** Writes `count` rows of the flat `values` into a free slot and commits; returns where they are. */
+  /**
+   * Writes `count` rows of the flat `values` into a free slot and commits; returns where they are. Typed where the
+   * table allows it and the rows keep their order there; a typed write the slot refuses (a NOT NULL) goes untyped.
+   */
   write(values: readonly SqlValue[], count: number, seq: number): ScratchBatch {
     const slot = this.freeSlot();
-    const width = this.width;
+    const layout = this.config.layout;
+    let typed = layout != null && keepsBatchOrder(values, count, this.width, layout.rowidColumn);
     try {
-      this.db.transaction(() => {
-        this.clearBySlot.get(slot)!.run();
-        for (let row = 0; row < count; ) {
-          const rows = Math.min(this.rowsPerStatement, count - row);
-          this.fill(slot, rows).run(...values.slice(row * width, (row + rows) * width));
-          row += rows;
+      if (typed) {
+        try {
+          this.fillSlot(slot, true, values, count);
+        } catch {
+          typed = false;
         }
-      })();
+      }
+      if (!typed) this.fillSlot(slot, false, values, count);
     } catch (error) {
       // The slot was cleared or not; either way nothing refers to it, so it is free again.
       this.slotSeqs[slot] = Number.NEGATIVE_INFINITY;
       throw error;
     }
     this.slotSeqs[slot] = seq;
-    return { file: this.file, slot };
+    return { file: this.file, slot, typed, rows: count };
+  }
+
+  private fillSlot(slot: number, typed: boolean, values: readonly SqlValue[], count: number): void {
+    const width = this.width;
+    this.db.transaction(() => {
+      this.clearBySlot.get(`${slot}:${typed}`)!.run();
+      for (let row = 0; row < count; ) {
+        const rows = Math.min(this.rowsPerStatement, count - row);
+        this.fill(slot, typed, rows).run(...values.slice(row * width, (row + rows) * width));
+        row += rows;
+      }
+    })();
   }
 
   close(): void {
@@ -84,17 +108,23 @@ export class ScratchSlots {
     const committed = this.committed[0]!;
     for (let slot = 0; slot < this.slotSeqs.length; slot++) if (this.slotSeqs[slot]! <= committed) return slot;
     const slot = this.slotSeqs.length;
-    this.db.exec(`CREATE TABLE IF NOT EXISTS ${slotTable(slot)} (${this.columns})`);
-    this.clearBySlot.set(slot, this.db.prepare(`DELETE FROM ${slotTable(slot)}`));
+    this.db.exec(`CREATE TABLE IF NOT EXISTS ${slotTable(slot, false)} (${this.columns})`);
+    this.clearBySlot.set(`${slot}:false`, this.db.prepare(`DELETE FROM ${slotTable(slot, false)}`));
+    const layout = this.config.layout;
+    if (layout) {
+      this.db.exec(`CREATE TABLE IF NOT EXISTS ${slotTable(slot, true)} (${layout.definitions})`);
+      this.clearBySlot.set(`${slot}:true`, this.db.prepare(`DELETE FROM ${slotTable(slot, true)}`));
+    }
     this.slotSeqs.push(Number.NEGATIVE_INFINITY);
     return slot;
   }
 
-  private fill(slot: number, rows: number): Database.Statement {
-    const name = `${slot}:${rows}`;
+  private fill(slot: number, typed: boolean, rows: number): Database.Statement {
+    const name = `${slot}:${typed}:${rows}`;
     let statement = this.fillBySize.get(name);
     if (!statement) {
-      statement = this.db.prepare(`INSERT INTO ${slotTable(slot)} VALUES ${Array(rows).fill(this.rowPlaceholders).join(', ')}`);
+      const tuple = typed ? this.config.layout!.rowTuple : this.rowPlaceholders;
+      statement = this.db.prepare(`INSERT INTO ${slotTable(slot, typed)} VALUES ${Array(rows).fill(tuple).join(', ')}`);
       this.fillBySize.set(name, statement);
     }
     return statement;

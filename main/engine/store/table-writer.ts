@@ -13,6 +13,7 @@ import { emptyOutcome, type WriteOutcome } from './write-outcome.js';
 import { ScratchReader, type BatchRows } from './scratch-reader.js';
 import type { ScratchBatch } from './scratch-slots.js';
 import { BatchKeyFacts, type KeyFacts, type KeyFactsSpec } from './key-facts.js';
+import { slotLayoutOf, type SlotLayout } from './slot-layout.js';
 
 export type { WriteOutcome } from './write-outcome.js';
 
@@ -64,6 +65,8 @@ export class TableWriter {
   readonly keyFactsSpec: KeyFactsSpec | null = null;
   /** The columns a pre-image of this writer holds, in order (upserts only). */
   readonly preimageColumns: string[];
+  /** Scratch path: how workers lay out slots this writer copies whole (null: the table does not allow it). */
+  readonly slotLayout: SlotLayout | null;
 
   constructor(
     private readonly db: Database.Database,
@@ -79,6 +82,7 @@ export class TableWriter {
     this.rowsPerStatement = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS_PER_STATEMENT / Math.max(1, this.width))));
     this.insertPrefix = `INSERT INTO ${quoteIdentifier(spec.table)} (${names})`;
     this.singleInsert = db.prepare(`${this.insertPrefix} VALUES ${this.rowPlaceholders}`);
+    this.slotLayout = slotLayoutOf(db, spec.table, spec.columns.map((column) => column.name), importId);
     const keySet = new Set(spec.key);
     this.keyColumns = spec.key.map((name) => spec.columns.findIndex((column) => column.name === name));
     if (spec.key.length === 0) {
@@ -141,6 +145,8 @@ export class TableWriter {
   get scratch(): ScratchReader {
     return (this.scratchReader ??= new ScratchReader(this.db, {
       width: this.width,
+      table: this.spec.table,
+      columnNames: this.spec.columns.map((column) => column.name),
       insertPrefix: this.insertPrefix,
       importId: this.options.importId,
       keyColumns: this.keyColumns,

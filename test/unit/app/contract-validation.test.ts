@@ -32,7 +32,7 @@ describe('contract argument validation', () => {
       'tables/page': { table: 'a', offset: 0, limit: 50, orderBy: 'id', descending: true, filter: '' },
       'tables/drop-preview': { table: 'a' },
       'tables/drop': { table: 'a' },
-      'export/start': { kind: 'table', table: 'a', path: '/tmp/a.csv', format: 'csv', overwrite: false, columns: ['id'], view: { filter: 'x', sort: { column: 'id', descending: true } }, delimiter: ';', newline: 'lf' },
+      'export/start': { kind: 'table', table: 'a', path: '/tmp/a.csv', format: 'csv', overwrite: false, columns: ['id'], view: { filter: 'x', sort: { column: 'id', descending: true } }, delimiter: ';', newline: 'lf', header: false, encoding: 'windows-1252' },
       'grid/page': {
         query: { table: 'a', sort: { column: 'id', descending: true }, filter: 'x', columnFilters: [{ column: 'age', op: 'range', min: '18' }, { column: 'email', op: 'null' }] },
         offset: 900_000,
@@ -79,6 +79,8 @@ describe('contract argument validation', () => {
     refuse('export/start', { kind: 'table', table: 't', path: '/a.csv', format: 'csv', columns: 'id' }, /^columns must be a list/);
     refuse('export/start', { kind: 'table', table: 't', path: '/a.csv', format: 'csv', view: { table: 'u' } }, /^view\.table must be absent/);
     refuse('export/start', { kind: 'quarantine', importId: 1, path: '/a.csv', format: 'csv', columns: ['id'] }, /^columns must be absent/);
+    refuse('export/start', { kind: 'table', table: 't', path: '/a.csv', format: 'csv', encoding: 'ebcdic' }, /^encoding must be one of utf-8, windows-1252/);
+    refuse('export/start', { kind: 'quarantine', importId: 1, path: '/a.csv', format: 'csv', header: true }, /^header must be absent/);
   });
 
   test('inherited property names are unknown properties, not shape entries (own properties only)', () => {

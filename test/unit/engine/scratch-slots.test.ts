@@ -27,7 +27,7 @@ test('a value copied from a scratch slot lands in the table exactly as the same 
   const names = TYPES.map((_, i) => `"c${i}"`).join(', ');
   const bind = db.prepare(`INSERT INTO bound (${names}, prov) VALUES (${TYPES.map(() => '?').join(', ')}, 1)`);
   for (let row = 0; row < VALUES.length; row++) bind.run(...rows.slice(row * TYPES.length, (row + 1) * TYPES.length));
-  const reader = new ScratchReader(db, { width: TYPES.length, insertPrefix: `INSERT INTO copied (${names}, prov)`, importId: 1, keyColumns: [], batchTable: null });
+  const reader = new ScratchReader(db, { width: TYPES.length, table: 'copied', columnNames: TYPES.map((_, i) => `c${i}`), insertPrefix: `INSERT INTO copied (${names}, prov)`, importId: 1, keyColumns: [], batchTable: null });
   reader.attach(new Set([batch.file]));
   reader.rows(batch, VALUES.length, null).insert(0, VALUES.length);
 
@@ -57,7 +57,7 @@ test('a slot is overwritten only after the commit that read it went through', ()
   assert.equal(third.slot, first.slot, 'chunk 0 committed: its slot is free again');
   const db = new Database(':memory:');
   db.exec('CREATE TABLE t (v, p)');
-  const reader = new ScratchReader(db, { width: 1, insertPrefix: 'INSERT INTO t (v, p)', importId: 1, keyColumns: [], batchTable: null });
+  const reader = new ScratchReader(db, { width: 1, table: 't', columnNames: ['v'], insertPrefix: 'INSERT INTO t (v, p)', importId: 1, keyColumns: [], batchTable: null });
   reader.attach(new Set([second.file]));
   assert.deepEqual(reader.rows(second, 1, null).all(), ['b'], 'the slot a pending commit reads still holds its rows');
   assert.deepEqual(reader.rows(third, 1, null).all(), ['c']);

@@ -32,11 +32,11 @@ function write(name: string, text: string): string {
 }
 
 /** Ids repeat within and across batches; some values are invalid; some e-mails repeat (a UNIQUE rule refuses them). */
-function customers(name: string, seed: number, rows = ROWS, idRange = ROWS): string {
+function customers(name: string, seed: number, rows = ROWS, idRange = ROWS, firstAscendingId: number | null = null): string {
   const random = prng(seed);
   const lines = ['id,name,email,score,note'];
   for (let i = 0; i < rows; i++) {
-    const id = random() < 0.02 ? 'x' : String(1 + Math.floor(random() * idRange));
+    const id = random() < 0.02 ? 'x' : String(firstAscendingId === null ? 1 + Math.floor(random() * idRange) : firstAscendingId + i);
     const who = ['Ann', 'Bob', 'Zoë', 'Łukasz', '"Quoted, name"'][Math.floor(random() * 5)];
     const email = random() < 0.01 ? 'dup@example.com' : `u${i}-${seed}@example.com`;
     const score = random() < 0.03 ? 'n/a' : random() < 0.5 ? String(Math.floor(random() * 100)) : (random() * 100).toFixed(2);
@@ -56,6 +56,12 @@ const rulesFile = write(
       { name: 'note', type: 'string' },
     ],
   }),
+);
+
+/** The same rules without UNIQUE: no index on the table, so the scratch path's slots can be declared as the table. */
+const noIndexRulesFile = write(
+  'rules-no-index.json',
+  JSON.stringify({ fields: (JSON.parse(fs.readFileSync(rulesFile, 'utf8')) as { fields: { constraints?: object }[] }).fields.map(({ constraints, ...field }) => ({ ...field, ...(constraints && !('unique' in constraints) ? { constraints } : {}) })) }),
 );
 
 function jsonl(name: string, seed: number): string {
@@ -190,6 +196,22 @@ for (const onDuplicate of ['first', 'last', 'quarantine'] as const) {
     ]);
   });
 }
+
+// Ascending ids: the scratch path's slots are declared as the table (INTEGER PRIMARY KEY) and copied whole.
+test('ascending ids: an insert, then an upsert over half of its rows, give the same store on both paths', async () => {
+  const first = customers('ascending.csv', 21, ROWS, ROWS, 1);
+  const second = customers('ascending-again.csv', 22, ROWS, ROWS, ROWS / 2);
+  await sameOnBothPaths([
+    { sourcePath: first, table: 'ascending', key: ['id'], schemaPath: noIndexRulesFile },
+    { sourcePath: second, table: 'ascending', key: ['id'], schemaPath: noIndexRulesFile },
+    { sourcePath: second, table: 'ascending', key: ['id'], schemaPath: noIndexRulesFile },
+  ]);
+});
+
+test('ascending ids with --fail-fast: a batch cut short is written in part, the same on both paths', async () => {
+  const file = customers('ascending-ff.csv', 23, ROWS, ROWS, 1);
+  await sameOnBothPaths([{ sourcePath: file, table: 'ascending_ff', key: ['id'], schemaPath: noIndexRulesFile, failure: { mode: 'fast' } }]);
+});
 
 test('--fail-fast stops at the same row with the same rows kept on both paths', async () => {
   const file = customers('fail-fast.csv', 7);

@@ -1,0 +1,91 @@
+import type Database from 'better-sqlite3';
+import { quoteIdentifier } from './identifiers.js';
+import { PROVENANCE_COLUMN } from './bookkeeping-columns.js';
+
+/**
+ * How a worker lays out a scratch slot so that the writer can copy it with
+ * `INSERT INTO <table> SELECT * FROM <slot>`: SQLite then moves each row's
+ * record as it is (its "transfer optimisation", insert.c `xferOptimization`)
+ * instead of decoding and re-encoding every value. That needs a slot declared
+ * as the table is: the same columns in the same order, the same declared
+ * types (so the same affinity: a value stored in the slot is what the table
+ * would store), the same INTEGER PRIMARY KEY, NOT NULL and defaults.
+ *
+ * `INSERT … SELECT *` is correct whether or not SQLite takes the fast path:
+ * when it does not (a collation, a CHECK, a foreign key), it converts each
+ * value with the table's affinity, which leaves a value the slot already
+ * converted unchanged.
+ */
+export interface SlotLayout {
+  /** The column definitions of a typed slot table. */
+  definitions: string;
+  /** One row's VALUES tuple in the table's column order: `?` per written column, the import id inlined for provenance. */
+  rowTuple: string;
+  /** Index among the written columns of the table's INTEGER PRIMARY KEY, or -1: its values are the slot's rowids. */
+  rowidColumn: number;
+}
+
+interface ColumnInfo {
+  name: string;
+  type: string;
+  notnull: number;
+  dflt_value: string | null;
+  pk: number;
+  hidden: number;
+}
+
+/**
+ * The typed slot layout for writing `written` (in the writer's order) into
+ * `table`, or null where a slot would not give the table's own rows: the table
+ * has columns this import does not write (their defaults), an index (a unique
+ * one makes SQLite take the fast path only into an empty table, and any other
+ * needs the same index on the slot), a trigger, or generated columns.
+ */
+export function slotLayoutOf(db: Database.Database, table: string, written: readonly string[], importId: number): SlotLayout | null {
+  const columns = db.prepare('SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?)').all(table) as ColumnInfo[];
+  if (columns.length === 0 || columns.some((column) => column.hidden !== 0)) return null;
+  if (db.prepare('SELECT 1 FROM pragma_index_list(?)').get(table) !== undefined) return null;
+  if (db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?").get(table) !== undefined) return null;
+  const userColumns = columns.filter((column) => column.name !== PROVENANCE_COLUMN);
+  if (userColumns.length !== columns.length - 1 || userColumns.length !== written.length) return null;
+  if (userColumns.some((column, i) => column.name !== written[i])) return null;
+  const keyColumns = columns.filter((column) => column.pk > 0);
+  // With no index on the table, a one-column primary key declared INTEGER is the rowid itself (a DESC one would have an index).
+  const rowidName = keyColumns.length === 1 && keyColumns[0]!.type.toUpperCase() === 'INTEGER' ? keyColumns[0]!.name : null;
+  if (keyColumns.length > 0 && rowidName === null) return null;
+  const definitions = columns.map((column) => {
+    const parts = [quoteIdentifier(column.name)];
+    if (column.type !== '') parts.push(column.type);
+    if (column.name === rowidName) parts.push('PRIMARY KEY');
+    if (column.notnull) parts.push('NOT NULL');
+    if (column.dflt_value !== null) parts.push(`DEFAULT ${column.dflt_value}`);
+    return parts.join(' ');
+  });
+  return {
+    definitions: definitions.join(', '),
+    rowTuple: `(${columns.map((column) => (column.name === PROVENANCE_COLUMN ? String(importId) : '?')).join(', ')})`,
+    rowidColumn: rowidName === null ? -1 : written.indexOf(rowidName),
+  };
+}
+
+/**
+ * Whether a batch's rows keep their order in a typed slot: rowids follow the
+ * INTEGER PRIMARY KEY, so its values must be integers that ascend (a repeat,
+ * a NULL, a text or a fraction goes the untyped way, where row i is rowid i + 1).
+ */
+export function keepsBatchOrder(values: readonly unknown[], count: number, width: number, rowidColumn: number): boolean {
+  if (rowidColumn < 0) return true;
+  let previous: number | bigint = -Infinity;
+  for (let row = 0; row < count; row++) {
+    const value = values[row * width + rowidColumn];
+    if (typeof value === 'number') {
+      if (!Number.isSafeInteger(value) || value <= previous) return false;
+    } else if (typeof value === 'bigint') {
+      if (value <= previous || value > 9223372036854775807n || value < -9223372036854775808n) return false;
+    } else {
+      return false;
+    }
+    previous = value;
+  }
+  return true;
+}

@@ -1,4 +1,4 @@
-import { RE2JS } from 're2js';
+import { re2, type Re2Pattern } from '../rules/re2.js';
 import { SluiceError } from '../errors.js';
 import { readRowValues, writeRowValues } from './row-text.js';
 import { compileExpression, type Evaluator } from '../rules/expr-eval.js';
@@ -107,9 +107,9 @@ function buildChange(operation: FixOperation, layout: SourceLayout, columnIndex:
       return (value) => (typeof value === 'string' ? value.trim() : value);
     case 'replace': {
       if (operation.pattern.length > MAX_PATTERN_CHARS) throw new SluiceError('USAGE', `The pattern is longer than ${MAX_PATTERN_CHARS} characters.`);
-      let pattern: RE2JS;
+      let pattern: Re2Pattern;
       try {
-        pattern = RE2JS.compile(operation.pattern);
+        pattern = re2().compile(operation.pattern);
       } catch (error) {
         throw new SluiceError('USAGE', `--replace: not a valid pattern (${(error as Error).message}).`);
       }

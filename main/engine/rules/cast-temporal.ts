@@ -6,7 +6,7 @@
  * names: D/M/Y versus M/D/Y is never guessed) or strftime-like patterns.
  */
 
-import { RE2JS } from 're2js';
+import { re2 } from './re2.js';
 
 /** Formats with more variable-width directives than this run on RE2 (see compilePattern); V8 is faster for the usual ones. */
 const MAX_BACKTRACKING_DIRECTIVES = 3;
@@ -98,7 +98,7 @@ function compilePattern(pattern: string): (text: string) => Parts | null {
   });
   // Each variable-width directive (%-d, %f, %B…) multiplies V8's backtracking on a value that almost
   // matches (28 × %-d took 29 s on one value); past a few of them the format runs on RE2, linear in the value.
-  const compiled = variableWidth > MAX_BACKTRACKING_DIRECTIVES ? RE2JS.compile(`${regex}$`) : new RegExp(`${regex}$`);
+  const compiled = variableWidth > MAX_BACKTRACKING_DIRECTIVES ? re2().compile(`${regex}$`) : new RegExp(`${regex}$`);
   return (text) => {
     const match = compiled.exec(text);
     if (!match) return null;

@@ -1,4 +1,4 @@
-import { RE2JS } from 're2js';
+import { re2, type Re2Pattern } from './re2.js';
 import { simpleWholeRegex } from './simple-pattern.js';
 
 /**
@@ -29,6 +29,7 @@ export interface LinearRegex {
 }
 
 function re2Flags(flags: string): number {
+  const RE2JS = re2();
   let value = 0;
   if (flags.includes('i')) value |= RE2JS.CASE_INSENSITIVE;
   if (flags.includes('m')) value |= RE2JS.MULTILINE;
@@ -61,14 +62,16 @@ function toRe2Syntax(pattern: string): string {
   return out;
 }
 
-function compile(pattern: string, flags: string): RE2JS {
-  return RE2JS.compile(toRe2Syntax(pattern), re2Flags(flags));
+function compile(pattern: string, flags: string): Re2Pattern {
+  return re2().compile(toRe2Syntax(pattern), re2Flags(flags));
 }
 
 /** Returns why a pattern cannot be used, or null when it may be used. */
 export function checkPatternSafety(pattern: string, flags = ''): string | null {
   if (pattern.length > MAX_PATTERN_CHARS) return `pattern is ${pattern.length} characters long; the limit is ${MAX_PATTERN_CHARS}`;
   if (!ALLOWED_FLAGS.test(flags)) return `flags "${flags}" are not allowed (use any of i, m, s, u)`;
+  // A simple pattern is one RE2 reads the same way (property-tested in simple-pattern.test.ts): no need to load RE2.
+  if (simpleWholeRegex(pattern, flags) !== null) return null;
   try {
     compile(pattern, flags);
     return null;
@@ -80,11 +83,14 @@ export function checkPatternSafety(pattern: string, flags = ''): string | null {
 
 /** Compiles a pattern that passed checkPatternSafety. */
 export function linearRegex(pattern: string, flags = ''): LinearRegex {
-  const regex = compile(pattern, flags);
-  // The simplest patterns test the same and in linear time on V8's engine, several times faster (simple-pattern.ts).
+  // The simplest patterns test the same and in linear time on V8's engine, several times faster (simple-pattern.ts);
+  // RE2 is compiled only when something needs it.
   const simple = simpleWholeRegex(pattern, flags);
+  let regex: Re2Pattern | null = null;
+  const automaton = (): Re2Pattern => (regex ??= compile(pattern, flags));
+  if (simple === null) automaton();
   return {
-    testWhole: simple === null ? (text) => regex.testExact(text) : (text) => simple.test(text),
-    replaceAll: (text, replacement) => regex.matcher(text).replaceAll(replacement),
+    testWhole: simple === null ? (text) => automaton().testExact(text) : (text) => simple.test(text),
+    replaceAll: (text, replacement) => automaton().matcher(text).replaceAll(replacement),
   };
 }

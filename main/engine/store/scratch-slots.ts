@@ -112,7 +112,8 @@ export class ScratchSlots {
     this.clearBySlot.set(`${slot}:false`, this.db.prepare(`DELETE FROM ${slotTable(slot, false)}`));
     const layout = this.config.layout;
     if (layout) {
-      this.db.exec(`CREATE TABLE IF NOT EXISTS ${slotTable(slot, true)} (${layout.definitions})`);
+      // One statement, prepared: the definitions come from the store's own schema (slot-layout.ts checks them).
+      this.db.prepare(`CREATE TABLE IF NOT EXISTS ${slotTable(slot, true)} (${layout.definitions})`).run();
       this.clearBySlot.set(`${slot}:true`, this.db.prepare(`DELETE FROM ${slotTable(slot, true)}`));
     }
     this.slotSeqs.push(Number.NEGATIVE_INFINITY);

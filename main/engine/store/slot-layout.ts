@@ -9,7 +9,7 @@ import { PROVENANCE_COLUMN } from './bookkeeping-columns.js';
  * instead of decoding and re-encoding every value. That needs a slot declared
  * as the table is: the same columns in the same order, the same declared
  * types (so the same affinity: a value stored in the slot is what the table
- * would store), the same INTEGER PRIMARY KEY, NOT NULL and defaults.
+ * would store), the same INTEGER PRIMARY KEY and NOT NULL.
  *
  * `INSERT … SELECT *` is correct whether or not SQLite takes the fast path:
  * when it does not (a collation, a CHECK, a foreign key), it converts each
@@ -25,6 +25,12 @@ export interface SlotLayout {
   rowidColumn: number;
 }
 
+/**
+ * A declared type copied into the slot's CREATE TABLE: words and a size (`VARCHAR(30)`, `NUMERIC(10, 2)`). A store
+ * may come from anywhere, and SQLite accepts quoted strings as type names: anything else takes untyped slots.
+ */
+const PLAIN_TYPE = /^[A-Za-z_][A-Za-z0-9_ ]*(?:\(\s*[+-]?\d+(?:\s*,\s*[+-]?\d+)?\s*\))?$|^$/;
+
 interface ColumnInfo {
   name: string;
   type: string;
@@ -37,13 +43,14 @@ interface ColumnInfo {
 /**
  * The typed slot layout for writing `written` (in the writer's order) into
  * `table`, or null where a slot would not give the table's own rows: the table
- * has columns this import does not write (their defaults), an index (a unique
- * one makes SQLite take the fast path only into an empty table, and any other
- * needs the same index on the slot), a trigger, or generated columns.
+ * has columns this import does not write, an index (a unique one makes SQLite
+ * take the fast path only into an empty table, and any other needs the same
+ * index on the slot), a trigger, generated columns, defaults (Sluice declares
+ * none), or a declared type that is not plain words and a size.
  */
 export function slotLayoutOf(db: Database.Database, table: string, written: readonly string[], importId: number): SlotLayout | null {
   const columns = db.prepare('SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?)').all(table) as ColumnInfo[];
-  if (columns.length === 0 || columns.some((column) => column.hidden !== 0)) return null;
+  if (columns.length === 0 || columns.some((column) => column.hidden !== 0 || column.dflt_value !== null || !PLAIN_TYPE.test(column.type))) return null;
   if (db.prepare('SELECT 1 FROM pragma_index_list(?)').get(table) !== undefined) return null;
   if (db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?").get(table) !== undefined) return null;
   const userColumns = columns.filter((column) => column.name !== PROVENANCE_COLUMN);
@@ -58,7 +65,6 @@ export function slotLayoutOf(db: Database.Database, table: string, written: read
     if (column.type !== '') parts.push(column.type);
     if (column.name === rowidName) parts.push('PRIMARY KEY');
     if (column.notnull) parts.push('NOT NULL');
-    if (column.dflt_value !== null) parts.push(`DEFAULT ${column.dflt_value}`);
     return parts.join(' ');
   });
   return {

@@ -95,7 +95,7 @@ test('an INTEGER PRIMARY KEY: ascending ids go typed and keep batch order; repea
 });
 
 test('a NOT NULL the typed slot refuses sends the batch the untyped way, where the table itself will refuse the row', () => {
-  const { area, db, layout } = setup((name) => `CREATE TABLE ${name} (${TYPES.map((type, i) => `"c${i}" ${type}${i === 1 ? ' NOT NULL DEFAULT 0' : ''}`).join(', ')}, ${PROV} INTEGER)`);
+  const { area, db, layout } = setup((name) => `CREATE TABLE ${name} (${TYPES.map((type, i) => `"c${i}" ${type}${i === 1 ? ' NOT NULL' : ''}`).join(', ')}, ${PROV} INTEGER)`);
   assert.ok(layout);
   const slots = new ScratchSlots({ ...area.config, layout }, NAMES.length, 1);
   assert.equal(slots.write([1, 2, 3, 4, 5, 6, 7, 8], 1, 0).typed, true);
@@ -122,5 +122,9 @@ test('tables whose rows a slot copied whole would not reproduce take untyped slo
   assert.equal(layoutFor(`CREATE TABLE t ("a" TEXT, "b" INTEGER, "g" INTEGER GENERATED ALWAYS AS (b + 1), ${PROV} INTEGER)`), null, 'a generated column');
   assert.equal(layoutFor(`CREATE TABLE t ("a" TEXT PRIMARY KEY, "b" INTEGER, ${PROV} INTEGER)`), null, 'a key that is not the rowid');
   assert.equal(layoutFor(`CREATE TABLE t ("a" TEXT, "b" INTEGER)`), null, 'no provenance column');
+  assert.equal(layoutFor(`CREATE TABLE t ("a" TEXT DEFAULT 'x', "b" INTEGER, ${PROV} INTEGER)`), null, 'a default (Sluice declares none)');
+  assert.ok(layoutFor(`CREATE TABLE t ("a" VARCHAR(30), "b" NUMERIC(10, 2), ${PROV} INTEGER)`), 'a type with a size');
+  // A hostile store: SQLite takes a quoted string as a type name, which must not become SQL of the slot's own.
+  assert.equal(layoutFor(`CREATE TABLE t ("a" 'x); ATTACH ''/tmp/owned.db'' AS z; --', "b" INTEGER, ${PROV} INTEGER)`), null, 'a type that is not plain words');
   db.close();
 });

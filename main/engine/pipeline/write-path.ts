@@ -4,11 +4,12 @@ import os from 'node:os';
 export type WritePath = 'direct' | 'scratch';
 
 /**
- * The scratch path moves value binding off the writer thread (1M rows with the bench's rules: writer 2.8 s → 1.55 s of
- * CPU) at about the same or slightly more CPU in total (5.3–6.6 s with the process's other threads). On 2 cores the total
- * is the limit (about 6.3 s / 2 = 3.15 s a core either way), so the direct path, which never costs more, stays; from 3
- * cores on the direct writer is the limit (6.3 s / 3 = 2.1 s < 2.8 s), and the scratch path's bound is lower
- * (max(1.55 s, 2.1 s)). Measurements: README, "The writer thread".
+ * The scratch path moves value binding off the writer thread (1M rows with the bench's rules: writer 4.3 s → 1.6–1.7 s
+ * of CPU, with slots declared as the table and copied record by record) at about the same CPU in total (8.0 s against
+ * 8.4 s in one bench run; 7.2 s against 6.9 s in five alternating runs). On 2 cores the total is the limit, and the
+ * two paths measured even (wall-clock medians 4.69 s and 4.82 s), so the direct path, which writes no scratch files,
+ * stays; from 3 cores on the direct writer is the limit (8 s / 3 ≈ 2.7 s < 4 s), and the scratch path's bound is
+ * lower. Measurements: README, "Sixth round".
  */
 export const SCRATCH_MIN_CORES = 3;
 

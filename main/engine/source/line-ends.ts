@@ -64,6 +64,8 @@ export class OriginalPositions {
  * only record ends: a line break inside a quoted field is data, not the file's style.
  */
 export function dominantLineEnd(text: string, dialect: Pick<Dialect, 'delimiter' | 'quoteChar'>): '\n' | '\r\n' {
+  // Most files have no CR at all: every line end is a bare LF, and scanning the sample for quotes would not change that.
+  if (!text.includes('\r')) return '\n';
   const units = Buffer.from(text, 'utf16le');
   const scanner = new CsvBoundaryScanner({ delimiter: dialect.delimiter, quoteChar: dialect.quoteChar, newline: '\n', unitBytes: 2, bigEndian: false });
   let crlf = 0;

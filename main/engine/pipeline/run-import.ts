@@ -8,9 +8,8 @@ import { WorkerPool } from '../pool/worker-pool.js';
 import { openSource } from '../source/open-source.js';
 import { readChunks } from '../source/chunk-reader.js';
 import { createDecoder } from '../source/encoding.js';
-import { describeFingerprintChange, fingerprintSource } from '../source/fingerprint.js';
 import type { ChunkResult } from '../parse/chunk-types.js';
-import type { FailurePolicy, ImportStatus, ImportSummary } from '../types.js';
+import type { ImportStatus, ImportSummary } from '../types.js';
 import { BatchCommitter } from './batch-committer.js';
 import { ChunkRunner, type ChunkPlace } from './chunk-runner.js';
 import { ImportControl } from './import-control.js';
@@ -33,6 +32,7 @@ import { ImportObserver } from '../observe/import-observer.js';
 import { THREAD_CPU_REPORTING, readThreadCpuMs } from '../observe/thread-cpu.js';
 import { ScratchArea } from '../store/scratch-area.js';
 import { chooseWritePath } from './write-path.js';
+import { checkFinished, failurePolicyOf, readPrefix } from './import-checks.js';
 
 interface InFlight {
   place: ChunkPlace;
@@ -314,42 +314,4 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
       ...(stopError ? { error: serializeError(stopError) } : {}),
     };
   }
-}
-
-async function readPrefix(handle: fs.promises.FileHandle, length: number): Promise<Buffer> {
-  const bytes = Buffer.alloc(length);
-  let at = 0;
-  while (at < length) {
-    const { bytesRead } = await handle.read(bytes, at, length - at, at);
-    if (bytesRead === 0) break;
-    at += bytesRead;
-  }
-  return bytes.subarray(0, at);
-}
-
-/** End-of-import checks: every record accounted for, and the source unchanged while it was read. */
-async function checkFinished(
-  sourcePath: string,
-  before: { size: number; mtimeMs: number; hash: string },
-  committer: BatchCommitter,
-): Promise<SluiceError | null> {
-  const counters = committer.counters;
-  const accounted = counters.rowsInserted + counters.rowsUpdated + (counters.rowsUnchanged ?? 0) + counters.rowsQuarantined;
-  if (accounted !== counters.rowsRead) {
-    return new SluiceError(
-      'INTERNAL',
-      `Row accounting failed: ${counters.rowsRead} rows read but ${accounted} inserted, updated, unchanged or quarantined. Please report this.`,
-    );
-  }
-  const now = await fingerprintSource(sourcePath).catch(() => null);
-  const change = now ? describeFingerprintChange(before, now) : 'it was deleted or became unreadable';
-  if (change) {
-    return new SluiceError('SOURCE_CHANGED', `${sourcePath} changed while it was being imported (${change}); import it again with --restart.`);
-  }
-  return null;
-}
-
-/** The failure policy in force: the one asked for, else the one stored with the import (a resume keeps it). */
-function failurePolicyOf(options: ImportOptions, record: { options: { failure?: FailurePolicy | undefined } }): FailurePolicy {
-  return options.failure ?? record.options.failure ?? { mode: 'soft', maxErrors: null };
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { SqlValue } from '../rules/contract.js';
 import type { ScratchConfig } from './scratch-area.js';
-import { keepsBatchOrder } from './slot-layout.js';
+import { keepsBatchOrder, valuesKeepTheirType } from './slot-layout.js';
 
 /**
  * Where a worker left a batch's valid rows, in batch order. An untyped slot
@@ -69,7 +69,10 @@ export class ScratchSlots {
   write(values: readonly SqlValue[], count: number, seq: number): ScratchBatch {
     const slot = this.freeSlot();
     const layout = this.config.layout;
-    let typed = layout != null && keepsBatchOrder(values, count, this.width, layout.rowidColumn);
+    let typed =
+      layout != null &&
+      keepsBatchOrder(values, count, this.width, layout.rowidColumn) &&
+      (layout.valueKinds === null || valuesKeepTheirType(values, count, this.width, layout.valueKinds));
     try {
       if (typed) {
         try {

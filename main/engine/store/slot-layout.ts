@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { quoteIdentifier } from './identifiers.js';
 import { PROVENANCE_COLUMN } from './bookkeeping-columns.js';
 
@@ -23,7 +23,28 @@ export interface SlotLayout {
   rowTuple: string;
   /** Index among the written columns of the table's INTEGER PRIMARY KEY, or -1: its values are the slot's rowids. */
   rowidColumn: number;
+  /**
+   * Upserts only: per written column, the values a typed slot stores as they were bound (see valuesKeepTheirType);
+   * null for plain inserts, where a value converted in the slot lands as the table would store it anyway.
+   */
+  valueKinds: readonly ValueKind[] | null;
 }
+
+/** What a column's affinity leaves as it is: text, integers (INTEGER, NUMERIC), reals, or anything (BLOB, none). */
+export type ValueKind = 'text' | 'integer' | 'real' | 'any';
+
+/** SQLite's rules for a declared type's affinity (datatype3.html, 3.1), as the values it keeps unconverted. */
+function valueKindOf(declaredType: string): ValueKind {
+  const type = declaredType.toUpperCase();
+  if (type.includes('INT')) return 'integer';
+  if (type.includes('CHAR') || type.includes('CLOB') || type.includes('TEXT')) return 'text';
+  if (type.includes('BLOB') || type === '') return 'any';
+  if (type.includes('REAL') || type.includes('FLOA') || type.includes('DOUB')) return 'real';
+  return 'integer';
+}
+
+/** SQLite's own names for the rowid: a written column so named would be read as the slot's rowid. */
+const ROWID_NAMES = new Set(['rowid', 'oid', '_rowid_']);
 
 /**
  * A declared type copied into the slot's CREATE TABLE: words and a size (`VARCHAR(30)`, `NUMERIC(10, 2)`). A store
@@ -48,9 +69,12 @@ interface ColumnInfo {
  * index on the slot), a trigger, generated columns, defaults (Sluice declares
  * none), or a declared type that is not plain words and a size.
  */
-export function slotLayoutOf(db: Database.Database, table: string, written: readonly string[], importId: number): SlotLayout | null {
-  const columns = db.prepare('SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?)').all(table) as ColumnInfo[];
+export function slotLayoutOf(db: Database.Database, table: string, written: readonly string[], importId: number, upserting: boolean): SlotLayout | null {
+  const columns = db.prepare(COLUMN_INFO).all(table) as ColumnInfo[];
   if (columns.length === 0 || columns.some((column) => column.hidden !== 0 || column.dflt_value !== null || !PLAIN_TYPE.test(column.type))) return null;
+  if (written.some((name) => ROWID_NAMES.has(name.toLowerCase()))) return null;
+  // A STRICT table checks types where a slot would convert them (its ANY is not a slot's NUMERIC).
+  if ((db.prepare("SELECT strict FROM pragma_table_list WHERE schema = 'main' AND name = ?").pluck().get(table) ?? 0) !== 0) return null;
   if (db.prepare('SELECT 1 FROM pragma_index_list(?)').get(table) !== undefined) return null;
   if (db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?").get(table) !== undefined) return null;
   const userColumns = columns.filter((column) => column.name !== PROVENANCE_COLUMN);
@@ -67,11 +91,51 @@ export function slotLayoutOf(db: Database.Database, table: string, written: read
     if (column.notnull) parts.push('NOT NULL');
     return parts.join(' ');
   });
+  if (!declaresAsTheTable(definitions.join(', '), columns)) return null;
   return {
     definitions: definitions.join(', '),
     rowTuple: `(${columns.map((column) => (column.name === PROVENANCE_COLUMN ? String(importId) : '?')).join(', ')})`,
     rowidColumn: rowidName === null ? -1 : written.indexOf(rowidName),
+    valueKinds: upserting ? userColumns.map((column) => valueKindOf(column.type)) : null,
   };
+}
+
+const COLUMN_INFO = 'SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?)';
+
+/**
+ * Whether a table made from `definitions` reads back as `columns` with no index. A type SQLite kept from a quoted
+ * string (`'INTEGER PRIMARY KEY'`, `'int collate nocase'`) would declare more than a type in the slot: refused.
+ */
+function declaresAsTheTable(definitions: string, columns: readonly ColumnInfo[]): boolean {
+  const probe = new Database(':memory:');
+  try {
+    probe.prepare(`CREATE TABLE slot (${definitions})`).run();
+    const declared = probe.prepare(COLUMN_INFO).all('slot');
+    return JSON.stringify(declared) === JSON.stringify(columns) && probe.prepare('SELECT 1 FROM pragma_index_list(?)').get('slot') === undefined;
+  } catch {
+    return false;
+  } finally {
+    probe.close();
+  }
+}
+
+/**
+ * Upserts compare a batch's values with the stored rows (changed, or unchanged): a typed slot holds them converted
+ * by the column's affinity, so a batch goes typed only when none would be converted (`12.5` bound to a TEXT column
+ * is compared as a number on the direct path, as '12.5' from a typed slot). NULL and bytes stay as they are.
+ */
+export function valuesKeepTheirType(values: readonly unknown[], count: number, width: number, kinds: readonly ValueKind[]): boolean {
+  for (let column = 0; column < width; column++) {
+    const kind = kinds[column];
+    if (kind === 'any') continue;
+    for (let at = column; at < count * width; at += width) {
+      const value = values[at];
+      if (value === null || value instanceof Uint8Array) continue;
+      const type = typeof value;
+      if (kind === 'text' ? type !== 'string' : kind === 'real' ? type !== 'number' : type !== 'number' && type !== 'bigint') return false;
+    }
+  }
+  return true;
 }
 
 /**

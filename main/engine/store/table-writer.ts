@@ -82,7 +82,7 @@ export class TableWriter {
     this.rowsPerStatement = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS_PER_STATEMENT / Math.max(1, this.width))));
     this.insertPrefix = `INSERT INTO ${quoteIdentifier(spec.table)} (${names})`;
     this.singleInsert = db.prepare(`${this.insertPrefix} VALUES ${this.rowPlaceholders}`);
-    this.slotLayout = slotLayoutOf(db, spec.table, spec.columns.map((column) => column.name), importId);
+    this.slotLayout = slotLayoutOf(db, spec.table, spec.columns.map((column) => column.name), importId, spec.key.length > 0);
     const keySet = new Set(spec.key);
     this.keyColumns = spec.key.map((name) => spec.columns.findIndex((column) => column.name === name));
     if (spec.key.length === 0) {

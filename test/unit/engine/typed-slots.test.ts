@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { ScratchArea } from '../../../main/engine/store/scratch-area.js';
 import { ScratchSlots } from '../../../main/engine/store/scratch-slots.js';
 import { ScratchReader } from '../../../main/engine/store/scratch-reader.js';
-import { slotLayoutOf } from '../../../main/engine/store/slot-layout.js';
+import { slotLayoutOf, valuesKeepTheirType } from '../../../main/engine/store/slot-layout.js';
 import { PROVENANCE_COLUMN } from '../../../main/engine/store/bookkeeping-columns.js';
 import type { SqlValue } from '../../../main/engine/rules/contract.js';
 import { tempDir } from '../../helpers/paths.js';
@@ -29,7 +29,7 @@ function setup(declare: (name: string) => string) {
   const db = new Database(path.join(area.dir, 'store.sqlite'));
   db.exec(`${declare('bound')}; ${declare('copied')}`);
   const names = NAMES.map((name) => `"${name}"`).join(', ');
-  const layout = slotLayoutOf(db, 'copied', NAMES, 7);
+  const layout = slotLayoutOf(db, 'copied', NAMES, 7, false);
   const reader = (table: string) =>
     new ScratchReader(db, { width: NAMES.length, table, columnNames: NAMES, insertPrefix: `INSERT INTO ${table} (${names}, ${PROV})`, importId: 7, keyColumns: [], batchTable: null });
   const bind = db.prepare(`INSERT INTO bound (${names}, ${PROV}) VALUES (${NAMES.map(() => '?').join(', ')}, 7)`);
@@ -112,7 +112,7 @@ test('tables whose rows a slot copied whole would not reproduce take untyped slo
   const layoutFor = (sql: string, written = ['a', 'b']) => {
     db.exec('DROP TABLE IF EXISTS t; DROP TABLE IF EXISTS u');
     db.exec(sql);
-    return slotLayoutOf(db, 't', written, 1);
+    return slotLayoutOf(db, 't', written, 1, false);
   };
   assert.ok(layoutFor(`CREATE TABLE t (${plain})`));
   assert.equal(layoutFor(`CREATE TABLE t (${plain})`, ['b', 'a']), null, 'another column order');
@@ -126,5 +126,27 @@ test('tables whose rows a slot copied whole would not reproduce take untyped slo
   assert.ok(layoutFor(`CREATE TABLE t ("a" VARCHAR(30), "b" NUMERIC(10, 2), ${PROV} INTEGER)`), 'a type with a size');
   // A hostile store: SQLite takes a quoted string as a type name, which must not become SQL of the slot's own.
   assert.equal(layoutFor(`CREATE TABLE t ("a" 'x); ATTACH ''/tmp/owned.db'' AS z; --', "b" INTEGER, ${PROV} INTEGER)`), null, 'a type that is not plain words');
+  // Words SQLite kept as a type from a quoted string would be constraints in the slot: its rowid, a collation.
+  assert.equal(layoutFor(`CREATE TABLE t ("a" 'INTEGER PRIMARY KEY', "b" INTEGER, ${PROV} INTEGER)`), null, 'a type that declares a key');
+  assert.equal(layoutFor(`CREATE TABLE t ("a" 'text collate nocase', "b" INTEGER, ${PROV} INTEGER)`), null, 'a type that declares a collation');
+  assert.equal(layoutFor(`CREATE TABLE t ("a" ANY, "b" INTEGER, ${PROV} INTEGER) STRICT`), null, 'a STRICT table (its ANY keeps what a slot would convert)');
+  assert.equal(layoutFor(`CREATE TABLE t ("rowid" TEXT, "b" INTEGER, ${PROV} INTEGER)`, ['rowid', 'b']), null, 'a column named as the rowid');
+  db.close();
+});
+
+test('upserts take a typed slot only for batches whose values its affinity would leave as they are', () => {
+  const db = new Database(':memory:');
+  db.exec(`CREATE TABLE t ("id" INTEGER PRIMARY KEY, "v" TEXT, "n" REAL, "k" NUMERIC, "b" BLOB, ${PROV} INTEGER)`);
+  assert.equal(slotLayoutOf(db, 't', ['id', 'v', 'n', 'k', 'b'], 1, false)?.valueKinds, null, 'plain inserts convert as the table would');
+  const kinds = slotLayoutOf(db, 't', ['id', 'v', 'n', 'k', 'b'], 1, true)!.valueKinds!;
+  assert.deepEqual(kinds, ['integer', 'text', 'real', 'integer', 'any']);
+  const keeps = (row: SqlValue[]) => valuesKeepTheirType(row, 1, row.length, kinds);
+  assert.equal(keeps([1, 'x', 1.5, 7n, 'anything']), true);
+  assert.equal(keeps([1, null, null, null, 12.5]), true);
+  assert.equal(keeps([1, new Uint8Array([1]), 2, 3, null]), true, 'bytes stay bytes under any affinity');
+  assert.equal(keeps([1, 12.5, 1.5, 7, null]), false, 'a number into TEXT would become text');
+  assert.equal(keeps([1, 'x', '1.5', 7, null]), false, 'text into REAL would become a number');
+  assert.equal(keeps([1, 'x', 9007199254740993n, 7, null]), false, 'a big integer into REAL would be rounded');
+  assert.equal(keeps([1, 'x', 1.5, '007', null]), false, 'text into NUMERIC would become a number');
   db.close();
 });

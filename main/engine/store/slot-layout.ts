@@ -74,7 +74,7 @@ export function slotLayoutOf(db: Database.Database, table: string, written: read
   if (columns.length === 0 || columns.some((column) => column.hidden !== 0 || column.dflt_value !== null || !PLAIN_TYPE.test(column.type))) return null;
   if (written.some((name) => ROWID_NAMES.has(name.toLowerCase()))) return null;
   // A STRICT table checks types where a slot would convert them (its ANY is not a slot's NUMERIC).
-  if ((db.prepare("SELECT strict FROM pragma_table_list WHERE schema = 'main' AND name = ?").pluck().get(table) ?? 0) !== 0) return null;
+  if (isStrictTable(db, table)) return null;
   if (db.prepare('SELECT 1 FROM pragma_index_list(?)').get(table) !== undefined) return null;
   if (db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?").get(table) !== undefined) return null;
   const userColumns = columns.filter((column) => column.name !== PROVENANCE_COLUMN);
@@ -98,6 +98,11 @@ export function slotLayoutOf(db: Database.Database, table: string, written: read
     rowidColumn: rowidName === null ? -1 : written.indexOf(rowidName),
     valueKinds: upserting ? userColumns.map((column) => valueKindOf(column.type)) : null,
   };
+}
+
+/** Whether `table` was made STRICT (only a user's own table can be: Sluice makes none). */
+export function isStrictTable(db: Database.Database, table: string): boolean {
+  return ((db.prepare("SELECT strict FROM pragma_table_list WHERE schema = 'main' AND name = ?").pluck().get(table) as number | undefined) ?? 0) !== 0;
 }
 
 const COLUMN_INFO = 'SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?)';

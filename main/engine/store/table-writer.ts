@@ -13,7 +13,7 @@ import { emptyOutcome, type WriteOutcome } from './write-outcome.js';
 import { ScratchReader, type BatchRows } from './scratch-reader.js';
 import type { ScratchBatch } from './scratch-slots.js';
 import { BatchKeyFacts, type KeyFacts, type KeyFactsSpec } from './key-facts.js';
-import { slotLayoutOf, type SlotLayout } from './slot-layout.js';
+import { isStrictTable, slotLayoutOf, type SlotLayout } from './slot-layout.js';
 
 export type { WriteOutcome } from './write-outcome.js';
 
@@ -67,6 +67,11 @@ export class TableWriter {
   readonly preimageColumns: string[];
   /** Scratch path: how workers lay out slots this writer copies whole (null: the table does not allow it). */
   readonly slotLayout: SlotLayout | null;
+  /**
+   * A STRICT table that refuses a value's type in a multi-row INSERT keeps the rows before it (SQLite 3.53 opens no
+   * statement journal for that check), where every other failed statement changes nothing: those go in a savepoint.
+   */
+  private readonly strict: boolean;
 
   constructor(
     private readonly db: Database.Database,
@@ -82,6 +87,7 @@ export class TableWriter {
     this.rowsPerStatement = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS_PER_STATEMENT / Math.max(1, this.width))));
     this.insertPrefix = `INSERT INTO ${quoteIdentifier(spec.table)} (${names})`;
     this.singleInsert = db.prepare(`${this.insertPrefix} VALUES ${this.rowPlaceholders}`);
+    this.strict = isStrictTable(db, spec.table);
     this.slotLayout = slotLayoutOf(db, spec.table, spec.columns.map((column) => column.name), importId, spec.key.length > 0);
     const keySet = new Set(spec.key);
     this.keyColumns = spec.key.map((name) => spec.columns.findIndex((column) => column.name === name));
@@ -132,7 +138,7 @@ export class TableWriter {
     const groupsWouldInsert = !keyFacts || (this.groupsToSkip === 0 && !(this.keyCasts && keyFacts.lossyIn(0, count)));
     if (count > 1 && groupsWouldInsert) {
       try {
-        rows.insert(0, count);
+        this.insertWhole(rows, 0, count);
         return { ...emptyOutcome(), inserted: count };
       } catch (error) {
         if (!isConstraintError(error)) throw error;
@@ -200,7 +206,7 @@ export class TableWriter {
         oneByOne(row, next, outcome);
       } else {
         try {
-          rows.insert(row, next);
+          this.insertWhole(rows, row, next);
           outcome.inserted += next - row;
         } catch (error) {
           if (!isConstraintError(error)) throw error;
@@ -211,6 +217,23 @@ export class TableWriter {
       row = next;
     }
     return outcome;
+  }
+
+  /** Rows [from, to) in one statement that, failing, leaves none of them (see `strict`). */
+  private insertWhole(rows: BatchRows, from: number, to: number): void {
+    if (!this.strict) {
+      rows.insert(from, to);
+      return;
+    }
+    this.db.exec('SAVEPOINT sluice_group');
+    try {
+      rows.insert(from, to);
+    } catch (error) {
+      this.db.exec('ROLLBACK TO sluice_group');
+      throw error;
+    } finally {
+      this.db.exec('RELEASE sluice_group');
+    }
   }
 
   /** A multi-row INSERT for `rows` rows, prepared on first use: full groups, and each batch's remainder, take one statement. */

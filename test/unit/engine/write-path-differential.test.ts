@@ -231,6 +231,23 @@ test('a hand-made table: numbers upserted into TEXT, a STRICT ANY column, a quot
   await sameOnBothPaths([{ sourcePath: shuffled, table: 't', append: true }], `CREATE TABLE t (a 'INTEGER PRIMARY KEY', b TEXT, _sluice_import_id INTEGER)`);
 });
 
+test('a hand-made STRICT table that refuses some values: every row counted is in the table, on both paths', async () => {
+  // SQLite keeps the rows before a STRICT type failure in a multi-row INSERT; the writer must not count them twice.
+  const file = write('strict-refusals.csv', `a,b\n${Array.from({ length: 200 }, (_, i) => `${i % 9 === 4 ? 'abc' : i % 9 === 5 ? '1.5' : i},${i}`).join('\n')}\n`);
+  const setup = 'CREATE TABLE t (a INTEGER, b TEXT, _sluice_import_id INTEGER) STRICT';
+  for (const writePath of ['direct', 'scratch'] as const) {
+    const run = (await onPath(writePath, [{ sourcePath: file, table: 't', append: true }], setup)) as {
+      summaries: { rowsRead: number; rowsInserted: number; rowsQuarantined: number }[];
+      imported: { t: unknown[] };
+    };
+    const [summary] = run.summaries;
+    assert.equal(run.imported.t.length, summary!.rowsInserted, `${writePath}: the rows in the table are the rows counted`);
+    assert.equal(summary!.rowsInserted + summary!.rowsQuarantined, summary!.rowsRead);
+    assert.ok(summary!.rowsQuarantined > 0, 'the table refused the text values');
+  }
+  await sameOnBothPaths([{ sourcePath: file, table: 't', append: true }], setup);
+});
+
 test('--fail-fast stops at the same row with the same rows kept on both paths', async () => {
   const file = customers('fail-fast.csv', 7);
   await sameOnBothPaths([{ sourcePath: file, table: 'ff', schemaPath: rulesFile, failure: { mode: 'fast' } }]);

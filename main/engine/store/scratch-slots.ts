@@ -1,5 +1,6 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { sqliteModule } from './sqlite-module.js';
 import type { SqlValue } from '../rules/contract.js';
 import type { ScratchConfig } from './scratch-area.js';
 import { keepsBatchOrder, valuesKeepTheirType } from './slot-layout.js';
@@ -52,7 +53,7 @@ export class ScratchSlots {
   constructor(private readonly config: ScratchConfig, private readonly width: number, workerId: number) {
     this.file = path.join(config.dir, `w${workerId}.db`);
     this.committed = new Float64Array(config.committed);
-    this.db = new Database(this.file);
+    this.db = new (sqliteModule())(this.file);
     // As the store's pages: fewer pages per batch for the worker to write and the writer to read (measured: ~3% less worker CPU than 4 KiB).
     this.db.pragma('page_size = 16384');
     this.db.pragma('journal_mode = WAL');

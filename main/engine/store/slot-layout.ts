@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { sqliteModule } from './sqlite-module.js';
 import { quoteIdentifier } from './identifiers.js';
 import { PROVENANCE_COLUMN } from './bookkeeping-columns.js';
 
@@ -112,7 +113,7 @@ const COLUMN_INFO = 'SELECT name, type, "notnull", dflt_value, pk, hidden FROM p
  * string (`'INTEGER PRIMARY KEY'`, `'int collate nocase'`) would declare more than a type in the slot: refused.
  */
 function declaresAsTheTable(definitions: string, columns: readonly ColumnInfo[]): boolean {
-  const probe = new Database(':memory:');
+  const probe = new (sqliteModule())(':memory:');
   try {
     probe.prepare(`CREATE TABLE slot (${definitions})`).run();
     const declared = probe.prepare(COLUMN_INFO).all('slot');

@@ -8,50 +8,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { lastJson, queryAll, queryRaw, sluice } from '../helpers/cli.js';
-import { FIXTURES, tempDir } from '../helpers/paths.js';
+import { queryAll, queryRaw, sluice } from '../helpers/cli.js';
+import { FIXTURES } from '../helpers/paths.js';
+import { WRITE_PATHS, jsonlStoreHelpers } from '../helpers/jsonl-store.js';
 import { Store } from '../../main/engine/store/store.js';
 import { retryQuarantinedRow } from '../../main/engine/quarantine/retry.js';
 import { checkInPool } from '../../main/engine/quarantine/pool-validate.js';
 import { gridColumnsOf } from '../../main/engine/store/table-filter.js';
 import { exportTable } from '../../main/engine/export/export-table.js';
 
-const dir = tempDir();
-let counter = 0;
-const WRITE_PATHS = ['direct', 'scratch'] as const;
-
-function write(name: string, content: string): string {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, content);
-  return file;
-}
-
-function freshDb(): string {
-  return path.join(dir, `store-${++counter}.sqlite`);
-}
-
-/** Imports with two workers on the given write path, and checks the path was really taken. */
-function importInto(db: string, file: string, extra: string[] = [], writePath: (typeof WRITE_PATHS)[number] = 'direct') {
-  const run = sluice(['import', file, '--db', db, '--json', '--workers', '2', ...extra], { env: { SLUICE_WRITE_PATH: writePath, SLUICE_THREAD_CPU: '1' } });
-  assert.equal(run.status, 0, run.stderr);
-  assert.match(run.stderr, new RegExp(`"writePath":"${writePath}"`));
-  return lastJson(run);
-}
-
-function exportText(db: string, table: string, format: 'jsonl' | 'csv'): string {
-  const target = path.join(dir, `out-${++counter}.${format}`);
-  const run = sluice(['export', '--db', db, '--table', table, '--out', target]);
-  assert.equal(run.status, 0, run.stderr);
-  return fs.readFileSync(target, 'utf8');
-}
-
-function exportObjects(db: string, table: string): unknown[] {
-  return exportText(db, table, 'jsonl').trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
-}
-
-function parseLines(text: string): unknown[] {
-  return text.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
-}
+const { dir, write, freshDb, importInto, exportText, exportObjects, parseLines } = jsonlStoreHelpers();
 
 test('the issue: an absent key stays absent, an explicit null stays null; CSV and SQL see NULL for both, never the bookkeeping', () => {
   const db = freshDb();

@@ -44,13 +44,29 @@ test('windows-1252 and Shift_JIS exports hold the encoded bytes and import back 
   assert.deepEqual(fs.readFileSync(sjis), iconv.encode(japanese, 'shift_jis'));
 });
 
-test('JSONL exports in UTF-16LE too; the default stays UTF-8', () => {
+test('JSONL exports in UTF-16LE too, with its byte order mark; the default stays UTF-8', () => {
   const db = importText('{"a":"Zoë 😀","n":1}\n', 'jsonl');
   const { out, run } = exportTo(db, 'utf16.jsonl', ['--encoding', 'utf-16le']);
   assert.equal(run.status, 0, run.stderr);
-  assert.deepEqual(fs.readFileSync(out), Buffer.from('{"a":"Zoë 😀","n":1}\n', 'utf16le'));
+  assert.deepEqual(fs.readFileSync(out), Buffer.from('\ufeff{"a":"Zoë 😀","n":1}\n', 'utf16le'));
   const { out: plain } = exportTo(db, 'plain.jsonl', []);
   assert.equal(fs.readFileSync(plain, 'utf8'), '{"a":"Zoë 😀","n":1}\n');
+});
+
+test('a UTF-16 export starts with its byte order mark, so it imports back without naming the encoding', () => {
+  const text = 'name,city\nZoë,Kraków\n山田,東京\n';
+  const db = importText(text);
+  for (const [encoding, bom] of [['utf-16le', [0xff, 0xfe]], ['utf-16be', [0xfe, 0xff]]] as const) {
+    const { out, run } = exportTo(db, `${encoding}.csv`, ['--encoding', encoding]);
+    assert.equal(run.status, 0, run.stderr);
+    const bytes = fs.readFileSync(out);
+    assert.deepEqual([...bytes.subarray(0, 2)], bom);
+    assert.equal(iconv.decode(bytes.subarray(2), encoding), text);
+    const back = path.join(dir, `back-${encoding}.sqlite`);
+    const again = sluice(['import', out, '--db', back, '--table', 't']);
+    assert.equal(again.status, 0, again.stderr);
+    assert.deepEqual(queryAll(back, 'SELECT * FROM t ORDER BY rowid'), queryAll(db, 'SELECT * FROM t ORDER BY rowid'));
+  }
 });
 
 test('a character the encoding cannot hold is refused, naming row and column; no file is written', () => {

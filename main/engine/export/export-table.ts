@@ -86,13 +86,13 @@ export async function exportTable(store: Store, table: string, outPath: string, 
     const cells = columns.map((name) => jsonFormatter(schema ? (fields.get(name) ?? { name, type: 'any' }) : undefined));
     const plainLine = presence ? sparseLine(keys, cells, presence) : (row: unknown[]) => `{${row.map((value, i) => keys[i]! + cells[i]!(value)).join(',')}}`;
     const line = encoding === 'utf-8' ? plainLine : checkedLines(plainLine, (row, i) => keys[i]! + cells[i]!(row[i]), outNames, encoding);
-    return writeLines(outPath, null, rows(), line, { newline: '\n', finalNewline: true, encoding }, total, options);
+    return writeLines(outPath, null, rows(), line, { newline: '\n', finalNewline: true, lead: byteOrderMark(encoding, false), encoding }, total, options);
   }
   const delimiter = options.delimiter ?? source?.delimiter ?? ',';
   const newline = options.newline ?? (source?.newline === '\n' || source?.newline === '\r' ? source.newline : '\r\n');
   const finalNewline = source?.finalNewline ?? true;
   const cells = columns.map((name) => csvFormatter(schema ? fields.get(name) : undefined));
-  const bom = source?.bom ? '\ufeff' : '';
+  const bom = byteOrderMark(encoding, source?.bom === true);
   // A file imported with --no-header had no header line to give back (its column_1, … names are Sluice's).
   // Schemas stored before that mark existed: the imports' own layouts say.
   const withHeader = options.header ?? (source?.header === false ? false : (lastCsvSourceHadHeader(store, table) ?? true));
@@ -104,6 +104,14 @@ export async function exportTable(store: Store, table: string, outPath: string, 
   if (withHeader && encoding !== 'utf-8') checkHeader(outNames, encoding);
   const line = encoding === 'utf-8' ? plainLine : checkedLines(plainLine, (row, i) => cells[i]!(row[i]), outNames, encoding);
   return writeLines(outPath, header, rows(), line, { newline, finalNewline, lead: withHeader ? '' : bom, encoding }, total, options);
+}
+
+/**
+ * A UTF-16 file always starts with its byte order mark: without it, readers (spreadsheets, editors, Sluice's own
+ * sniffer) cannot tell it from bytes in a single-byte encoding. Other encodings get one as their source had it.
+ */
+function byteOrderMark(encoding: string, sourceHadOne: boolean): string {
+  return sourceHadOne || encoding === 'utf-16le' || encoding === 'utf-16be' ? '\ufeff' : '';
 }
 
 /** A JSONL line without the keys the row's record lacked; the bookkeeping values after the row's columns are not written. */
@@ -189,10 +197,10 @@ async function writeRows(
     // The user's delimiter and line ending when chosen; papaparse quotes whatever contains them.
     const layout = { delimiter: options.delimiter ?? ',', newline: options.newline ?? '\r\n' };
     const line = (row: unknown[]) => Papa.unparse([row.map((value) => value ?? '')], layout);
-    return writeLines(outPath, Papa.unparse([columns], layout), rows, checked(line), { newline: layout.newline, finalNewline: true, encoding }, total, options);
+    return writeLines(outPath, Papa.unparse([columns], layout), rows, checked(line), { newline: layout.newline, finalNewline: true, lead: byteOrderMark(encoding, false), encoding }, total, options);
   }
   const line = (row: unknown[]) => JSON.stringify(Object.fromEntries(columns.map((name, i) => [name, row[i] ?? null])));
-  return writeLines(outPath, null, rows, checked(line), { newline: '\n', finalNewline: true, encoding }, total, options);
+  return writeLines(outPath, null, rows, checked(line), { newline: '\n', finalNewline: true, lead: byteOrderMark(encoding, false), encoding }, total, options);
 }
 
 /**

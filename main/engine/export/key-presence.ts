@@ -1,13 +1,13 @@
 import type { Store } from '../store/store.js';
 import { ABSENT_COLUMN, PROVENANCE_COLUMN } from '../store/bookkeeping-columns.js';
-import type { ImportRecord } from '../store/import-records.js';
+import { columnsWrittenBy, markerFactsOf } from '../store/absent-keys.js';
 
 /**
  * Which keys a JSONL export leaves out of a row, so a key absent from the imported record stays absent
  * (an explicit null still comes back as null; CSV and SQL see NULL for both). A column is left out of a row when
  *   - the row's absent-keys marker lists it (store/absent-keys.ts: the JSONL record lacked the key), or
- *   - the import that wrote the row last (its provenance) did not write that column and the row holds NULL
- *     there: a column the table gained from a later import, or one an import into a wider table lacked.
+ *   - the import that wrote the row last (its provenance) did not write that column, the row holds NULL
+ *     there and its marker does not say the NULL is an explicit null (an upsert that left the column alone): a column the table gained from a later import, or one an import into a wider table lacked.
  *     Without rules an import writes its layout's columns; with rules, every column the table had then
  *     (renamed and derived columns are not its source's). A value is never left out: only NULLs.
  * Rows without provenance (stores from before it) have every column.
@@ -48,22 +48,12 @@ export function keyPresenceOf(store: Store, columns: readonly string[], extra: r
       const missing = provenance === null || provenance === undefined ? null : unwrittenBy(Number(provenance));
       if ((marker === null || marker === undefined) && missing === null) return null;
       const out = new Array<boolean>(columns.length).fill(false);
-      if (typeof marker === 'string') {
-        const absent = new Set((JSON.parse(marker) as string[]).map((name) => name.toLowerCase()));
-        lowerColumns.forEach((name, i) => {
-          if (absent.has(name)) out[i] = true;
-        });
-      }
-      if (missing) for (const i of missing) if (row[i] === null) out[i] = true;
+      const facts = markerFactsOf(marker);
+      lowerColumns.forEach((name, i) => {
+        if (facts.absent.has(name)) out[i] = true;
+      });
+      if (missing) for (const i of missing) if (row[i] === null && !facts.present.has(lowerColumns[i]!)) out[i] = true;
       return out;
     },
   };
-}
-
-/** The columns an import wrote into its rows, lower-cased (SQLite's column names ignore case); null: unknown, take them all. */
-function columnsWrittenBy(record: ImportRecord | null): Set<string> | null {
-  if (!record) return null;
-  const columns = record.schema === null ? record.layout.columns : record.writtenColumns;
-  if (!Array.isArray(columns) || columns.length === 0) return null;
-  return new Set(columns.map((name) => name.toLowerCase()));
 }

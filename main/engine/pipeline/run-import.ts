@@ -32,6 +32,7 @@ import { ImportObserver } from '../observe/import-observer.js';
 import { THREAD_CPU_REPORTING, readThreadCpuMs } from '../observe/thread-cpu.js';
 import { ScratchArea } from '../store/scratch-area.js';
 import { chooseWritePath } from './write-path.js';
+import { writtenColumnsLookup } from '../store/absent-keys.js';
 import { checkFinished, failurePolicyOf, readPrefix } from './import-checks.js';
 
 interface InFlight {
@@ -148,7 +149,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {},
     handle = await openSource(readPath);
     const fd = handle.fd;
     const decoder = createDecoder(record.layout.dialect.encoding);
-    const writer = new TableWriter(store.db, plan.writerSpec, { importId: record.id, onDuplicate: record.options.onDuplicate ?? 'last' });
+    const writer = new TableWriter(store.db, plan.writerSpec, { importId: record.id, onDuplicate: record.options.onDuplicate ?? 'last', writtenBy: () => writtenColumnsLookup(store.imports.forTable(record.table)) });
     observer.timeWrites(writer);
     if (writePath === 'scratch') scratchArea = ScratchArea.tryCreate();
     // No scratch directory to be had (a read-only or full temp folder): the writer binds the values itself.

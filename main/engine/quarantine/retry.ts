@@ -11,7 +11,7 @@ import { checkInPool, type Checked } from './pool-validate.js';
 import { TableWriter, type TableSpec } from '../store/table-writer.js';
 import { userColumnsOf } from '../store/row-images.js';
 import { prepareTable } from '../store/table-shape.js';
-import { absentKeysFor, writerSpecOf, type AbsentKeys } from '../store/absent-keys.js';
+import { absentKeysFor, writerSpecOf, writtenColumnsLookup, type AbsentKeys } from '../store/absent-keys.js';
 import { emptyCounters, type ImportCounters, type RowFailure } from '../types.js';
 import { refuseIfRunningElsewhere } from '../observe/import-owner.js';
 
@@ -78,7 +78,7 @@ export class RowFixer {
       ...(record.layout.columnTypes ? { columnTypes: record.layout.columnTypes } : {}),
       ...(record.options.format === 'jsonl' && ruleFile === null ? { markAbsent: true } : {}),
     });
-    this.absentKeys = absentKeysFor(store.db, table, record.options.format, ruleFile, this.rules.primaryKey.length > 0);
+    this.absentKeys = absentKeysFor(store.db, table, record.options.format, ruleFile, this.rules.primaryKey.length > 0, this.rules.columns.map((column) => column.name));
     this.plainJson = ruleFile !== null;
     this.spec = { table, columns: this.rules.columns, key: this.rules.primaryKey, uniqueKeys: this.rules.uniqueKeys };
     this.writerSpec = writerSpecOf(this.spec, this.absentKeys);
@@ -168,7 +168,11 @@ export class RowFixer {
       addedColumns: prepared.addedColumns,
       writtenColumns: userColumnsOf(this.store.db, prepared.table),
     });
-    const writer = new TableWriter(this.store.db, { ...this.writerSpec, table: prepared.table }, { importId: id, onDuplicate: 'last' });
+    const writer = new TableWriter(this.store.db, { ...this.writerSpec, table: prepared.table }, {
+      importId: id,
+      onDuplicate: 'last',
+      writtenBy: () => writtenColumnsLookup(this.store.imports.forTable(prepared.table)),
+    });
     this.child = { id, writer, counters: emptyCounters() };
     return this.child;
   }

@@ -4,6 +4,8 @@ import { quoteIdentifier } from './identifiers.js';
 import { isConstraintError } from './sqlite-errors.js';
 import { PROVENANCE_COLUMN } from './import-records.js';
 import { preimageExpression } from './row-images.js';
+import { ABSENT_COLUMN } from './bookkeeping-columns.js';
+import type { MarkerMerge } from './marker-merge.js';
 
 /** What a set-based upsert of a group did; null from `upsert` means "do this group row by row". */
 export interface GroupOutcome {
@@ -51,6 +53,7 @@ export class BatchUpsert {
     key: readonly string[],
     preimageColumns: readonly string[],
     importId: number,
+    markerMerge: MarkerMerge | null = null,
   ) {
     this.width = columns.length;
     this.batchTable = `temp.${quoteIdentifier(`_sluice_batch_${importId}`)}`;
@@ -65,9 +68,13 @@ export class BatchUpsert {
     const target = quoteIdentifier(table);
     const provenance = quoteIdentifier(PROVENANCE_COLUMN);
     const keySet = new Set(key);
-    const valueNames = names.filter((_, i) => !keySet.has(columns[i]!));
+    const valueColumns = columns.filter((name) => !keySet.has(name));
+    const valueNames = valueColumns.map(quoteIdentifier);
+    // What each value column becomes: the incoming value, or for the marker, its merge with the old row's (marker-merge.ts).
+    const newValues = valueColumns.map((name, i) => (markerMerge && name === ABSENT_COLUMN ? markerMerge.expression(`b.${valueNames[i]!}`, 't.') : `b.${valueNames[i]!}`));
     const match = key.map((name) => `t.${quoteIdentifier(name)} = b.${quoteIdentifier(name)}`).join(' AND ');
-    const same = valueNames.length > 0 ? valueNames.map((name) => `t.${name} IS b.${name}`).join(' AND ') : '1';
+    // The marker is the same when every written column keeps its presence (marker-merge.ts), whatever its text.
+    const same = valueNames.length > 0 ? valueNames.map((name, i) => (markerMerge && valueColumns[i] === ABSENT_COLUMN ? markerMerge.samePresence(`b.${name}`, 't.') : `t.${name} IS b.${name}`)).join(' AND ') : '1';
     const join = `FROM ${this.batchTable} AS b CROSS JOIN ${target} AS t ON ${match}`;
     // A key this import already wrote (or matched) is a repeat: such rows are left out here, and their group goes row by row.
     const repeat = `(t.${provenance} IS ${importId} OR EXISTS (SELECT 1 FROM _sluice_preimages AS p WHERE p.import_id = ${importId} AND p.row_id = t.rowid))`;
@@ -80,7 +87,7 @@ export class BatchUpsert {
     );
     this.countChanged = db.prepare('SELECT count(*) FROM _sluice_preimages WHERE id > ? AND row_values IS NOT NULL').pluck();
     this.lastImageId = db.prepare('SELECT max(id) FROM _sluice_preimages').pluck();
-    const assignments = [...valueNames.map((name) => `${name} = b.${name}`), `${provenance} = ${importId}`].join(', ');
+    const assignments = [...valueNames.map((name, i) => `${name} = ${newValues[i]!}`), `${provenance} = ${importId}`].join(', ');
     this.update = db.prepare(`UPDATE ${target} AS t SET ${assignments} FROM ${this.batchTable} AS b WHERE ${match} AND NOT (${same})`);
     this.insertNew = db.prepare(
       `INSERT INTO ${target} (${[...names, provenance].join(', ')})

@@ -1,17 +1,24 @@
+import { affinityOf } from './affinity.js';
 import type Database from 'better-sqlite3';
 import type { SqlValue } from '../rules/contract.js';
 import { isRowImageColumn } from './bookkeeping-columns.js';
 
 /** How rows are captured for undo (pre-images) and put back, exactly; and which key values a table's key type takes. */
 
-/** INTEGER and REAL key columns (SQLite type affinity) take numbers, and text that converts to one exactly. */
+const takesAsInteger = (value: SqlValue): boolean =>
+  value === null || typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^[+-]?(0|[1-9]\d{0,17})$/.test(value));
+const takesAsReal = (value: SqlValue): boolean =>
+  value === null || typeof value === 'number' || typeof value === 'bigint' || (typeof value === 'string' && value.trim() !== '' && String(Number(value)) === value);
+
+/**
+ * Key columns with a numeric affinity take numbers, and text that converts to one exactly; null: any value (TEXT, BLOB).
+ * NUMERIC converts like both (`'007'` to 7, `'2.50'` to 2.5), so it takes what either takes exactly.
+ */
 export function keyCastCheck(declaredType: string): ((value: SqlValue) => boolean) | null {
-  if (declaredType.includes('INT')) {
-    return (value) => value === null || typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^[+-]?(0|[1-9]\d{0,17})$/.test(value));
-  }
-  if (/REAL|FLOA|DOUB/.test(declaredType)) {
-    return (value) => value === null || typeof value === 'number' || typeof value === 'bigint' || (typeof value === 'string' && value.trim() !== '' && String(Number(value)) === value);
-  }
+  const affinity = affinityOf(declaredType);
+  if (affinity === 'INTEGER') return takesAsInteger;
+  if (affinity === 'REAL') return takesAsReal;
+  if (affinity === 'NUMERIC') return (value) => takesAsInteger(value) || takesAsReal(value);
   return null;
 }
 

@@ -6,6 +6,8 @@ import { constraintFailure } from './constraint-failure.js';
 import { PROVENANCE_COLUMN, type OnDuplicate } from './import-records.js';
 import { preimageExpression } from './row-images.js';
 import type { WriteOutcome } from './write-outcome.js';
+import { ABSENT_COLUMN } from './bookkeeping-columns.js';
+import type { MarkerMerge } from './marker-merge.js';
 
 interface ExistingRow {
   rowId: number;
@@ -29,6 +31,8 @@ export interface RowUpsertSpec {
   keyIsUniqueRule: boolean;
   insertPrefix: string;
   rowPlaceholders: string;
+  /** Set when the import leaves some of the table's columns alone: how an updated row's marker is made. */
+  markerMerge: MarkerMerge | null;
 }
 
 /**
@@ -55,8 +59,10 @@ export class RowUpsert {
     const keyList = spec.key.map(quoteIdentifier).join(', ');
     this.insertIfNew = db.prepare(`${spec.insertPrefix} VALUES ${spec.rowPlaceholders} ON CONFLICT (${keyList}) DO NOTHING`);
     const valueNames = spec.valueColumns.map((i) => quoteIdentifier(spec.columns[i]!));
+    const newValues = spec.valueColumns.map((i) => (spec.markerMerge && spec.columns[i] === ABSENT_COLUMN ? spec.markerMerge.expression('?', '') : '?'));
     // better-sqlite3 binds arrays in order only: value comparisons first, then the key match.
-    const same = valueNames.length > 0 ? valueNames.map((name) => `${name} IS ?`).join(' AND ') : '1';
+    // The marker is the same when every written column keeps its presence (marker-merge.ts), whatever its text.
+    const same = valueNames.length > 0 ? valueNames.map((name, i) => (newValues[i] === '?' ? `${name} IS ?` : spec.markerMerge!.samePresence('?', ''))).join(' AND ') : '1';
     const keyMatch = spec.key.map((name) => `${quoteIdentifier(name)} IS ?`).join(' AND ');
     // Pre-images hold every user column of the table, so undo can put the row back whole (rowid included).
     this.findByKey = db.prepare(
@@ -65,7 +71,7 @@ export class RowUpsert {
         (${same}) AS same, ${preimageExpression(spec.preimageColumns.map(quoteIdentifier))} AS before
        FROM ${table} WHERE ${keyMatch}`,
     );
-    const assignments = [...valueNames.map((name) => `${name} = ?`), `${provenance} = ${importId}`].join(', ');
+    const assignments = [...valueNames.map((name, i) => `${name} = ${newValues[i]!}`), `${provenance} = ${importId}`].join(', ');
     this.updateByRowid = db.prepare(`UPDATE ${table} SET ${assignments} WHERE rowid = ?`);
   }
 

@@ -1,3 +1,4 @@
+import { affinityOf, type Affinity } from './affinity.js';
 import type Database from 'better-sqlite3';
 import { sqliteModule } from './sqlite-module.js';
 import { quoteIdentifier } from './identifiers.js';
@@ -28,20 +29,7 @@ export interface SlotLayout {
    * Upserts only: per written column, the values a typed slot stores as they were bound (see valuesKeepTheirType);
    * null for plain inserts, where a value converted in the slot lands as the table would store it anyway.
    */
-  valueKinds: readonly ValueKind[] | null;
-}
-
-/** What a column's affinity leaves as it is: text, integers (INTEGER, NUMERIC), reals, or anything (BLOB, none). */
-export type ValueKind = 'text' | 'integer' | 'real' | 'any';
-
-/** SQLite's rules for a declared type's affinity (datatype3.html, 3.1), as the values it keeps unconverted. */
-function valueKindOf(declaredType: string): ValueKind {
-  const type = declaredType.toUpperCase();
-  if (type.includes('INT')) return 'integer';
-  if (type.includes('CHAR') || type.includes('CLOB') || type.includes('TEXT')) return 'text';
-  if (type.includes('BLOB') || type === '') return 'any';
-  if (type.includes('REAL') || type.includes('FLOA') || type.includes('DOUB')) return 'real';
-  return 'integer';
+  valueKinds: readonly Affinity[] | null;
 }
 
 /** SQLite's own names for the rowid: a written column so named would be read as the slot's rowid. */
@@ -97,7 +85,7 @@ export function slotLayoutOf(db: Database.Database, table: string, written: read
     definitions: definitions.join(', '),
     rowTuple: `(${columns.map((column) => (column.name === PROVENANCE_COLUMN ? String(importId) : '?')).join(', ')})`,
     rowidColumn: rowidName === null ? -1 : written.indexOf(rowidName),
-    valueKinds: upserting ? userColumns.map((column) => valueKindOf(column.type)) : null,
+    valueKinds: upserting ? userColumns.map((column) => affinityOf(column.type)) : null,
   };
 }
 
@@ -130,15 +118,16 @@ function declaresAsTheTable(definitions: string, columns: readonly ColumnInfo[])
  * by the column's affinity, so a batch goes typed only when none would be converted (`12.5` bound to a TEXT column
  * is compared as a number on the direct path, as '12.5' from a typed slot). NULL and bytes stay as they are.
  */
-export function valuesKeepTheirType(values: readonly unknown[], count: number, width: number, kinds: readonly ValueKind[]): boolean {
+export function valuesKeepTheirType(values: readonly unknown[], count: number, width: number, kinds: readonly Affinity[]): boolean {
   for (let column = 0; column < width; column++) {
+    // What each affinity leaves as it is: text in TEXT, doubles in REAL, numbers in INTEGER and NUMERIC, anything in BLOB.
     const kind = kinds[column];
-    if (kind === 'any') continue;
+    if (kind === 'BLOB') continue;
     for (let at = column; at < count * width; at += width) {
       const value = values[at];
       if (value === null || value instanceof Uint8Array) continue;
       const type = typeof value;
-      if (kind === 'text' ? type !== 'string' : kind === 'real' ? type !== 'number' : type !== 'number' && type !== 'bigint') return false;
+      if (kind === 'TEXT' ? type !== 'string' : kind === 'REAL' ? type !== 'number' : type !== 'number' && type !== 'bigint') return false;
     }
   }
   return true;

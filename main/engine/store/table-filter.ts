@@ -1,3 +1,4 @@
+import { affinityOf } from './affinity.js';
 import type Database from 'better-sqlite3';
 import { SluiceError } from '../errors.js';
 import { quoteIdentifier } from './identifiers.js';
@@ -41,10 +42,11 @@ export function gridColumnsOf(db: Database.Database, table: string): GridColumn[
 export function columnTypeOf(declared: string): GridColumnType {
   const type = declared.toUpperCase();
   if (type.includes('BOOL')) return 'boolean';
-  // SQLite's own affinity rules (https://sqlite.org/datatype3.html#determination_of_column_affinity), in their order.
-  if (type.includes('INT')) return 'integer';
-  if (type.includes('CHAR') || type.includes('CLOB') || type.includes('TEXT')) return 'string';
-  if (type.includes('REAL') || type.includes('FLOA') || type.includes('DOUB') || type.includes('NUM') || type.includes('DEC')) return 'number';
+  const affinity = affinityOf(type);
+  if (affinity === 'INTEGER') return 'integer';
+  if (affinity === 'TEXT') return 'string';
+  // Other NUMERIC types (DATE, a made-up name) hold text as often as numbers: the grid treats them as untyped.
+  if (affinity === 'REAL' || (affinity === 'NUMERIC' && (type.includes('NUM') || type.includes('DEC')))) return 'number';
   return 'any';
 }
 

@@ -14,6 +14,7 @@ import { ScratchReader, type BatchRows } from './scratch-reader.js';
 import type { ScratchBatch } from './scratch-slots.js';
 import { BatchKeyFacts, type KeyFacts, type KeyFactsSpec } from './key-facts.js';
 import { isStrictTable, slotLayoutOf, type SlotLayout } from './slot-layout.js';
+import { markerMergeOf, type ColumnsWrittenLookup } from './marker-merge.js';
 
 export type { WriteOutcome } from './write-outcome.js';
 
@@ -30,6 +31,8 @@ export interface WriterOptions {
   importId: number;
   /** A key repeated within the import: the last row wins (default), the first one, or the repeat is quarantined. */
   onDuplicate?: OnDuplicate;
+  /** Upserts that leave some table columns alone: reads which columns the table's imports wrote (export/key-presence.ts); default none known. */
+  writtenBy?: () => ColumnsWrittenLookup;
 }
 
 /** SQLite allows 32,766 bound parameters per statement; multi-row inserts stay well below. */
@@ -65,8 +68,7 @@ export class TableWriter {
   readonly keyFactsSpec: KeyFactsSpec | null = null;
   /** The columns a pre-image of this writer holds, in order (upserts only). */
   readonly preimageColumns: string[];
-  /** Scratch path: how workers lay out slots this writer copies whole (null: the table does not allow it). */
-  readonly slotLayout: SlotLayout | null;
+  private slotLayoutMemo: SlotLayout | null | undefined;
   /**
    * A STRICT table that refuses a value's type in a multi-row INSERT keeps the rows before it (SQLite 3.53 opens no
    * statement journal for that check), where every other failed statement changes nothing: those go in a savepoint.
@@ -88,7 +90,6 @@ export class TableWriter {
     this.insertPrefix = `INSERT INTO ${quoteIdentifier(spec.table)} (${names})`;
     this.singleInsert = db.prepare(`${this.insertPrefix} VALUES ${this.rowPlaceholders}`);
     this.strict = isStrictTable(db, spec.table);
-    this.slotLayout = slotLayoutOf(db, spec.table, spec.columns.map((column) => column.name), importId, spec.key.length > 0);
     const keySet = new Set(spec.key);
     this.keyColumns = spec.key.map((name) => spec.columns.findIndex((column) => column.name === name));
     if (spec.key.length === 0) {
@@ -98,6 +99,7 @@ export class TableWriter {
     const columnNames = spec.columns.map((column) => column.name);
     // Pre-images hold every user column of the table, so undo can put the row back whole (rowid included).
     this.preimageColumns = userColumnsOf(db, spec.table);
+    const markerMerge = markerMergeOf(db, spec.table, columnNames, importId, options.writtenBy ?? (() => () => null));
     this.rowUpsert = new RowUpsert(db, {
       table: spec.table,
       columns: columnNames,
@@ -110,6 +112,7 @@ export class TableWriter {
       keyIsUniqueRule: spec.uniqueKeys.some((columns) => sameColumns(columns, spec.key)),
       insertPrefix: this.insertPrefix,
       rowPlaceholders: this.rowPlaceholders,
+      markerMerge,
     });
     const declared = new Map(
       (db.prepare('SELECT name, type FROM pragma_table_info(?)').all(spec.table) as { name: string; type: string }[]).map((c) => [c.name.toLowerCase(), c.type.toUpperCase()]),
@@ -117,7 +120,7 @@ export class TableWriter {
     const casts = spec.key.map((name) => keyCastCheck(declared.get(name.toLowerCase()) ?? ''));
     this.keyCasts = casts.some((check) => check !== null) ? casts : null;
     this.keyFactsSpec = { keyColumns: this.keyColumns, declaredTypes: spec.key.map((name) => declared.get(name.toLowerCase()) ?? '') };
-    this.batchUpsert = new BatchUpsert(db, spec.table, columnNames, spec.key, this.preimageColumns, importId);
+    this.batchUpsert = new BatchUpsert(db, spec.table, columnNames, spec.key, this.preimageColumns, importId, markerMerge);
   }
 
   /**
@@ -145,6 +148,15 @@ export class TableWriter {
       }
     }
     return this.writeRows(rows, count, keyFacts);
+  }
+
+  /** Scratch path: how workers lay out slots this writer copies whole (null: the table does not allow it). Worked out on first use. */
+  get slotLayout(): SlotLayout | null {
+    if (this.slotLayoutMemo === undefined) {
+      const { spec, options } = this;
+      this.slotLayoutMemo = slotLayoutOf(this.db, spec.table, spec.columns.map((column) => column.name), options.importId, spec.key.length > 0);
+    }
+    return this.slotLayoutMemo;
   }
 
   /** The scratch files' reader on this writer's connection (made on first use). */

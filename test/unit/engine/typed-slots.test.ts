@@ -139,7 +139,7 @@ test('upserts take a typed slot only for batches whose values its affinity would
   db.exec(`CREATE TABLE t ("id" INTEGER PRIMARY KEY, "v" TEXT, "n" REAL, "k" NUMERIC, "b" BLOB, ${PROV} INTEGER)`);
   assert.equal(slotLayoutOf(db, 't', ['id', 'v', 'n', 'k', 'b'], 1, false)?.valueKinds, null, 'plain inserts convert as the table would');
   const kinds = slotLayoutOf(db, 't', ['id', 'v', 'n', 'k', 'b'], 1, true)!.valueKinds!;
-  assert.deepEqual(kinds, ['integer', 'text', 'real', 'integer', 'any']);
+  assert.deepEqual(kinds, ['INTEGER', 'TEXT', 'REAL', 'NUMERIC', 'BLOB']);
   const keeps = (row: SqlValue[]) => valuesKeepTheirType(row, 1, row.length, kinds);
   assert.equal(keeps([1, 'x', 1.5, 7n, 'anything']), true);
   assert.equal(keeps([1, null, null, null, 12.5]), true);

@@ -1,3 +1,4 @@
+import { ABSENT_COLUMN } from '../../../main/engine/store/bookkeeping-columns.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -68,7 +69,11 @@ function dump(dbPath: string): string {
   try {
     const table = store.canonicalTableName('T');
     if (!table) return 'no table';
-    const columns = store.rawTableColumns(table);
+    // An upsert that leaves columns alone adds the absent-keys marker, and undo keeps it (other imports' rows may use it):
+    // a marker column of NULLs says what no column says, every key present.
+    const columns = store.rawTableColumns(table).filter(
+      (c) => c !== ABSENT_COLUMN || store.db.prepare(`SELECT 1 FROM "${table}" WHERE "${c}" IS NOT NULL LIMIT 1`).get() !== undefined,
+    );
     const rows = store.db
       .prepare(`SELECT rowid AS r, ${columns.map((c) => `typeof("${c}") || ':' || quote("${c}")`).join(', ')} FROM "${table}" ORDER BY rowid`)
       .raw(true)

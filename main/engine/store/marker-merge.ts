@@ -1,0 +1,83 @@
+import type Database from 'better-sqlite3';
+import { ABSENT_COLUMN, PROVENANCE_COLUMN, isBookkeepingColumn } from './bookkeeping-columns.js';
+import { quoteIdentifier } from './identifiers.js';
+import { markerFactsOf, type MarkerFacts } from './absent-keys.js';
+
+/**
+ * Per import id: the columns it wrote into its rows, lower-cased (null: unknown, take them all). Called while SQLite
+ * runs the UPDATE, so it must not query the store (absent-keys.ts `writtenColumnsLookup` reads it all beforehand).
+ */
+export type ColumnsWrittenLookup = (importId: number) => ReadonlySet<string> | null;
+
+/**
+ * The absent-keys marker of a row an upsert updates while leaving some of the table's columns alone.
+ *
+ * The row's provenance becomes this import, and an export takes a NULL in a column its last import did not write
+ * for an absent key (export/key-presence.ts). A column this import leaves alone keeps its old value, though, and
+ * that may be an explicit null or an absent key: the new marker lists them as `present` or absent, next to the keys
+ * this record lacked.
+ *
+ * And a matched row is "unchanged" when its values are the same and so is every written column's presence: the
+ * marker's text may differ (written by another import, or in the other form) while it means the same.
+ *
+ * SQL sees functions of the old row and the incoming marker (an UPDATE's right-hand side reads the old row), so the
+ * set-based and row-by-row upserts use the same expressions.
+ */
+export interface MarkerMerge {
+  /** The SQL of the merged marker: `incoming` is the marker the import writes, `row` the old row's alias prefix ('' or 't.'). */
+  expression(incoming: string, row: string): string;
+  /** The SQL of "writing this row would leave every column's presence as it is" (given the values are the same). */
+  samePresence(incoming: string, row: string): string;
+}
+
+/** Null when nothing needs merging: the import writes no marker, or writes every user column the table has. */
+export function markerMergeOf(
+  db: Database.Database,
+  table: string,
+  written: readonly string[],
+  importId: number,
+  lookupOfWritten: () => ColumnsWrittenLookup,
+): MarkerMerge | null {
+  const writes = new Set(written.map((name) => name.toLowerCase()));
+  if (!writes.has(ABSENT_COLUMN)) return null;
+  const tableColumns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[];
+  const leftAlone = tableColumns.filter((name) => !isBookkeepingColumn(name) && !writes.has(name.toLowerCase()));
+  if (leftAlone.length === 0) return null;
+  const writtenValues = written.filter((name) => !isBookkeepingColumn(name));
+  const writtenBy = lookupOfWritten();
+  const absentBefore = (oldMarker: unknown, oldOwner: unknown) => {
+    const facts = markerFactsOf(oldMarker);
+    const ownerWrote = typeof oldOwner === 'number' || typeof oldOwner === 'bigint' ? writtenBy(Number(oldOwner)) : null;
+    return (name: string) => wasAbsent(name.toLowerCase(), facts, ownerWrote);
+  };
+  const merge = `sluice_merged_marker_${importId}`;
+  db.function(merge, { deterministic: true }, (incoming: unknown, oldMarker: unknown, oldOwner: unknown, nullFlags: unknown) => {
+    const absent = absentBefore(oldMarker, oldOwner);
+    // Both kinds of left-alone NULL said outright: the provenance rule cannot tell them (an import with rules counts as writing every column).
+    const lacked = typeof incoming === 'string' ? (JSON.parse(incoming) as string[]) : [];
+    const present: string[] = [];
+    leftAlone.forEach((name, i) => {
+      if (String(nullFlags)[i] === '1') (absent(name) ? lacked : present).push(name);
+    });
+    if (present.length > 0) return JSON.stringify({ absent: lacked, present });
+    return lacked.length > 0 ? JSON.stringify(lacked) : null;
+  });
+  const same = `sluice_same_presence_${importId}`;
+  db.function(same, { deterministic: true }, (incoming: unknown, oldMarker: unknown, oldOwner: unknown, nullFlags: unknown) => {
+    const absent = absentBefore(oldMarker, oldOwner);
+    const lacked = markerFactsOf(incoming).absent;
+    return writtenValues.every((name, i) => String(nullFlags)[i] !== '1' || absent(name) === lacked.has(name.toLowerCase())) ? 1 : 0;
+  });
+  // One '1' or '0' per column: whether the old row holds NULL there.
+  const nullFlags = (names: readonly string[], row: string) => names.map((name) => `(${row}${quoteIdentifier(name)} IS NULL)`).join(' || ');
+  const oldRow = (row: string) => `${row}${quoteIdentifier(ABSENT_COLUMN)}, ${row}${quoteIdentifier(PROVENANCE_COLUMN)}`;
+  return {
+    expression: (incoming, row) => `${merge}(${incoming}, ${oldRow(row)}, ${nullFlags(leftAlone, row)})`,
+    samePresence: (incoming, row) => `${same}(${incoming}, ${oldRow(row)}, ${writtenValues.length > 0 ? nullFlags(writtenValues, row) : "''"})`,
+  };
+}
+
+/** Whether a NULL column of a row was an absent key: its marker says so, or the import that wrote it last did not write that column. */
+function wasAbsent(name: string, before: MarkerFacts, ownerWrote: ReadonlySet<string> | null): boolean {
+  return before.absent.has(name) || (!before.present.has(name) && ownerWrote !== null && !ownerWrote.has(name));
+}

@@ -1,0 +1,47 @@
+/**
+ * SQLite's affinity rules in one place (store/affinity.ts), checked against SQLite itself; and the key check
+ * of a NUMERIC key column, which converts like INTEGER and REAL both (`'007'` would become 7: refused).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { affinityOf } from '../../../main/engine/store/affinity.js';
+import { keyCastCheck } from '../../../main/engine/store/row-images.js';
+import { columnTypeOf } from '../../../main/engine/store/table-filter.js';
+
+const DECLARED = ['INTEGER', 'int8', 'BIGINT', 'VARCHAR(30)', 'TEXT', 'CLOB', 'nchar', 'BLOB', '', 'REAL', 'DOUBLE PRECISION', 'FLOAT', 'NUMERIC', 'DECIMAL(10,2)', 'BOOLEAN', 'DATE', 'FLOATING POINT', 'STRING', 'CHARINT'];
+
+test('affinityOf agrees with SQLite on what each declared type does to text, numbers and bytes', () => {
+  const db = new Database(':memory:');
+  try {
+    for (const declared of DECLARED) {
+      db.exec(`DROP TABLE IF EXISTS t; CREATE TABLE t (v ${declared})`);
+      const insert = db.prepare('INSERT INTO t VALUES (?)');
+      // better-sqlite3 binds a JS number as a double: only an affinity turns it into an integer.
+      for (const value of ['12', '1.5', 'abc', 3, 2.0]) insert.run(value);
+      const stored = (db.prepare('SELECT typeof(v) AS type FROM t ORDER BY rowid').all() as { type: string }[]).map((row) => row.type);
+      const expected = { INTEGER: ['integer', 'real', 'text', 'integer', 'integer'], NUMERIC: ['integer', 'real', 'text', 'integer', 'integer'], REAL: ['real', 'real', 'text', 'real', 'real'], TEXT: ['text', 'text', 'text', 'text', 'text'], BLOB: ['text', 'text', 'text', 'real', 'real'] }[affinityOf(declared)];
+      assert.deepEqual(stored, expected, declared);
+    }
+  } finally {
+    db.close();
+  }
+});
+
+test('a NUMERIC key column takes numbers and text that converts to one exactly; INTEGER and REAL keep their checks', () => {
+  const numeric = keyCastCheck('NUMERIC')!;
+  for (const value of [null, 7, 2.5, 10n, '7', '-3', '2.5']) assert.equal(numeric(value), true, String(value));
+  for (const value of ['007', '2.50', '1e3', ' 7', '3.0', 'abc']) assert.equal(numeric(value), false, String(value));
+  assert.equal(keyCastCheck('DECIMAL(10,2)')!('0.10'), false);
+  assert.equal(keyCastCheck('INTEGER')!('2.5'), false);
+  assert.equal(keyCastCheck('REAL')!('2.5'), true);
+  assert.equal(keyCastCheck('TEXT'), null);
+  assert.equal(keyCastCheck(''), null);
+});
+
+test('the Data grid types columns by the same rules, with booleans and plain NUMERIC types of its own', () => {
+  assert.deepEqual(
+    ['BIGINT', 'VARCHAR(3)', 'DOUBLE', 'DECIMAL(5,1)', 'BOOLEAN', 'DATE', 'BLOB', ''].map(columnTypeOf),
+    ['integer', 'string', 'number', 'number', 'boolean', 'any', 'any', 'any'],
+  );
+});

@@ -18,7 +18,8 @@ export type ColumnsWrittenLookup = (importId: number) => ReadonlySet<string> | n
  * this record lacked.
  *
  * And a matched row is "unchanged" when its values are the same and so is every written column's presence: the
- * marker's text may differ (written by another import, or in the other form) while it means the same.
+ * marker's text may differ (written by another import, in the other form, or with its names in another order) while
+ * it means the same, so every upsert that writes the marker compares presence, not text.
  *
  * SQL sees functions of the old row and the incoming marker (an UPDATE's right-hand side reads the old row), so the
  * set-based and row-by-row upserts use the same expressions.
@@ -30,7 +31,7 @@ export interface MarkerMerge {
   samePresence(incoming: string, row: string): string;
 }
 
-/** Null when nothing needs merging: the import writes no marker, or writes every user column the table has. */
+/** Null when the import writes no marker (then the table has none, or the import is a plain insert). */
 export function markerMergeOf(
   db: Database.Database,
   table: string,
@@ -42,7 +43,6 @@ export function markerMergeOf(
   if (!writes.has(ABSENT_COLUMN)) return null;
   const tableColumns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[];
   const leftAlone = tableColumns.filter((name) => !isBookkeepingColumn(name) && !writes.has(name.toLowerCase()));
-  if (leftAlone.length === 0) return null;
   const writtenValues = written.filter((name) => !isBookkeepingColumn(name));
   const writtenBy = lookupOfWritten();
   const absentBefore = (oldMarker: unknown, oldOwner: unknown) => {
@@ -72,7 +72,8 @@ export function markerMergeOf(
   const nullFlags = (names: readonly string[], row: string) => names.map((name) => `(${row}${quoteIdentifier(name)} IS NULL)`).join(' || ');
   const oldRow = (row: string) => `${row}${quoteIdentifier(ABSENT_COLUMN)}, ${row}${quoteIdentifier(PROVENANCE_COLUMN)}`;
   return {
-    expression: (incoming, row) => `${merge}(${incoming}, ${oldRow(row)}, ${nullFlags(leftAlone, row)})`,
+    // With every column written there is nothing to keep: the incoming marker is the row's.
+    expression: (incoming, row) => (leftAlone.length === 0 ? incoming : `${merge}(${incoming}, ${oldRow(row)}, ${nullFlags(leftAlone, row)})`),
     samePresence: (incoming, row) => `${same}(${incoming}, ${oldRow(row)}, ${writtenValues.length > 0 ? nullFlags(writtenValues, row) : "''"})`,
   };
 }

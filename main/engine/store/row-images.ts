@@ -5,20 +5,41 @@ import { isRowImageColumn } from './bookkeeping-columns.js';
 
 /** How rows are captured for undo (pre-images) and put back, exactly; and which key values a table's key type takes. */
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Text SQLite stores as that very integer: no sign but a minus, no leading zero, no `-0`, within 64 bits. */
+function isExactIntegerText(text: string): boolean {
+  if (!/^(0|-?[1-9]\d{0,18})$/.test(text)) return false;
+  const value = BigInt(text);
+  return value >= INT64_MIN && value <= INT64_MAX;
+}
+
+/** Text SQLite stores as a double that prints back as the same text (`2.5`; not `2.50`, `1e3` or `+2`). */
+const isExactRealText = (text: string): boolean => text.trim() !== '' && String(Number(text)) === text;
+
 const takesAsInteger = (value: SqlValue): boolean =>
-  value === null || typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^[+-]?(0|[1-9]\d{0,17})$/.test(value));
+  value === null || typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && isExactIntegerText(value));
 const takesAsReal = (value: SqlValue): boolean =>
-  value === null || typeof value === 'number' || typeof value === 'bigint' || (typeof value === 'string' && value.trim() !== '' && String(Number(value)) === value);
+  value === null || typeof value === 'number' || typeof value === 'bigint' || (typeof value === 'string' && isExactRealText(value));
+
+/** Text NUMERIC affinity turns into a number: a well-formed integer or real literal, spaces around it allowed. */
+const NUMERIC_LOOKING = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
 /**
- * Key columns with a numeric affinity take numbers, and text that converts to one exactly; null: any value (TEXT, BLOB).
- * NUMERIC converts like both (`'007'` to 7, `'2.50'` to 2.5), so it takes what either takes exactly.
+ * Key columns with a numeric affinity: which values they keep as they are; null: any value (TEXT, BLOB).
+ *   - INTEGER and REAL take numbers, and text that converts to one exactly ("1" and 1 are one key); other text
+ *     would stay text in a numeric key, and is set aside.
+ *   - NUMERIC (also DATE, BOOLEAN, DECIMAL…) keeps text that does not look like a number (`2024-01-05`, `A1`) and
+ *     converts text that does: that must convert exactly (`12`, `2.5`; not `007`, `2.50`).
  */
 export function keyCastCheck(declaredType: string): ((value: SqlValue) => boolean) | null {
   const affinity = affinityOf(declaredType);
   if (affinity === 'INTEGER') return takesAsInteger;
   if (affinity === 'REAL') return takesAsReal;
-  if (affinity === 'NUMERIC') return (value) => takesAsInteger(value) || takesAsReal(value);
+  if (affinity === 'NUMERIC') {
+    return (value) => typeof value !== 'string' || !NUMERIC_LOOKING.test(value) || isExactIntegerText(value) || isExactRealText(value);
+  }
   return null;
 }
 

@@ -59,10 +59,12 @@ export class RowUpsert {
     const keyList = spec.key.map(quoteIdentifier).join(', ');
     this.insertIfNew = db.prepare(`${spec.insertPrefix} VALUES ${spec.rowPlaceholders} ON CONFLICT (${keyList}) DO NOTHING`);
     const valueNames = spec.valueColumns.map((i) => quoteIdentifier(spec.columns[i]!));
-    const newValues = spec.valueColumns.map((i) => (spec.markerMerge && spec.columns[i] === ABSENT_COLUMN ? spec.markerMerge.expression('?', '') : '?'));
+    const merge = spec.markerMerge;
+    const isMarker = spec.valueColumns.map((i) => merge !== null && spec.columns[i] === ABSENT_COLUMN);
+    const newValues = isMarker.map((marker) => (marker ? merge!.expression('?', '') : '?'));
     // better-sqlite3 binds arrays in order only: value comparisons first, then the key match.
     // The marker is the same when every written column keeps its presence (marker-merge.ts), whatever its text.
-    const same = valueNames.length > 0 ? valueNames.map((name, i) => (newValues[i] === '?' ? `${name} IS ?` : spec.markerMerge!.samePresence('?', ''))).join(' AND ') : '1';
+    const same = valueNames.length > 0 ? valueNames.map((name, i) => (isMarker[i] ? merge!.samePresence('?', '') : `${name} IS ?`)).join(' AND ') : '1';
     const keyMatch = spec.key.map((name) => `${quoteIdentifier(name)} IS ?`).join(' AND ');
     // Pre-images hold every user column of the table, so undo can put the row back whole (rowid included).
     this.findByKey = db.prepare(

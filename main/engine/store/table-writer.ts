@@ -5,16 +5,15 @@ import { quoteIdentifier } from './identifiers.js';
 import { isConstraintError } from './sqlite-errors.js';
 import { constraintFailure } from './constraint-failure.js';
 import { PROVENANCE_COLUMN, type OnDuplicate } from './import-records.js';
-import { sameColumns } from './table-shape.js';
-import { keyCastCheck, userColumnsOf } from './row-images.js';
-import { BatchUpsert } from './batch-upsert.js';
-import { RowUpsert } from './row-upsert.js';
+import type { BatchUpsert } from './batch-upsert.js';
+import type { RowUpsert } from './row-upsert.js';
 import { emptyOutcome, type WriteOutcome } from './write-outcome.js';
 import { ScratchReader, type BatchRows } from './scratch-reader.js';
 import type { ScratchBatch } from './scratch-slots.js';
 import { BatchKeyFacts, type KeyFacts, type KeyFactsSpec } from './key-facts.js';
 import { isStrictTable, slotLayoutOf, type SlotLayout } from './slot-layout.js';
-import { markerMergeOf, type ColumnsWrittenLookup } from './marker-merge.js';
+import type { ColumnsWrittenLookup } from './marker-merge.js';
+import { upsertSetupOf } from './upsert-setup.js';
 
 export type { WriteOutcome } from './write-outcome.js';
 
@@ -90,37 +89,13 @@ export class TableWriter {
     this.insertPrefix = `INSERT INTO ${quoteIdentifier(spec.table)} (${names})`;
     this.singleInsert = db.prepare(`${this.insertPrefix} VALUES ${this.rowPlaceholders}`);
     this.strict = isStrictTable(db, spec.table);
-    const keySet = new Set(spec.key);
     this.keyColumns = spec.key.map((name) => spec.columns.findIndex((column) => column.name === name));
     if (spec.key.length === 0) {
       this.preimageColumns = [];
       return;
     }
-    const columnNames = spec.columns.map((column) => column.name);
-    // Pre-images hold every user column of the table, so undo can put the row back whole (rowid included).
-    this.preimageColumns = userColumnsOf(db, spec.table);
-    const markerMerge = markerMergeOf(db, spec.table, columnNames, importId, options.writtenBy ?? (() => () => null));
-    this.rowUpsert = new RowUpsert(db, {
-      table: spec.table,
-      columns: columnNames,
-      key: spec.key,
-      keyColumns: this.keyColumns,
-      valueColumns: spec.columns.map((_, i) => i).filter((i) => !keySet.has(spec.columns[i]!.name)),
-      preimageColumns: this.preimageColumns,
-      importId,
-      onDuplicate: options.onDuplicate ?? 'last',
-      keyIsUniqueRule: spec.uniqueKeys.some((columns) => sameColumns(columns, spec.key)),
-      insertPrefix: this.insertPrefix,
-      rowPlaceholders: this.rowPlaceholders,
-      markerMerge,
-    });
-    const declared = new Map(
-      (db.prepare('SELECT name, type FROM pragma_table_info(?)').all(spec.table) as { name: string; type: string }[]).map((c) => [c.name.toLowerCase(), c.type.toUpperCase()]),
-    );
-    const casts = spec.key.map((name) => keyCastCheck(declared.get(name.toLowerCase()) ?? ''));
-    this.keyCasts = casts.some((check) => check !== null) ? casts : null;
-    this.keyFactsSpec = { keyColumns: this.keyColumns, declaredTypes: spec.key.map((name) => declared.get(name.toLowerCase()) ?? '') };
-    this.batchUpsert = new BatchUpsert(db, spec.table, columnNames, spec.key, this.preimageColumns, importId, markerMerge);
+    const upsert = upsertSetupOf(db, spec, options, { prefix: this.insertPrefix, rowPlaceholders: this.rowPlaceholders, keyColumns: this.keyColumns });
+    ({ rowUpsert: this.rowUpsert, batchUpsert: this.batchUpsert, keyCasts: this.keyCasts, keyFactsSpec: this.keyFactsSpec, preimageColumns: this.preimageColumns } = upsert);
   }
 
   /**

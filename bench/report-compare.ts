@@ -58,6 +58,20 @@ export interface SideBySide {
   /** Change of the median rows/s and of the median process CPU per 1M rows, in %. */
   rateChangePct: number | null;
   cpuChangePct: number | null;
+  /**
+   * The speed change of each round (this run against the baseline's run of the same round, back to back), in %:
+   * a machine that speeds up or slows down between rounds moves both runs of a round alike, so on a noisy host
+   * this says more than the change of the medians.
+   */
+  pairedChangePct: Spread | null;
+}
+
+/** Per round: the baseline's wall time over this version's, as a speed change in %; rounds run in order in both lists. */
+function pairedChange(current: BenchResult, baseline: BenchResult): Spread | null {
+  const mine = current.wallMsRuns ?? [];
+  const theirs = baseline.wallMsRuns ?? [];
+  if (current.status !== 'ok' || baseline.status !== 'ok' || mine.length === 0 || mine.length !== theirs.length) return null;
+  return spread(mine.map((ms, round) => (theirs[round]! / ms - 1) * 100));
 }
 
 function change(now: Spread | null, before: Spread | null): number | null {
@@ -86,6 +100,7 @@ export function baselineComparison(results: readonly BenchResult[]): SideBySide[
       },
       rateChangePct: null,
       cpuChangePct: null,
+      pairedChangePct: pairedChange(current, twin),
     };
     entry.rateChangePct = change(entry.current.rowsPerSec, entry.baseline.rowsPerSec);
     entry.cpuChangePct = change(entry.current.processCpuS, entry.baseline.processCpuS);
@@ -118,6 +133,9 @@ export function formatBaselineComparison(entries: readonly SideBySide[], baselin
     showRate(entry.baseline.rowsPerSec),
     showRate(entry.current.rowsPerSec),
     showPct(entry.rateChangePct),
+    entry.pairedChangePct === null
+      ? '-'
+      : `${showPct(entry.pairedChangePct.median)} (${showPct(entry.pairedChangePct.min)}–${showPct(entry.pairedChangePct.max)})`,
     showSeconds(entry.baseline.processCpuS),
     showSeconds(entry.current.processCpuS),
     showPct(entry.cpuChangePct),
@@ -125,7 +143,7 @@ export function formatBaselineComparison(entries: readonly SideBySide[], baselin
     showSeconds(entry.current.totalThreadCpuS),
   ]);
   return `Against the frozen baseline (${baselineDir ?? '?'}), same rounds, alternating; medians (min–max):\n` + table(
-    ['case', 'baseline rows/s', 'this rows/s', 'change', 'baseline process CPU s/1M', 'this process CPU s/1M', 'change', 'baseline threads CPU s/1M', 'this threads CPU s/1M'],
+    ['case', 'baseline rows/s', 'this rows/s', 'change', 'paired change per round', 'baseline process CPU s/1M', 'this process CPU s/1M', 'change', 'baseline threads CPU s/1M', 'this threads CPU s/1M'],
     body,
   );
 }

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { ChunkResult, RejectedRecord } from '../parse/chunk-types.js';
+import type { ChunkResult } from '../parse/chunk-types.js';
 import { VALID_META_STRIDE } from '../parse/chunk-types.js';
 import type { Store } from '../store/store.js';
 import type { Checkpoint } from '../store/import-records.js';
+import type { QuarantineEntry } from '../store/quarantine-records.js';
 import type { TableWriter, WriteOutcome } from '../store/table-writer.js';
 import type { FailurePolicy, ImportCounters } from '../types.js';
 import { SluiceError } from '../errors.js';
@@ -157,19 +158,20 @@ export class BatchCommitter {
 
     const firstRow = position.nextRowNumber;
     const firstLine = position.nextLine;
-    for (const rejected of result.rejected) this.quarantine(rejected, firstRow, firstLine, startOffset);
+    const quarantined: QuarantineEntry[] = result.rejected.map((rejected) => ({
+      rowNumber: firstRow + rejected.recordIndex,
+      line: firstLine + rejected.lineOffset,
+      byteOffset: startOffset + rejected.byteOffset,
+      raw: rejected.raw,
+      errors: rejected.errors,
+    }));
     for (const refused of outcome.refused) {
       const at = refused.index * VALID_META_STRIDE;
       const meta = result.validMeta;
       const byteOffset = startOffset + meta[at + 2]!;
-      this.store.quarantine.add(this.importId, {
-        rowNumber: firstRow + meta[at]!,
-        line: firstLine + meta[at + 1]!,
-        byteOffset,
-        raw: this.readRaw(byteOffset, meta[at + 3]!),
-        errors: refused.errors,
-      });
+      quarantined.push({ rowNumber: firstRow + meta[at]!, line: firstLine + meta[at + 1]!, byteOffset, raw: this.readRaw(byteOffset, meta[at + 3]!), errors: refused.errors });
     }
+    this.store.quarantine.addAll(this.importId, quarantined);
     for (const warned of result.warned) {
       this.store.quarantine.addWarning(this.importId, firstRow + warned.recordIndex, firstLine + warned.lineOffset, warned.warnings);
     }
@@ -202,16 +204,6 @@ export class BatchCommitter {
       if (named.length >= DUPLICATE_ROWS_NAMED) break;
       named.push(firstRow + meta[index * VALID_META_STRIDE]!);
     }
-  }
-
-  private quarantine(rejected: RejectedRecord, firstRow: number, firstLine: number, startOffset: number): void {
-    this.store.quarantine.add(this.importId, {
-      rowNumber: firstRow + rejected.recordIndex,
-      line: firstLine + rejected.lineOffset,
-      byteOffset: startOffset + rejected.byteOffset,
-      raw: rejected.raw,
-      errors: rejected.errors,
-    });
   }
 }
 

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { RowFailure } from '../types.js';
+import { QuarantineBatch, reasonKeys } from './quarantine-batch.js';
 
 export interface QuarantineEntry {
   rowNumber: number;
@@ -58,6 +59,7 @@ export class QuarantineRecords {
   private readonly setStatusStatement: Database.Statement;
   private readonly updateStatement: Database.Statement;
   private readonly byIdStatement: Database.Statement;
+  private readonly batch: QuarantineBatch;
 
   constructor(private readonly db: Database.Database) {
     // A replayed batch must not record a row twice: the row it already recorded is replaced. The plain
@@ -77,6 +79,12 @@ export class QuarantineRecords {
         raw = @raw, errors = COALESCE(@errors, errors), reason_rules = COALESCE(@rules, reason_rules), reason_fields = COALESCE(@fields, reason_fields)
       WHERE id = @id`);
     this.byIdStatement = db.prepare('SELECT * FROM _sluice_quarantine WHERE id = ?');
+    this.batch = new QuarantineBatch(db, (importId, entry) => this.add(importId, entry));
+  }
+
+  /** A batch's quarantined rows, in order (the same as `add` for each, in fewer statements). Call inside a transaction. */
+  addAll(importId: number, entries: readonly QuarantineEntry[]): void {
+    if (entries.length > 0) this.batch.addAll(importId, entries);
   }
 
   add(importId: number, entry: QuarantineEntry): void {
@@ -261,18 +269,6 @@ function whereOf(query: QuarantineQuery): { whereSql: string; params: unknown[] 
     params.push(query.rowNumber);
   }
   return { whereSql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
-}
-
-/** '|enum|minimum|': a row's failing rules (and fields), for filters and facets without parsing JSON. */
-function reasonKeys(errors: readonly RowFailure[]): { rules: string; fields: string } {
-  // Most rows fail one rule: a single failure needs no sets (this runs once per quarantined row).
-  if (errors.length === 1) {
-    const only = errors[0]!;
-    return { rules: `|${only.rule}|`, fields: only.field === null ? '||' : `|${only.field}|` };
-  }
-  const rules = new Set(errors.map((error) => error.rule));
-  const fields = new Set(errors.flatMap((error) => (error.field === null ? [] : [error.field])));
-  return { rules: `|${[...rules].join('|')}|`, fields: `|${[...fields].join('|')}|` };
 }
 
 function toQuarantined(row: QuarantineRow): QuarantinedRow {

@@ -6,6 +6,7 @@ import { PROVENANCE_COLUMN } from './import-records.js';
 import { preimageExpression } from './row-images.js';
 import { ABSENT_COLUMN } from './bookkeeping-columns.js';
 import type { MarkerMerge } from './marker-merge.js';
+import { allOf } from './sql-trees.js';
 
 /** What a set-based upsert of a group did; null from `upsert` means "do this group row by row". */
 export interface GroupOutcome {
@@ -74,7 +75,7 @@ export class BatchUpsert {
     const newValues = valueColumns.map((name, i) => (markerMerge && name === ABSENT_COLUMN ? markerMerge.expression(`b.${valueNames[i]!}`, 't.') : `b.${valueNames[i]!}`));
     const match = key.map((name) => `t.${quoteIdentifier(name)} = b.${quoteIdentifier(name)}`).join(' AND ');
     // The marker is the same when every written column keeps its presence (marker-merge.ts), whatever its text.
-    const same = valueNames.length > 0 ? valueNames.map((name, i) => (markerMerge && valueColumns[i] === ABSENT_COLUMN ? markerMerge.samePresence(`b.${name}`, 't.') : `t.${name} IS b.${name}`)).join(' AND ') : '1';
+    const same = allOf(valueNames.map((name, i) => (markerMerge && valueColumns[i] === ABSENT_COLUMN ? markerMerge.samePresence(`b.${name}`, 't.') : `t.${name} IS b.${name}`)));
     const join = `FROM ${this.batchTable} AS b CROSS JOIN ${target} AS t ON ${match}`;
     // A key this import already wrote (or matched) is a repeat: such rows are left out here, and their group goes row by row.
     const repeat = `(t.${provenance} IS ${importId} OR EXISTS (SELECT 1 FROM _sluice_preimages AS p WHERE p.import_id = ${importId} AND p.row_id = t.rowid))`;

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { ABSENT_COLUMN, PROVENANCE_COLUMN, isBookkeepingColumn } from './bookkeeping-columns.js';
 import { quoteIdentifier } from './identifiers.js';
 import { markerFactsOf, type MarkerFacts } from './absent-keys.js';
+import { concatenated } from './sql-trees.js';
 
 /**
  * Per import id: the columns it wrote into its rows, lower-cased (null: unknown, take them all). Called while SQLite
@@ -69,12 +70,12 @@ export function markerMergeOf(
     return writtenValues.every((name, i) => String(nullFlags)[i] !== '1' || absent(name) === lacked.has(name.toLowerCase())) ? 1 : 0;
   });
   // One '1' or '0' per column: whether the old row holds NULL there.
-  const nullFlags = (names: readonly string[], row: string) => names.map((name) => `(${row}${quoteIdentifier(name)} IS NULL)`).join(' || ');
+  const nullFlags = (names: readonly string[], row: string) => concatenated(names.map((name) => `(${row}${quoteIdentifier(name)} IS NULL)`));
   const oldRow = (row: string) => `${row}${quoteIdentifier(ABSENT_COLUMN)}, ${row}${quoteIdentifier(PROVENANCE_COLUMN)}`;
   return {
     // With every column written there is nothing to keep: the incoming marker is the row's.
     expression: (incoming, row) => (leftAlone.length === 0 ? incoming : `${merge}(${incoming}, ${oldRow(row)}, ${nullFlags(leftAlone, row)})`),
-    samePresence: (incoming, row) => `${same}(${incoming}, ${oldRow(row)}, ${writtenValues.length > 0 ? nullFlags(writtenValues, row) : "''"})`,
+    samePresence: (incoming, row) => `${same}(${incoming}, ${oldRow(row)}, ${nullFlags(writtenValues, row)})`,
   };
 }
 
@@ -82,3 +83,4 @@ export function markerMergeOf(
 function wasAbsent(name: string, before: MarkerFacts, ownerWrote: ReadonlySet<string> | null): boolean {
   return before.absent.has(name) || (!before.present.has(name) && ownerWrote !== null && !ownerWrote.has(name));
 }
+

@@ -1,4 +1,5 @@
 import { affinityOf } from './affinity.js';
+import { concatenated } from './sql-trees.js';
 import type Database from 'better-sqlite3';
 import type { SqlValue } from '../rules/contract.js';
 import { isRowImageColumn } from './bookkeeping-columns.js';
@@ -59,8 +60,22 @@ export function userColumnsOf(db: Database.Database, table: string): string[] {
  */
 export function preimageExpression(quotedColumns: readonly string[]): string {
   if (quotedColumns.length === 0) return `'[]'`;
-  return `json_array(${quotedColumns.map((name) => `CASE WHEN typeof(${name}) = 'blob' THEN json_object('blob', hex(${name})) ELSE ${name} END`).join(', ')})`;
+  const values = quotedColumns.map((name) => `CASE WHEN typeof(${name}) = 'blob' THEN json_object('blob', hex(${name})) ELSE ${name} END`);
+  if (values.length <= ARGS_PER_JSON_ARRAY) return `json_array(${values.join(', ')})`;
+  // SQLite takes at most 1,000 arguments to a function: a wider row is written as several arrays joined into one.
+  // An element never starts with '[' nor ends with ']' (an array's values are scalars or the blob object), so each
+  // trim takes off exactly the bracket between two parts.
+  const parts: string[] = [];
+  for (let from = 0; from < values.length; from += ARGS_PER_JSON_ARRAY) {
+    let part = `json_array(${values.slice(from, from + ARGS_PER_JSON_ARRAY).join(', ')})`;
+    if (from > 0) part = `ltrim(${part}, '[')`;
+    if (from + ARGS_PER_JSON_ARRAY < values.length) part = `rtrim(${part}, ']') || ','`;
+    parts.push(part);
+  }
+  return concatenated(parts);
 }
+
+const ARGS_PER_JSON_ARRAY = 500;
 
 /** The inverse of preimageExpression for element `index` of the JSON in `source`. */
 export function restoreExpression(source: string, index: number): string {

@@ -8,6 +8,7 @@ import { preimageExpression } from './row-images.js';
 import type { WriteOutcome } from './write-outcome.js';
 import { ABSENT_COLUMN } from './bookkeeping-columns.js';
 import type { MarkerMerge } from './marker-merge.js';
+import { allOf } from './sql-trees.js';
 
 interface ExistingRow {
   rowId: number;
@@ -64,7 +65,7 @@ export class RowUpsert {
     const newValues = isMarker.map((marker) => (marker ? merge!.expression('?', '') : '?'));
     // better-sqlite3 binds arrays in order only: value comparisons first, then the key match.
     // The marker is the same when every written column keeps its presence (marker-merge.ts), whatever its text.
-    const same = valueNames.length > 0 ? valueNames.map((name, i) => (isMarker[i] ? merge!.samePresence('?', '') : `${name} IS ?`)).join(' AND ') : '1';
+    const same = allOf(valueNames.map((name, i) => (isMarker[i] ? merge!.samePresence('?', '') : `${name} IS ?`)));
     const keyMatch = spec.key.map((name) => `${quoteIdentifier(name)} IS ?`).join(' AND ');
     // Pre-images hold every user column of the table, so undo can put the row back whole (rowid included).
     this.findByKey = db.prepare(

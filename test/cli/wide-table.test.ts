@@ -1,0 +1,26 @@
+/**
+ * A table of 1,200 columns takes keyed imports: upserts, their pre-images and undo build no SQL expression deeper,
+ * and call no function with more arguments, than SQLite allows (1,000 each).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sluice } from '../helpers/cli.js';
+import { jsonlStoreHelpers } from '../helpers/jsonl-store.js';
+
+const { write, freshDb, importInto, exportObjects, parseLines } = jsonlStoreHelpers();
+
+test('1,200 columns: a keyed import, an upsert that leaves most of them alone, and its undo', () => {
+  const db = freshDb();
+  const wide: Record<string, unknown> = { id: 1 };
+  for (let i = 0; i < 1200; i++) wide[`c${i}`] = i % 3 === 0 ? null : i % 3 === 1 ? i : `v${i}`;
+  const first = write('wide-1.jsonl', `${JSON.stringify(wide)}\n{"id":2,"c7":"x"}\n`);
+  importInto(db, first, ['--table', 'w', '--key', 'id']);
+  const before = exportObjects(db, 'w');
+  assert.deepEqual(before, parseLines(`${JSON.stringify(wide)}\n{"id":2,"c7":"x"}\n`));
+  const upsert = importInto(db, write('wide-2.jsonl', '{"id":1,"c0":5}\n{"id":2,"c0":6}\n'), ['--table', 'w', '--key', 'id']);
+  assert.equal(upsert.rowsUpdated, 2);
+  assert.deepEqual(exportObjects(db, 'w'), [{ ...wide, c0: 5 }, { id: 2, c0: 6, c7: 'x' }]);
+  const undo = sluice(['undo', '--db', db, '--import', String(upsert.importId)]);
+  assert.equal(undo.status, 0, undo.stderr);
+  assert.deepEqual(exportObjects(db, 'w'), before);
+});

@@ -1,11 +1,14 @@
 /**
- * A table of 1,200 columns takes keyed imports: upserts, their pre-images and undo build no SQL expression deeper,
- * and call no function with more arguments, than SQLite allows (1,000 each).
+ * A table of 1,200 columns takes keyed imports and searches: upserts, their pre-images, undo and the search across
+ * every column build no SQL expression deeper, and call no function with more arguments, than SQLite allows (1,000 each).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sluice } from '../helpers/cli.js';
 import { jsonlStoreHelpers } from '../helpers/jsonl-store.js';
+import { Store } from '../../main/engine/store/store.js';
+import { TableQueries } from '../../main/engine/store/table-query.js';
+import { tablePage } from '../../main/engine/store/table-browser.js';
 
 const { write, freshDb, importInto, exportObjects, parseLines } = jsonlStoreHelpers();
 
@@ -23,4 +26,19 @@ test('1,200 columns: a keyed import, an upsert that leaves most of them alone, a
   const undo = sluice(['undo', '--db', db, '--import', String(upsert.importId)]);
   assert.equal(undo.status, 0, undo.stderr);
   assert.deepEqual(exportObjects(db, 'w'), before);
+});
+
+test('1,200 columns: the Data grid\'s search across every column finds the row', () => {
+  const db = freshDb();
+  const row: Record<string, unknown> = { id: 1 };
+  for (let i = 0; i < 1200; i++) row[`c${i}`] = `v${i}`;
+  importInto(db, write('wide-search.jsonl', `${JSON.stringify(row)}\n${JSON.stringify({ ...row, id: 2, c1199: 'needle' })}\n`), ['--table', 'ws']);
+  const store = Store.open(db);
+  try {
+    const queries = new TableQueries(store);
+    assert.deepEqual(queries.page({ table: 'ws', filter: 'needle' }, 0, 10).rowIds, [2]);
+    assert.equal(tablePage(store, { table: 'ws', filter: 'needle', offset: 0, limit: 10 }).rows.length, 1);
+  } finally {
+    store.close();
+  }
 });

@@ -1,3 +1,4 @@
+import { anyOf } from './sql-trees.js';
 import { SluiceError } from '../errors.js';
 import type { Store } from './store.js';
 import { quoteIdentifier } from './identifiers.js';
@@ -42,7 +43,7 @@ export function tablePage(store: Store, query: TablePageQuery): TablePage {
   const filter = query.filter?.trim();
   if (filter) {
     const pattern = `%${filter.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where = `WHERE ${columns.map((column) => `CAST(${quoteIdentifier(column)} AS TEXT) LIKE ? ESCAPE '\\'`).join(' OR ')}`;
+    where = `WHERE ${anyOf(columns.map((column) => `CAST(${quoteIdentifier(column)} AS TEXT) LIKE ? ESCAPE '\\'`))}`;
     for (let i = 0; i < columns.length; i++) params.push(pattern);
   }
   const order = query.orderBy ? `ORDER BY ${quoteIdentifier(query.orderBy)} ${query.descending ? 'DESC' : 'ASC'}, rowid` : 'ORDER BY rowid';

@@ -1,4 +1,5 @@
 import { affinityOf } from './affinity.js';
+import { anyOf } from './sql-trees.js';
 import type Database from 'better-sqlite3';
 import { SluiceError } from '../errors.js';
 import { quoteIdentifier } from './identifiers.js';
@@ -79,7 +80,7 @@ export function whereClause(query: GridQuery, columns: readonly GridColumn[]): W
   const text = (name: string, value: string) => `${quoteIdentifier(name)} LIKE ?${/[\\%_]/.test(value) ? ` ESCAPE '\\'` : ''}`;
   const global = query.filter?.trim();
   if (global) {
-    parts.push(`(${columns.map((c) => text(c.name, global)).join(' OR ')})`);
+    parts.push(`(${anyOf(columns.map((c) => text(c.name, global)))})`);
     for (let i = 0; i < columns.length; i++) params.push(likePattern(global));
   }
   for (const filter of query.columnFilters ?? []) {

@@ -7,7 +7,8 @@ import { columnsWrittenBy, markerFactsOf } from '../store/absent-keys.js';
  * (an explicit null still comes back as null; CSV and SQL see NULL for both). A column is left out of a row when
  *   - the row's absent-keys marker lists it (store/absent-keys.ts: the JSONL record lacked the key), or
  *   - the import that wrote the row last (its provenance) did not write that column, the row holds NULL
- *     there and its marker does not say the NULL is an explicit null (an upsert that left the column alone): a column the table gained from a later import, or one an import into a wider table lacked.
+ *     there, and its marker does not say the NULL is an explicit null (an upsert that left the column alone):
+ *     a column the table gained from a later import, or one an import into a wider table lacked.
  *     Without rules an import writes its layout's columns; with rules, every column the table had then
  *     (renamed and derived columns are not its source's). A value is never left out: only NULLs.
  * Rows without provenance (stores from before it) have every column.

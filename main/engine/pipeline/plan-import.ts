@@ -127,7 +127,7 @@ async function planOrPreview(
       message: `resume import #${unfinished.id} into table "${unfinished.table}"`,
     };
     if (dryRun) return { preview: summary };
-    const absentKeys = absentKeysFor(store.db, unfinished.table, unfinished.options.format, unfinished.schema, spec.key.length > 0, spec.columns.map((column) => column.name));
+    const absentKeys = absentKeysFor(store.db, unfinished.table, unfinished.options.format, unfinished.schema, spec);
     const writerSpec = writerSpecOf(spec, absentKeys);
     store.db.transaction(() => {
       store.imports.setOptions(unfinished.id, storedOptions);
@@ -183,7 +183,7 @@ async function planOrPreview(
   const sourceDialect = sourceDialectOf(layout.dialect, await endsWithNewline(readPath, layout.dialect.encoding));
   const keySource: KeySource | null = spec.key.length === 0 ? null : storedOptions.key ? '--key' : 'rule file';
   if (keySource) storedOptions.keySource = keySource;
-  const absentKeys = absentKeysFor(store.db, table, layout.dialect.format, schema, spec.key.length > 0, spec.columns.map((column) => column.name));
+  const absentKeys = absentKeysFor(store.db, table, layout.dialect.format, schema, spec);
   const request = { ...spec, absentMarker: absentKeys !== null };
   const summary = await decideImportPlan({
     store,

@@ -78,7 +78,7 @@ export class RowFixer {
       ...(record.layout.columnTypes ? { columnTypes: record.layout.columnTypes } : {}),
       ...(record.options.format === 'jsonl' && ruleFile === null ? { markAbsent: true } : {}),
     });
-    this.absentKeys = absentKeysFor(store.db, table, record.options.format, ruleFile, this.rules.primaryKey.length > 0, this.rules.columns.map((column) => column.name));
+    this.absentKeys = absentKeysFor(store.db, table, record.options.format, ruleFile, { key: this.rules.primaryKey, columns: this.rules.columns });
     this.plainJson = ruleFile !== null;
     this.spec = { table, columns: this.rules.columns, key: this.rules.primaryKey, uniqueKeys: this.rules.uniqueKeys };
     this.writerSpec = writerSpecOf(this.spec, this.absentKeys);

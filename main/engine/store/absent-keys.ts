@@ -20,15 +20,14 @@ export function absentKeysFor(
   table: string,
   format: 'csv' | 'jsonl',
   ruleFile: unknown,
-  keyed: boolean,
-  writes: readonly string[],
+  writes: { key: readonly string[]; columns: readonly { name: string }[] },
 ): AbsentKeys {
   if (format === 'jsonl' && ruleFile === null) return 'mark';
-  if (!keyed) return null;
+  if (writes.key.length === 0) return null;
   const columns = (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[]).map((name) => name.toLowerCase());
   if (columns.includes(ABSENT_COLUMN)) return 'clear';
   // An upsert that leaves some columns alone: the rows it updates must keep saying which of those were null and which absent.
-  const written = new Set(writes.map((name) => name.toLowerCase()));
+  const written = new Set(writes.columns.map((column) => column.name.toLowerCase()));
   return columns.some((name) => !isBookkeepingColumn(name) && !written.has(name)) ? 'clear' : null;
 }
 

@@ -7,6 +7,7 @@ import { preimageExpression } from './row-images.js';
 import { ABSENT_COLUMN } from './bookkeeping-columns.js';
 import type { MarkerMerge } from './marker-merge.js';
 import { allOf } from './sql-trees.js';
+import { Savepoint } from './savepoint.js';
 
 /** What a set-based upsert of a group did; null from `upsert` means "do this group row by row". */
 export interface GroupOutcome {
@@ -41,9 +42,7 @@ export class BatchUpsert {
   private readonly logImages: Database.Statement;
   private readonly update: Database.Statement;
   private readonly insertNew: Database.Statement;
-  private readonly savepoint: Database.Statement;
-  private readonly release: Database.Statement;
-  private readonly rollbackTo: Database.Statement;
+  private readonly group: Savepoint;
   /** The temporary table a group goes through (scratch slots are copied into it by SQL). */
   readonly batchTable: string;
 
@@ -95,9 +94,7 @@ export class BatchUpsert {
        SELECT ${names.map((name) => `b.${name}`).join(', ')}, ${importId} FROM ${this.batchTable} AS b
        WHERE NOT EXISTS (SELECT 1 FROM ${target} AS t WHERE ${match}) ORDER BY b.rowid`,
     );
-    this.savepoint = db.prepare('SAVEPOINT sluice_upsert_group');
-    this.release = db.prepare('RELEASE sluice_upsert_group');
-    this.rollbackTo = db.prepare('ROLLBACK TO sluice_upsert_group');
+    this.group = new Savepoint(db, 'sluice_upsert_group');
   }
 
   /**
@@ -111,31 +108,21 @@ export class BatchUpsert {
     to: number,
     copyInto: ((from: number, to: number) => void) | null = null,
   ): GroupOutcome | null {
-    this.savepoint.run();
+    const rows = to - from;
     try {
-      this.clear.run();
-      if (copyInto) copyInto(from, to);
-      else this.fill(values, from, to);
-      const rows = to - from;
-      const before = (this.lastImageId.get() as number | null) ?? 0;
-      const matched = this.logImages.run().changes;
-      // The pre-images just logged say how many matched rows differ: none, and there is nothing to update.
-      const updated = matched > 0 && (this.countChanged.get(before) as number) > 0 ? this.update.run().changes : 0;
-      const inserted = matched < rows ? this.insertNew.run().changes : 0;
-      if (matched + inserted < rows) {
-        // Some rows repeat a key this import wrote before.
-        this.rollbackTo.run();
-        this.release.run();
-        return null;
-      }
-      this.release.run();
-      return { inserted, updated, unchanged: matched - updated };
+      // Short of rows when some repeat a key this import wrote before: undone, and the group goes row by row.
+      return this.group.run(() => {
+        this.clear.run();
+        if (copyInto) copyInto(from, to);
+        else this.fill(values, from, to);
+        const before = (this.lastImageId.get() as number | null) ?? 0;
+        const matched = this.logImages.run().changes;
+        // The pre-images just logged say how many matched rows differ: none, and there is nothing to update.
+        const updated = matched > 0 && (this.countChanged.get(before) as number) > 0 ? this.update.run().changes : 0;
+        const inserted = matched < rows ? this.insertNew.run().changes : 0;
+        return matched + inserted < rows ? null : { inserted, updated, unchanged: matched - updated };
+      }, (outcome) => outcome !== null).result;
     } catch (error) {
-      // An I/O or disk-full error may have ended the transaction (and the savepoint) already: the original error is what counts.
-      if (this.db.inTransaction) {
-        this.rollbackTo.run();
-        this.release.run();
-      }
       if (isConstraintError(error)) return null;
       throw error;
     }

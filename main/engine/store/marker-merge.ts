@@ -32,17 +32,16 @@ export interface MarkerMerge {
   samePresence(incoming: string, row: string): string;
 }
 
-/** Null when the import writes no marker (then the table has none, or the import is a plain insert). */
+/** `tableColumns`: the table's columns (its row images' will do). Null when the import writes no marker (then the table has none, or the import is a plain insert). */
 export function markerMergeOf(
   db: Database.Database,
-  table: string,
+  tableColumns: readonly string[],
   written: readonly string[],
   importId: number,
   lookupOfWritten: () => ColumnsWrittenLookup,
 ): MarkerMerge | null {
   const writes = new Set(written.map((name) => name.toLowerCase()));
   if (!writes.has(ABSENT_COLUMN)) return null;
-  const tableColumns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[];
   const leftAlone = tableColumns.filter((name) => !isBookkeepingColumn(name) && !writes.has(name.toLowerCase()));
   const writtenValues = written.filter((name) => !isBookkeepingColumn(name));
   const writtenBy = lookupOfWritten();

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { RowFailure } from '../types.js';
 import type { QuarantineEntry } from './quarantine-records.js';
+import { Savepoint } from './savepoint.js';
 
-/** Rows per multi-row INSERT: 8 parameters each, far below SQLite's limit; more rows gained nothing measurable. */
+/** Rows per multi-row INSERT: 8 parameters each, far below SQLite's limit. */
 const ROWS_PER_STATEMENT = 50;
 
 const COLUMNS = '(import_id, row_number, line, byte_offset, raw, errors, reason_rules, reason_fields)';
@@ -10,23 +11,19 @@ const ROW = '(?, ?, ?, ?, ?, ?, ?, ?)';
 
 /**
  * Records a batch's quarantined rows with multi-row INSERTs: a quarantined row costs the import thread about
- * 5 µs instead of 8 (50,000 rows, measured), which a messy file, a third of its rows quarantined, feels. A group
+ * 5 µs instead of 8 (batches of 5,000 rows, measured), which a messy file, a third of its rows quarantined, feels. A group
  * that meets a row recorded before (a replayed batch) is rolled back to its savepoint and goes row by row, where
  * that row is replaced, as always.
  */
 export class QuarantineBatch {
   private readonly bySize = new Map<number, Database.Statement>();
-  private readonly savepoint: Database.Statement;
-  private readonly release: Database.Statement;
-  private readonly rollbackTo: Database.Statement;
+  private readonly savepoint: Savepoint;
 
   constructor(
     private readonly db: Database.Database,
     private readonly addOne: (importId: number, entry: QuarantineEntry) => void,
   ) {
-    this.savepoint = db.prepare('SAVEPOINT sluice_quarantine_group');
-    this.release = db.prepare('RELEASE sluice_quarantine_group');
-    this.rollbackTo = db.prepare('ROLLBACK TO sluice_quarantine_group');
+    this.savepoint = new Savepoint(db, 'sluice_quarantine_group');
   }
 
   /** Call inside a transaction. */
@@ -39,15 +36,9 @@ export class QuarantineBatch {
         const keys = reasonKeys(entry.errors);
         params.push(importId, entry.rowNumber, entry.line, entry.byteOffset, entry.raw, JSON.stringify(entry.errors), keys.rules, keys.fields);
       }
-      this.savepoint.run();
-      let complete = false;
-      try {
-        complete = this.statementFor(group.length).run(...params).changes === group.length;
-      } finally {
-        if (!complete && this.db.inTransaction) this.rollbackTo.run();
-        if (this.db.inTransaction) this.release.run();
-      }
-      if (!complete) for (const entry of group) this.addOne(importId, entry);
+      const statement = this.statementFor(group.length);
+      const { kept } = this.savepoint.run(() => statement.run(...params).changes, (changes) => changes === group.length);
+      if (!kept) for (const entry of group) this.addOne(importId, entry);
     }
   }
 

@@ -1,5 +1,5 @@
-import { affinityOf, type Affinity } from './affinity.js';
 import type Database from 'better-sqlite3';
+import { affinityOf, type Affinity } from './affinity.js';
 import { sqliteModule } from './sqlite-module.js';
 import { quoteIdentifier } from './identifiers.js';
 import { PROVENANCE_COLUMN } from './bookkeeping-columns.js';

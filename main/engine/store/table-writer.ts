@@ -14,6 +14,7 @@ import { BatchKeyFacts, type KeyFacts, type KeyFactsSpec } from './key-facts.js'
 import { isStrictTable, slotLayoutOf, type SlotLayout } from './slot-layout.js';
 import type { ColumnsWrittenLookup } from './marker-merge.js';
 import { upsertSetupOf } from './upsert-setup.js';
+import { Savepoint } from './savepoint.js';
 
 export type { WriteOutcome } from './write-outcome.js';
 
@@ -70,9 +71,10 @@ export class TableWriter {
   private slotLayoutMemo: SlotLayout | null | undefined;
   /**
    * A STRICT table that refuses a value's type in a multi-row INSERT keeps the rows before it (SQLite 3.53 opens no
-   * statement journal for that check), where every other failed statement changes nothing: those go in a savepoint.
+   * statement journal for that check), where every other failed statement changes nothing: those go in a savepoint
+   * (null: not a STRICT table).
    */
-  private readonly strict: boolean;
+  private readonly strictInsert: Savepoint | null;
 
   constructor(
     private readonly db: Database.Database,
@@ -88,7 +90,7 @@ export class TableWriter {
     this.rowsPerStatement = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS_PER_STATEMENT / Math.max(1, this.width))));
     this.insertPrefix = `INSERT INTO ${quoteIdentifier(spec.table)} (${names})`;
     this.singleInsert = db.prepare(`${this.insertPrefix} VALUES ${this.rowPlaceholders}`);
-    this.strict = isStrictTable(db, spec.table);
+    this.strictInsert = isStrictTable(db, spec.table) ? new Savepoint(db, 'sluice_group') : null;
     this.keyColumns = spec.key.map((name) => spec.columns.findIndex((column) => column.name === name));
     if (spec.key.length === 0) {
       this.preimageColumns = [];
@@ -206,21 +208,10 @@ export class TableWriter {
     return outcome;
   }
 
-  /** Rows [from, to) in one statement that, failing, leaves none of them (see `strict`). */
+  /** Rows [from, to) in one statement that, failing, leaves none of them (see `strictInsert`). */
   private insertWhole(rows: BatchRows, from: number, to: number): void {
-    if (!this.strict) {
-      rows.insert(from, to);
-      return;
-    }
-    this.db.exec('SAVEPOINT sluice_group');
-    try {
-      rows.insert(from, to);
-    } catch (error) {
-      this.db.exec('ROLLBACK TO sluice_group');
-      throw error;
-    } finally {
-      this.db.exec('RELEASE sluice_group');
-    }
+    if (this.strictInsert) this.strictInsert.run(() => rows.insert(from, to));
+    else rows.insert(from, to);
   }
 
   /** A multi-row INSERT for `rows` rows, prepared on first use: full groups, and each batch's remainder, take one statement. */

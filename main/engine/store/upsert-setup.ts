@@ -31,7 +31,7 @@ export function upsertSetupOf(
   const columnNames = spec.columns.map((column) => column.name);
   // Pre-images hold every user column of the table, so undo can put the row back whole (rowid included).
   const preimageColumns = userColumnsOf(db, spec.table);
-  const markerMerge = markerMergeOf(db, spec.table, columnNames, importId, options.writtenBy ?? (() => () => null));
+  const markerMerge = markerMergeOf(db, preimageColumns, columnNames, importId, options.writtenBy ?? (() => () => null));
   const rowUpsert = new RowUpsert(db, {
     table: spec.table,
     columns: columnNames,

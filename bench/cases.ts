@@ -6,9 +6,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Dataset } from './generate-data.js';
 import type { BenchOptions } from './options.js';
-import { childScript, RULES_FILE, SLUICE_CLI } from './repo-paths.js';
+import { childScript, FLIGHTS_RULES_FILE, RULES_FILE, SLUICE_CLI } from './repo-paths.js';
 
-export type InputKind = 'csv' | 'jsonl' | 'csv-small' | 'csv-scaled';
+/** `csv-narrow`: the 5-column flight records, three times the main file's rows (see flight-rows.ts). */
+export type InputKind = 'csv' | 'jsonl' | 'csv-small' | 'csv-scaled' | 'csv-narrow';
+
+/** Each input's rule file: the narrow records have their own. */
+export function rulesFileFor(input: InputKind): string {
+  return input === 'csv-narrow' ? FLIGHTS_RULES_FILE : RULES_FILE;
+}
 
 export interface InputFile {
   format: 'csv' | 'jsonl';
@@ -96,7 +102,7 @@ function sluiceCase(name: string, input: InputKind, flags: SluiceFlags, kind: Ca
       if (cli === null) throw new Error(`${SLUICE_CLI} not found (the CLI is not there yet)`);
       const dbPath = dbFor(context, name);
       const args = ['import', context.input.path, '--db', dbPath, '--json'];
-      if (flags.rules) args.push('--schema', RULES_FILE);
+      if (flags.rules) args.push('--schema', rulesFileFor(input));
       if (flags.upsert === true) args.push('--key', 'id');
       if (flags.workers !== undefined) args.push('--workers', String(flags.workers));
       let step = node(cli, args);
@@ -139,6 +145,51 @@ function gridCase(which: 'first' | 'end' | 'sorted-deep' | 'filter-common' | 'fi
   };
 }
 
+/** sqlite3's own `.import` of the CSV file, the reference every rows/s is divided by. */
+function sqlite3ImportCase(name: string, input: InputKind): BenchCase {
+  return {
+    name,
+    kind: 'reference',
+    input,
+    plan(context) {
+      if (context.tools.sqlite3 === null) return { skip: 'sqlite3 not installed (apt-get install sqlite3)' };
+      const dbPath = dbFor(context, name);
+      const quotedPath = `"${context.input.path.replaceAll('"', '\\"')}"`;
+      return {
+        setup: [],
+        timed: { command: context.tools.sqlite3, args: [dbPath, `.import --csv ${quotedPath} ${TABLE}`] },
+        dbPath,
+        readsSluiceSummary: false,
+      };
+    },
+  };
+}
+
+/** The same rules compiled to SQL (`sluice rules compile --to duckdb`) and run by DuckDB: the compile is untimed setup. */
+function duckdbCompiledCase(name: string, input: InputKind): BenchCase {
+  return {
+    name,
+    kind: 'reference',
+    input,
+    plan(context) {
+      const cli = context.tools.sluiceCli;
+      if (cli === null) throw new Error(`${SLUICE_CLI} not found (the CLI is not there yet)`);
+      const sqlPath = path.join(context.workDir, `${name}.sql`);
+      // Like Sluice, it ends with the accepted rows and the quarantine as tables in a database file.
+      const duckPath = path.join(context.workDir, `${name}.duckdb`);
+      return {
+        setup: [
+          node(cli, ['rules', 'compile', rulesFileFor(input), '--to', 'duckdb', '--source', context.input.path, '--out', sqlPath, '--force']),
+          node(childScript('baselines/duckdb-compiled.js'), ['--remove', duckPath]),
+        ],
+        timed: node(childScript('baselines/duckdb-compiled.js'), [sqlPath, duckPath]),
+        dbPath: null,
+        readsSluiceSummary: false,
+      };
+    },
+  };
+}
+
 /** The peer's executable, or why its row is skipped. */
 function peerTool(context: CaseContext, tool: string | null, debianPackage: string): string | { skip: string } {
   if (context.options.skipPeers) return { skip: '--skip-peers' };
@@ -168,22 +219,7 @@ export const BENCH_CASES: readonly BenchCase[] = [
       readsSluiceSummary: false,
     }),
   },
-  {
-    name: 'sqlite3-import',
-    kind: 'reference',
-    input: 'csv',
-    plan(context) {
-      if (context.tools.sqlite3 === null) return { skip: 'sqlite3 not installed (apt-get install sqlite3)' };
-      const dbPath = dbFor(context, 'sqlite3-import');
-      const quotedPath = `"${context.input.path.replaceAll('"', '\\"')}"`;
-      return {
-        setup: [],
-        timed: { command: context.tools.sqlite3, args: [dbPath, `.import --csv ${quotedPath} ${TABLE}`] },
-        dbPath,
-        readsSluiceSummary: false,
-      };
-    },
-  },
+  sqlite3ImportCase('sqlite3-import', 'csv'),
   {
     name: 'naive-papaparse',
     kind: 'naive',
@@ -267,28 +303,7 @@ export const BENCH_CASES: readonly BenchCase[] = [
       };
     },
   },
-  {
-    // The same rules compiled to SQL (`sluice rules compile --to duckdb`) and run by DuckDB: the compile is untimed setup.
-    name: 'duckdb-compiled-rules',
-    kind: 'reference',
-    input: 'csv',
-    plan(context) {
-      const cli = context.tools.sluiceCli;
-      if (cli === null) throw new Error(`${SLUICE_CLI} not found (the CLI is not there yet)`);
-      const sqlPath = path.join(context.workDir, 'duckdb-compiled-rules.sql');
-      // Like Sluice, it ends with the accepted rows and the quarantine as tables in a database file.
-      const duckPath = path.join(context.workDir, 'duckdb-compiled-rules.duckdb');
-      return {
-        setup: [
-          node(cli, ['rules', 'compile', RULES_FILE, '--to', 'duckdb', '--source', context.input.path, '--out', sqlPath, '--force']),
-          node(childScript('baselines/duckdb-compiled.js'), ['--remove', duckPath]),
-        ],
-        timed: node(childScript('baselines/duckdb-compiled.js'), [sqlPath, duckPath]),
-        dbPath: null,
-        readsSluiceSummary: false,
-      };
-    },
-  },
+  duckdbCompiledCase('duckdb-compiled-rules', 'csv'),
   {
     // What a DuckDB user types to load the file, no checks: `CREATE TABLE … AS SELECT * FROM read_csv(…)` into a database file.
     name: 'duckdb-read-csv',
@@ -310,12 +325,16 @@ export const BENCH_CASES: readonly BenchCase[] = [
   sluiceCase('sluice-rules-w2-scratch', 'csv', { rules: true, workers: 2, writePath: 'scratch' }, 'cores'),
   sluiceCase('sluice-rules-w4-scratch', 'csv', { rules: true, workers: 4, writePath: 'scratch' }, 'cores'),
   sluiceCase('sluice-rules-w2-direct', 'csv', { rules: true, workers: 2, writePath: 'direct' }, 'cores'),
+  // Narrow rows: where per-row costs lead (issue 19 saw the widest gap to sqlite3 on a 5-column file).
+  sqlite3ImportCase('sqlite3-import-narrow', 'csv-narrow'),
+  duckdbCompiledCase('duckdb-compiled-rules-narrow', 'csv-narrow'),
+  sluiceCase('sluice-narrow-rules-w2', 'csv-narrow', { rules: true, workers: 2 }),
   sluiceCase('sluice-scale-1x', 'csv', { rules: true, workers: 2 }, 'scaling'),
   sluiceCase('sluice-scale-5x', 'csv-scaled', { rules: true, workers: 2 }, 'scaling'),
 ];
 
 /** Which data files the selected cases read. */
-export function inputFor(kind: InputKind, datasets: { main: Dataset; small: Dataset | null; scaled: Dataset | null }): InputFile {
+export function inputFor(kind: InputKind, datasets: { main: Dataset; small: Dataset | null; scaled: Dataset | null; narrow: Dataset | null }): InputFile {
   const pickCsv = (dataset: Dataset): InputFile => ({
     format: 'csv',
     path: dataset.csvPath,
@@ -331,6 +350,9 @@ export function inputFor(kind: InputKind, datasets: { main: Dataset; small: Data
     case 'csv-scaled':
       if (datasets.scaled === null) throw new Error('the 5x data set was not generated');
       return pickCsv(datasets.scaled);
+    case 'csv-narrow':
+      if (datasets.narrow === null) throw new Error('the narrow data set was not generated');
+      return pickCsv(datasets.narrow);
     case 'jsonl':
       if (datasets.main.jsonlPath === null) throw new Error('the JSONL file was not generated');
       return {

@@ -20,6 +20,8 @@ export const BENCH_DIR = path.join(REPO_ROOT, 'bench');
 export const DATA_DIR = path.join(BENCH_DIR, '.data');
 export const RESULTS_DIR = path.join(BENCH_DIR, 'results');
 export const RULES_FILE = path.join(BENCH_DIR, 'customers.rules.json');
+/** The rules of the narrow flight records (`csv-narrow` cases). */
+export const FLIGHTS_RULES_FILE = path.join(BENCH_DIR, 'flights.rules.json');
 /** SLUICE_BENCH_CLI points the bench at another build of the CLI, e.g. to compare two branches. */
 export const SLUICE_CLI = process.env['SLUICE_BENCH_CLI'] ?? path.join(REPO_ROOT, 'bin', 'sluice.js');
 

@@ -10,15 +10,17 @@ function ratio(result: BenchResult, baseline: BenchResult | undefined): number |
   return result.rowsPerSec / baseline.rowsPerSec;
 }
 
+/** A narrow-file row is compared with the peers' runs on the same narrow file (`<peer>-narrow`). */
 export function withRatios(results: readonly BenchResult[]): BenchResult[] {
-  const sqlite3 = results.find((result) => result.name === 'sqlite3-import');
-  const naive = results.find((result) => result.name === 'naive-papaparse');
-  const duckdbChecks = results.find((result) => result.name === 'duckdb-compiled-rules');
+  const peer = (result: BenchResult, name: string): BenchResult | undefined => {
+    const wanted = result.input === 'csv-narrow' ? `${name}-narrow` : name;
+    return results.find((candidate) => candidate.name === wanted);
+  };
   return results.map((result) => ({
     ...result,
-    vsSqlite3: ratio(result, sqlite3),
-    vsNaive: ratio(result, naive),
-    vsDuckdbChecks: ratio(result, duckdbChecks),
+    vsSqlite3: ratio(result, peer(result, 'sqlite3-import')),
+    vsNaive: ratio(result, peer(result, 'naive-papaparse')),
+    vsDuckdbChecks: ratio(result, peer(result, 'duckdb-compiled-rules')),
   }));
 }
 

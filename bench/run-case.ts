@@ -1,7 +1,7 @@
 /** Runs one bench case: untimed setup, the timed step, then a row count of what it wrote. */
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import type { BenchCase, CaseContext, CaseKind, CasePlan, InputFile } from './cases.js';
+import type { BenchCase, CaseContext, CaseKind, CasePlan, InputFile, InputKind } from './cases.js';
 import { lastLine, runMeasured, type MeasuredRun } from './measure.js';
 import { REPO_ROOT } from './repo-paths.js';
 
@@ -13,6 +13,8 @@ export interface BenchResult {
   kind: CaseKind;
   status: 'ok' | 'failed' | 'skipped';
   note: string;
+  /** Which data file (absent in results files written before the narrow cases). */
+  input?: InputKind;
   format: 'csv' | 'jsonl' | null;
   rows: number | null;
   bytes: number | null;
@@ -57,6 +59,7 @@ function emptyResult(benchCase: BenchCase, input: InputFile | null): BenchResult
     kind: benchCase.kind,
     status: 'skipped',
     note: '',
+    input: benchCase.input,
     format: input?.format ?? null,
     rows: input?.rows ?? null,
     bytes: input?.bytes ?? null,

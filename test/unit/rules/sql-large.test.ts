@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureDataset } from '../../../bench/generate-data.js';
-import { RULES_FILE } from '../../../bench/repo-paths.js';
+import { FLIGHTS_RULES_FILE, RULES_FILE } from '../../../bench/repo-paths.js';
 import { tempDir } from '../../helpers/paths.js';
 import { bothOutcomes } from '../../helpers/sql-differential.js';
 
@@ -27,4 +27,18 @@ test(`the bench file (${rows} rows) with the bench rules: DuckDB and Sluice agre
   const jsonl = await bothOutcomes(dataset.jsonlPath as string, rules, dir);
   assert.deepEqual(jsonl.duckdb, jsonl.sluice);
   fs.rmSync(path.dirname(dataset.csvPath), { recursive: true, force: true });
+});
+
+test('the bench\'s narrow flight records: exactly the generated invalid rows are quarantined, as DuckDB finds too', async () => {
+  const flightRows = Math.min(rows, 30_000);
+  const dataset = ensureDataset({ rows: flightRows, seed: 11, withJsonl: true, dataDir: dir, shape: 'flights' });
+  assert.equal(dataset.jsonlPath, null, 'the narrow records come as CSV only');
+  assert.ok(dataset.invalidRows > 0);
+  const rules = JSON.parse(fs.readFileSync(FLIGHTS_RULES_FILE, 'utf8')) as unknown;
+  const csv = await bothOutcomes(dataset.csvPath, rules, dir);
+  const quarantined = new Set(csv.sluice.reasons.map((r) => r.split(' ')[0])).size;
+  assert.equal(quarantined, dataset.invalidRows);
+  assert.equal(csv.sluice.accepted.length, flightRows - dataset.invalidRows);
+  assert.deepEqual(csv.duckdb, csv.sluice);
+  fs.rmSync(dir, { recursive: true, force: true });
 });

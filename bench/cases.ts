@@ -3,18 +3,14 @@
  * output is read. The order here is the order they run in.
  */
 import os from 'node:os';
-import path from 'node:path';
 import type { Dataset } from './generate-data.js';
 import type { BenchOptions } from './options.js';
-import { childScript, FLIGHTS_RULES_FILE, RULES_FILE, SLUICE_CLI } from './repo-paths.js';
+import { childScript, RULES_FILE, SLUICE_CLI, rulesFileFor } from './repo-paths.js';
+import { DUCKDB_READ_CSV_CASE, FLOOR_CASES, PEER_CASES, TABLE, dbFor, duckdbCompiledCase, node, sqlite3ImportCase } from './peer-cases.js';
 
 /** `csv-narrow`: the 5-column flight records, three times the main file's rows (see flight-rows.ts). */
 export type InputKind = 'csv' | 'jsonl' | 'csv-small' | 'csv-scaled' | 'csv-narrow';
 
-/** Each input's rule file: the narrow records have their own. */
-export function rulesFileFor(input: InputKind): string {
-  return input === 'csv-narrow' ? FLIGHTS_RULES_FILE : RULES_FILE;
-}
 
 export interface InputFile {
   format: 'csv' | 'jsonl';
@@ -69,16 +65,6 @@ export interface BenchCase {
   baselineOf?: string;
   /** Sluice import cases only: the same import with another checkout's CLI (see `--baseline-dir`). */
   withCli?: (cli: string) => BenchCase;
-}
-
-const TABLE = 'customers';
-
-function dbFor(context: CaseContext, name: string): string {
-  return path.join(context.workDir, `${name}.sqlite`);
-}
-
-function node(script: string, args: string[]): Step {
-  return { command: process.execPath, args: [script, ...args] };
 }
 
 interface SluiceFlags {
@@ -145,144 +131,10 @@ function gridCase(which: 'first' | 'end' | 'sorted-deep' | 'filter-common' | 'fi
   };
 }
 
-/** sqlite3's own `.import` of the CSV file, the reference every rows/s is divided by. */
-function sqlite3ImportCase(name: string, input: InputKind): BenchCase {
-  return {
-    name,
-    kind: 'reference',
-    input,
-    plan(context) {
-      if (context.tools.sqlite3 === null) return { skip: 'sqlite3 not installed (apt-get install sqlite3)' };
-      const dbPath = dbFor(context, name);
-      const quotedPath = `"${context.input.path.replaceAll('"', '\\"')}"`;
-      return {
-        setup: [],
-        timed: { command: context.tools.sqlite3, args: [dbPath, `.import --csv ${quotedPath} ${TABLE}`] },
-        dbPath,
-        readsSluiceSummary: false,
-      };
-    },
-  };
-}
-
-/** The same rules compiled to SQL (`sluice rules compile --to duckdb`) and run by DuckDB: the compile is untimed setup. */
-function duckdbCompiledCase(name: string, input: InputKind): BenchCase {
-  return {
-    name,
-    kind: 'reference',
-    input,
-    plan(context) {
-      const cli = context.tools.sluiceCli;
-      if (cli === null) throw new Error(`${SLUICE_CLI} not found (the CLI is not there yet)`);
-      const sqlPath = path.join(context.workDir, `${name}.sql`);
-      // Like Sluice, it ends with the accepted rows and the quarantine as tables in a database file.
-      const duckPath = path.join(context.workDir, `${name}.duckdb`);
-      return {
-        setup: [
-          node(cli, ['rules', 'compile', rulesFileFor(input), '--to', 'duckdb', '--source', context.input.path, '--out', sqlPath, '--force']),
-          node(childScript('baselines/duckdb-compiled.js'), ['--remove', duckPath]),
-        ],
-        timed: node(childScript('baselines/duckdb-compiled.js'), [sqlPath, duckPath]),
-        dbPath: null,
-        readsSluiceSummary: false,
-      };
-    },
-  };
-}
-
-/** The peer's executable, or why its row is skipped. */
-function peerTool(context: CaseContext, tool: string | null, debianPackage: string): string | { skip: string } {
-  if (context.options.skipPeers) return { skip: '--skip-peers' };
-  return tool ?? { skip: `not installed (apt-get install ${debianPackage})` };
-}
-
 export const BENCH_CASES: readonly BenchCase[] = [
-  {
-    name: 'io-floor-csv',
-    kind: 'floor',
-    input: 'csv',
-    plan: (context) => ({
-      setup: [],
-      timed: node(childScript('baselines/io-floor.js'), [context.input.path]),
-      dbPath: null,
-      readsSluiceSummary: false,
-    }),
-  },
-  {
-    name: 'io-floor-jsonl',
-    kind: 'floor',
-    input: 'jsonl',
-    plan: (context) => ({
-      setup: [],
-      timed: node(childScript('baselines/io-floor.js'), [context.input.path]),
-      dbPath: null,
-      readsSluiceSummary: false,
-    }),
-  },
+  ...FLOOR_CASES,
   sqlite3ImportCase('sqlite3-import', 'csv'),
-  {
-    name: 'naive-papaparse',
-    kind: 'naive',
-    input: 'csv',
-    plan(context) {
-      const dbPath = dbFor(context, 'naive-papaparse');
-      return {
-        setup: [],
-        timed: node(childScript('baselines/naive-papaparse.js'), [context.input.path, dbPath]),
-        dbPath,
-        readsSluiceSummary: false,
-      };
-    },
-  },
-  {
-    name: 'sqlite-utils-insert',
-    kind: 'peer',
-    input: 'csv',
-    plan(context) {
-      const tool = peerTool(context, context.tools.sqliteUtils, 'sqlite-utils');
-      if (typeof tool !== 'string') return tool;
-      const dbPath = dbFor(context, 'sqlite-utils-insert');
-      return {
-        setup: [],
-        timed: { command: tool, args: ['insert', dbPath, TABLE, context.input.path, '--csv'] },
-        dbPath,
-        readsSluiceSummary: false,
-      };
-    },
-  },
-  {
-    name: 'sqlite-utils-upsert',
-    kind: 'peer',
-    input: 'csv',
-    plan(context) {
-      const tool = peerTool(context, context.tools.sqliteUtils, 'sqlite-utils');
-      if (typeof tool !== 'string') return tool;
-      const dbPath = dbFor(context, 'sqlite-utils-upsert');
-      // Same shape as sluice-upsert: load the table once, then time upserting the same rows into it.
-      return {
-        setup: [{ command: tool, args: ['insert', dbPath, TABLE, context.input.path, '--csv', '--pk', 'id'] }],
-        timed: { command: tool, args: ['upsert', dbPath, TABLE, context.input.path, '--csv', '--pk', 'id'] },
-        dbPath,
-        readsSluiceSummary: false,
-      };
-    },
-  },
-  {
-    name: 'csvsql-insert',
-    kind: 'peer',
-    input: 'csv-small',
-    plan(context) {
-      const tool = peerTool(context, context.tools.csvsql, 'csvkit');
-      if (typeof tool !== 'string') return tool;
-      const dbPath = dbFor(context, 'csvsql-insert');
-      return {
-        setup: [],
-        timed: { command: tool, args: ['--db', `sqlite:///${dbPath}`, '--insert', '--tables', TABLE, context.input.path] },
-        dbPath,
-        readsSluiceSummary: false,
-      };
-    },
-  },
+  ...PEER_CASES,
   sluiceCase('sluice-no-rules', 'csv', { rules: false }),
   sluiceCase('sluice-rules-w1', 'csv', { rules: true, workers: 1 }),
   sluiceCase('sluice-rules-w2', 'csv', { rules: true, workers: 2 }),
@@ -304,21 +156,7 @@ export const BENCH_CASES: readonly BenchCase[] = [
     },
   },
   duckdbCompiledCase('duckdb-compiled-rules', 'csv'),
-  {
-    // What a DuckDB user types to load the file, no checks: `CREATE TABLE … AS SELECT * FROM read_csv(…)` into a database file.
-    name: 'duckdb-read-csv',
-    kind: 'reference',
-    input: 'csv',
-    plan(context) {
-      const duckPath = path.join(context.workDir, 'duckdb-read-csv.duckdb');
-      return {
-        setup: [node(childScript('baselines/duckdb-compiled.js'), ['--remove', duckPath])],
-        timed: node(childScript('baselines/duckdb-compiled.js'), ['--read-csv', context.input.path, duckPath]),
-        dbPath: null,
-        readsSluiceSummary: false,
-      };
-    },
-  },
+  DUCKDB_READ_CSV_CASE,
   ...(['first', 'end', 'sorted-deep', 'filter-common', 'filter-rare'] as const).map(gridCase),
   sluiceCase('sluice-rules-w2-1cpu', 'csv', { rules: true, workers: 2, cpus: '0' }, 'cores'),
   sluiceCase('sluice-rules-w2-2cpu', 'csv', { rules: true, workers: 2, cpus: '0,1' }, 'cores'),

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { InputKind } from './cases.js';
 
 /** Compiled bench scripts live in dist/bench/; the child scripts sit next to this file. */
 export const DIST_BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -27,4 +28,9 @@ export const SLUICE_CLI = process.env['SLUICE_BENCH_CLI'] ?? path.join(REPO_ROOT
 
 export function childScript(relativeJs: string): string {
   return path.join(DIST_BENCH_DIR, relativeJs);
+}
+
+/** Each input's rule file: the narrow records have their own. */
+export function rulesFileFor(input: InputKind): string {
+  return input === 'csv-narrow' ? FLIGHTS_RULES_FILE : RULES_FILE;
 }

@@ -6,7 +6,7 @@ import os from 'node:os';
 import type { Dataset } from './generate-data.js';
 import type { BenchOptions } from './options.js';
 import { childScript, RULES_FILE, SLUICE_CLI, rulesFileFor } from './repo-paths.js';
-import { DUCKDB_READ_CSV_CASE, FLOOR_CASES, PEER_CASES, TABLE, dbFor, duckdbCompiledCase, node, sqlite3ImportCase } from './peer-cases.js';
+import { DUCKDB_READ_CSV_CASE, FLOOR_CASES, PEER_CASES, TABLE, commandCase, dbFor, duckdbCompiledCase, node, sqlite3ImportCase } from './peer-cases.js';
 
 /** `csv-narrow`: the 5-column flight records, three times the main file's rows (see flight-rows.ts). */
 export type InputKind = 'csv' | 'jsonl' | 'csv-small' | 'csv-scaled' | 'csv-narrow';
@@ -113,22 +113,14 @@ function sluiceCase(name: string, input: InputKind, flags: SluiceFlags, kind: Ca
  * figures that matter.
  */
 function gridCase(which: 'first' | 'end' | 'sorted-deep' | 'filter-common' | 'filter-rare'): BenchCase {
-  return {
-    name: `grid-${which}`,
-    kind: 'sluice',
-    input: 'csv',
-    plan(context) {
-      const cli = context.tools.sluiceCli;
-      if (cli === null) throw new Error(`${SLUICE_CLI} not found (the CLI is not there yet)`);
-      const dbPath = dbFor(context, `grid-${which}`);
-      return {
-        setup: [node(cli, ['import', context.input.path, '--db', dbPath, '--table', TABLE, '--json'])],
-        timed: node(childScript('baselines/grid-queries.js'), [dbPath, which]),
-        dbPath,
-        readsSluiceSummary: false,
-      };
-    },
-  };
+  return commandCase(`grid-${which}`, 'sluice', 'csv', 'sqlite', (context, dbPath) => {
+    const cli = context.tools.sluiceCli;
+    if (cli === null) throw new Error(`${SLUICE_CLI} not found (the CLI is not there yet)`);
+    return {
+      setup: [node(cli, ['import', context.input.path, '--db', dbPath, '--table', TABLE, '--json'])],
+      timed: node(childScript('baselines/grid-queries.js'), [dbPath, which]),
+    };
+  });
 }
 
 export const BENCH_CASES: readonly BenchCase[] = [
@@ -141,20 +133,9 @@ export const BENCH_CASES: readonly BenchCase[] = [
   sluiceCase('sluice-rules-w4', 'csv', { rules: true, workers: 4 }),
   sluiceCase('sluice-upsert', 'csv', { rules: true, workers: 2, upsert: true }),
   sluiceCase('sluice-jsonl-rules', 'jsonl', { rules: true, workers: 2 }),
-  {
-    name: 'sluice-ui-lag',
-    kind: 'sluice',
-    input: 'csv',
-    plan(context) {
-      const dbPath = dbFor(context, 'sluice-ui-lag');
-      return {
-        setup: [],
-        timed: { command: process.execPath, args: [childScript('baselines/ui-lag.js'), context.input.path, dbPath, RULES_FILE] },
-        dbPath,
-        readsSluiceSummary: true,
-      };
-    },
-  },
+  commandCase('sluice-ui-lag', 'sluice', 'csv', 'sqlite', (context, dbPath) => ({
+    timed: node(childScript('baselines/ui-lag.js'), [context.input.path, dbPath, RULES_FILE]),
+  }), true),
   duckdbCompiledCase('duckdb-compiled-rules', 'csv'),
   DUCKDB_READ_CSV_CASE,
   ...(['first', 'end', 'sorted-deep', 'filter-common', 'filter-rare'] as const).map(gridCase),

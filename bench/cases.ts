@@ -11,7 +11,6 @@ import { DUCKDB_READ_CSV_CASE, FLOOR_CASES, PEER_CASES, TABLE, commandCase, dbFo
 /** `csv-narrow`: the 5-column flight records, three times the main file's rows (see flight-rows.ts). */
 export type InputKind = 'csv' | 'jsonl' | 'csv-small' | 'csv-scaled' | 'csv-narrow';
 
-
 export interface InputFile {
   format: 'csv' | 'jsonl';
   path: string;

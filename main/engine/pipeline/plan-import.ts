@@ -1,11 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { SluiceError } from '../errors.js';
 import { compileRules, loadRuleFile, parseRuleFile } from '../rules/index.js';
 import type { CompiledRules } from '../rules/contract.js';
 import { sniffSource } from '../source/sniff.js';
 import { jsonlKeysAcross } from '../source/sample.js';
-import { openSource } from '../source/open-source.js';
 import { assertTextFile } from '../source/not-text.js';
 import { describeFingerprintChange, fingerprintSource } from '../source/fingerprint.js';
 import type { Store } from '../store/store.js';
@@ -23,13 +21,12 @@ import { TableSchemas, sourceDialectOf } from '../store/table-schemas.js';
 import { uniqueColumnNames } from '../source/column-names.js';
 import type { ColumnType } from '../rules/lossless-columns.js';
 import { columnTypesFor, endsWithNewline } from './plan-types.js';
+import { chunkBytesFor, holdsMoreThanBlanks } from './source-probe.js';
 import { emptyCounters } from '../types.js';
 import { refuseIfRunningElsewhere } from '../observe/import-owner.js';
 import {
   DEFAULT_BATCH_ROWS,
   DEFAULT_MAX_RECORD_BYTES,
-  MAX_CHUNK_BYTES,
-  MIN_CHUNK_BYTES,
   type ImportOptions,
 } from './import-options.js';
 
@@ -45,8 +42,6 @@ export interface ImportPlan {
   /** What the import does to its table (the same decision the CLI and app show before it starts). */
   summary: ImportPlanSummary;
 }
-
-const SAMPLE_BYTES = 256 * 1024;
 
 /** Decides what this run does (new import, resume, restart) and prepares the table and the import record. */
 export async function planImport(options: ImportOptions, store: Store, readFrom?: string): Promise<ImportPlan> {
@@ -294,28 +289,4 @@ function jsonlSourceColumns(sampled: string[], schema: unknown): string[] {
     .map((field) => field.name)
     .filter((name): name is string => typeof name === 'string');
   return [...new Set([...fields, ...sampled])];
-}
-
-/** Converts a batch size in rows into bytes using the sample's average record width. */
-async function chunkBytesFor(sourcePath: string, dataStart: number, batchRows: number): Promise<number> {
-  const handle = await openSource(sourcePath);
-  try {
-    const sample = Buffer.alloc(SAMPLE_BYTES);
-    const { bytesRead } = await handle.read(sample, 0, SAMPLE_BYTES, dataStart);
-    let lines = 0;
-    for (let i = sample.indexOf(0x0a); i !== -1 && i < bytesRead; i = sample.indexOf(0x0a, i + 1)) lines++;
-    const averageRowBytes = lines > 0 ? bytesRead / lines : Math.max(bytesRead, 100);
-    return Math.round(Math.min(MAX_CHUNK_BYTES, Math.max(MIN_CHUNK_BYTES, batchRows * averageRowBytes)));
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Whether anything but spaces, tabs, newlines (and the NUL halves of UTF-16 ones) follows `offset`. */
-async function holdsMoreThanBlanks(filePath: string, offset: number): Promise<boolean> {
-  const blank = new Set([0x00, 0x09, 0x0a, 0x0d, 0x20]);
-  for await (const block of fs.createReadStream(filePath, { start: offset })) {
-    for (const byte of block as Buffer) if (!blank.has(byte)) return true;
-  }
-  return false;
 }

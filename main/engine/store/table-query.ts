@@ -6,6 +6,7 @@ import { tableFingerprint } from './table-fingerprint.js';
 import type { Store } from './store.js';
 import { plainValue } from './table-browser.js';
 import { gridColumnsOf, orderClause, queryKey, rowidName, whereClause, type GridColumn, type GridQuery } from './table-filter.js';
+import { QueryLists } from './table-query-lists.js';
 import { rowsByRowid, rowsFromList, rowsNearEdge, rowsViaIndex, StatementCache, type Mode, type QueryState, type RawRows } from './table-query-rows.js';
 
 export interface GridCount {
@@ -58,6 +59,7 @@ export class TableQueries {
   private dataVersion: number;
   private readonly sortIndexes: SortIndexes;
   private readonly statements: StatementCache;
+  private readonly lists: QueryLists;
   /** count(*) per table while it is unchanged: every sort of a table, and the table list, share one. */
   private readonly tableRows = new Map<string, number>();
   /** What each table with cached views or counts looked like when they were made (see tableFingerprint). */
@@ -71,6 +73,7 @@ export class TableQueries {
   ) {
     this.dataVersion = this.readDataVersion();
     this.statements = new StatementCache(store.db);
+    this.lists = new QueryLists(store.db, this.statements);
     this.sortIndexes = new SortIndexes(store.db, options.sortIndexes === false ? null : store.path);
   }
 
@@ -140,7 +143,7 @@ export class TableQueries {
     if (!keepFound) return this.drop(state);
     state.stopped = true;
     // A sorted filter shows what it found so far, in order.
-    if (state.matches) this.sortMatches(state);
+    if (state.matches) this.lists.sortMatches(state);
   }
 
   /**
@@ -157,7 +160,7 @@ export class TableQueries {
   step(): void {
     const state = this.active;
     if (!state || state.complete || state.stopped) return;
-    if (state.mode === 'stream') this.scanChunk(state);
+    if (state.mode === 'stream') this.lists.scanChunk(state, this.tuning.scanChunkRowids);
     else this.materialize(state);
   }
 
@@ -213,27 +216,13 @@ export class TableQueries {
     };
   }
 
-  private ensureTemp(state: QueryState): void {
-    if (state.tempCreated) return;
-    this.db.exec(`CREATE TEMP TABLE ${state.temp} (pos INTEGER PRIMARY KEY, rid INTEGER NOT NULL)`);
-    // The key column has no type, so every value keeps its storage class and sorts as it does in the table.
-    if (state.matches) this.db.exec(`CREATE TEMP TABLE ${state.matches} (k, rid INTEGER NOT NULL)`);
-    state.tempCreated = true;
-  }
-
   private materialize(state: QueryState): void {
     if (state.complete || state.indexed) return;
     if (state.query.sort && state.total !== null) {
       state.indexed = this.indexSort(state.query.sort.column, state);
       if (state.indexed) return;
     }
-    this.ensureTemp(state);
-    this.db.exec(`DELETE FROM temp.${state.temp}`);
-    const sql = `INSERT INTO temp.${state.temp} (rid) SELECT ${state.rowid} FROM ${quoteIdentifier(state.query.table)} ${orderClause(state.query, state.columns, state.rowid)}`;
-    state.positions = this.statements.get(sql).run().changes;
-    state.found = state.positions;
-    state.complete = true;
-    state.scannedUpTo = state.maxRowid;
+    this.lists.buildWhole(state);
   }
 
   /**
@@ -242,41 +231,7 @@ export class TableQueries {
    */
   private scanFor(state: QueryState, positionsWanted: number): void {
     const startedMs = performance.now();
-    while (!state.complete && state.positions < positionsWanted && performance.now() - startedMs < this.tuning.pageScanBudgetMs) this.scanChunk(state);
-  }
-
-  private scanChunk(state: QueryState): void {
-    this.ensureTemp(state);
-    const from = state.scannedUpTo;
-    const to = Math.min(state.maxRowid, from + this.tuning.scanChunkRowids);
-    const r = state.rowid;
-    const table = quoteIdentifier(state.query.table);
-    const range = `WHERE ${r} > ? AND ${r} <= ? AND (${state.where.sql})`;
-    if (state.matches) {
-      const key = quoteIdentifier(state.query.sort!.column);
-      state.found += this.statements.get(`INSERT INTO temp.${state.matches} (k, rid) SELECT ${key}, ${r} FROM ${table} ${range}`).run(from, to, ...state.where.params).changes;
-    } else {
-      state.positions += this.statements.get(`INSERT INTO temp.${state.temp} (rid) SELECT ${r} FROM ${table} ${range} ORDER BY ${r}`).run(from, to, ...state.where.params).changes;
-      state.found = state.positions;
-    }
-    state.scannedUpTo = to;
-    if (to < state.maxRowid) return;
-    if (state.matches) this.sortMatches(state);
-    state.complete = true;
-  }
-
-  /** A sorted filter's list: its matches (all of them, or those found before a Stop) in the view's order. */
-  private sortMatches(state: QueryState): void {
-    this.ensureTemp(state);
-    const descending = state.query.sort!.descending ? 'DESC' : 'ASC';
-    this.db.exec(`DELETE FROM temp.${state.temp}`);
-    // The copied keys sort as the table's do unless a column declares its own collation (Sluice never does;
-    // a table made elsewhere may): then the matches are sorted by the table's own column.
-    const declared = this.db.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?`).pluck().get(state.query.table) as string | undefined;
-    const order = /\bCOLLATE\b/i.test(declared ?? '')
-      ? `SELECT m.rid FROM temp.${state.matches} AS m CROSS JOIN ${quoteIdentifier(state.query.table)} AS t ON t.${state.rowid} = m.rid ${orderClause(state.query, state.columns, state.rowid, false, 't')}`
-      : `SELECT rid FROM temp.${state.matches} ORDER BY k ${descending}, rid ${descending}`;
-    state.positions = this.statements.get(`INSERT INTO temp.${state.temp} (rid) ${order}`).run().changes;
+    while (!state.complete && state.positions < positionsWanted && performance.now() - startedMs < this.tuning.pageScanBudgetMs) this.lists.scanChunk(state, this.tuning.scanChunkRowids);
   }
 
   /** Makes (once) the index a big table's sort walks; its creation is not a change of the rows, so no list is dropped for it. */
@@ -301,7 +256,7 @@ export class TableQueries {
   private drop(state: QueryState): void {
     this.states.delete(state.key);
     if (this.active === state) this.active = null;
-    if (this.db.open) this.db.exec(`DROP TABLE IF EXISTS temp.${state.temp}${state.matches ? `; DROP TABLE IF EXISTS temp.${state.matches}` : ''}`);
+    this.lists.drop(state);
   }
 
   private readDataVersion(): number {

@@ -4,14 +4,14 @@ import os from 'node:os';
 export type WritePath = 'direct' | 'scratch';
 
 /**
- * The scratch path moves value binding off the writer thread (1M rows with the bench's rules: writer 4.3 s → 1.6–1.7 s
- * of CPU, with slots declared as the table and copied record by record) at about the same CPU in total (8.0 s against
- * 8.4 s in one bench run; 7.2 s against 6.9 s in five alternating runs). On 2 cores the total is the limit, and the
- * two paths measured even (wall-clock medians 4.69 s and 4.82 s), so the direct path, which writes no scratch files,
- * stays; from 3 cores on the direct writer is the limit (8 s / 3 ≈ 2.7 s < 4 s), and the scratch path's bound is
- * lower. Measurements: README, "Sixth round".
+ * The scratch path moves value binding off the writer thread (1M rows with the bench's rules: writer 3.6–4.0 s →
+ * 1.5–1.7 s of CPU, slots declared as the table and copied record by record) at about the same CPU in total on wide
+ * rows, and less on narrow ones, where it saves the per-value trip between threads (3M 5-column rows: 8.2 s against
+ * 9.2 s of thread CPU, medians of 3). On 2 cores the total is the limit: in alternating runs the scratch path was as fast on wide
+ * rows (CSV and JSONL) and 10–16% faster on narrow rows, so it runs from 2 cores on. On one core there is nothing
+ * to spread: the writer binds. Measurements: README, "Sixth round" and "Eighth round".
  */
-export const SCRATCH_MIN_CORES = 3;
+export const SCRATCH_MIN_CORES = 2;
 
 /** `SLUICE_WRITE_PATH=scratch|direct` overrides the choice (bench, tests). */
 export function chooseWritePath(

@@ -50,7 +50,8 @@ async function withEnv<T>(env: Record<string, string>, run: () => Promise<T>): P
 
 test('the write path: scratch only with enough cores and workers, and SLUICE_WRITE_PATH overrides it', () => {
   // '' rather than undefined: undefined would read this process's own SLUICE_WRITE_PATH.
-  assert.equal(chooseWritePath(2, '', 2), 'direct');
+  assert.equal(chooseWritePath(2, '', 2), 'scratch');
+  assert.equal(chooseWritePath(2, '', 1), 'direct', 'one core: nothing to spread');
   assert.equal(chooseWritePath(4, '', SCRATCH_MIN_CORES - 1), 'direct');
   assert.equal(chooseWritePath(4, '', SCRATCH_MIN_CORES), 'scratch');
   assert.equal(chooseWritePath(1, '', 64), 'direct', 'one worker: the writer is not the limit');

@@ -152,7 +152,15 @@ export const BENCH_CASES: readonly BenchCase[] = [
 ];
 
 /** Which data files the selected cases read. */
-export function inputFor(kind: InputKind, datasets: { main: Dataset; small: Dataset | null; scaled: Dataset | null; narrow: Dataset | null }): InputFile {
+/** The data files one bench run made: the main one, and the others when a chosen case reads them. */
+export interface Datasets {
+  main: Dataset;
+  small: Dataset | null;
+  scaled: Dataset | null;
+  narrow: Dataset | null;
+}
+
+export function inputFor(kind: InputKind, datasets: Datasets): InputFile {
   const pickCsv = (dataset: Dataset): InputFile => ({
     format: 'csv',
     path: dataset.csvPath,

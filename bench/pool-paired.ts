@@ -6,6 +6,7 @@
  *   node dist/bench/pool-paired.js bench/results/a.json bench/results/b.json …
  */
 import fs from 'node:fs';
+import { pairedChanges } from './report-compare.js';
 import type { BenchResult } from './run-case.js';
 
 const files = process.argv.slice(2);
@@ -21,12 +22,10 @@ for (const file of files) {
   for (const baseline of results) {
     if (!baseline.name.endsWith('@baseline')) continue;
     const name = baseline.name.slice(0, -'@baseline'.length);
-    const mine = byName.get(name)?.wallMsRuns ?? [];
-    const theirs = baseline.wallMsRuns ?? [];
-    if (mine.length === 0 || mine.length !== theirs.length) continue;
-    const changes = pooled.get(name) ?? [];
-    mine.forEach((ms, round) => changes.push((theirs[round]! / ms - 1) * 100));
-    pooled.set(name, changes);
+    const current = byName.get(name);
+    const changes = current === undefined ? null : pairedChanges(current, baseline);
+    if (changes === null) continue;
+    pooled.set(name, [...(pooled.get(name) ?? []), ...changes]);
   }
 }
 

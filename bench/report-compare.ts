@@ -66,12 +66,20 @@ export interface SideBySide {
   pairedChangePct: Spread | null;
 }
 
-/** Per round: the baseline's wall time over this version's, as a speed change in %; rounds run in order in both lists. */
-function pairedChange(current: BenchResult, baseline: BenchResult): Spread | null {
+/**
+ * Per round: the baseline's wall time over this version's, as a speed change in %; rounds run in order in both lists
+ * (null unless both ran every round). pool-paired.ts pools these over several invocations.
+ */
+export function pairedChanges(current: BenchResult, baseline: BenchResult): number[] | null {
   const mine = current.wallMsRuns ?? [];
   const theirs = baseline.wallMsRuns ?? [];
   if (current.status !== 'ok' || baseline.status !== 'ok' || mine.length === 0 || mine.length !== theirs.length) return null;
-  return spread(mine.map((ms, round) => (theirs[round]! / ms - 1) * 100));
+  return mine.map((ms, round) => (theirs[round]! / ms - 1) * 100);
+}
+
+function pairedChange(current: BenchResult, baseline: BenchResult): Spread | null {
+  const changes = pairedChanges(current, baseline);
+  return changes === null ? null : spread(changes);
 }
 
 function change(now: Spread | null, before: Spread | null): number | null {

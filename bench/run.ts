@@ -33,7 +33,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { BENCH_CASES, inputFor, type BenchCase, type CaseContext, type CasePlan, type InputFile, type Tools } from './cases.js';
+import { BENCH_CASES, inputFor, type BenchCase, type CaseContext, type CasePlan, type Datasets, type InputFile, type Tools } from './cases.js';
 import { ensureDataset, type Dataset } from './generate-data.js';
 import { rssMethod } from './measure.js';
 import { isSelected, parseBenchOptions, USAGE, type BenchOptions } from './options.js';
@@ -126,13 +126,6 @@ function toolVersions(tools: Tools): Record<string, string | null> {
     sqliteUtils: tools.sqliteUtils === null ? null : versionOf(tools.sqliteUtils),
     csvsql: tools.csvsql === null ? null : versionOf(tools.csvsql),
   };
-}
-
-interface Datasets {
-  main: Dataset;
-  small: Dataset | null;
-  scaled: Dataset | null;
-  narrow: Dataset | null;
 }
 
 function prepareDatasets(options: BenchOptions, cases: readonly BenchCase[], tools: Tools): Datasets {

@@ -82,4 +82,3 @@ export function markerMergeOf(
 function wasAbsent(name: string, before: MarkerFacts, ownerWrote: ReadonlySet<string> | null): boolean {
   return before.absent.has(name) || (!before.present.has(name) && ownerWrote !== null && !ownerWrote.has(name));
 }
-

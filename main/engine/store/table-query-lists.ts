@@ -11,6 +11,8 @@ export class QueryLists {
   constructor(
     private readonly db: Database.Database,
     private readonly statements: StatementCache,
+    /** Row ids a filter's scan reads per chunk. */
+    private readonly chunkRowids: number,
   ) {}
 
   /** The whole query's row ids, in its order, as positions 1…n. */
@@ -25,10 +27,10 @@ export class QueryLists {
   }
 
   /** Scans the next `chunkRowids` row ids of a filter; the last chunk completes the list (sorted, for a sorted filter). */
-  scanChunk(state: QueryState, chunkRowids: number): void {
+  scanChunk(state: QueryState): void {
     this.ensureTemp(state);
     const from = state.scannedUpTo;
-    const to = Math.min(state.maxRowid, from + chunkRowids);
+    const to = Math.min(state.maxRowid, from + this.chunkRowids);
     const r = state.rowid;
     const table = quoteIdentifier(state.query.table);
     const range = `WHERE ${r} > ? AND ${r} <= ? AND (${state.where.sql})`;

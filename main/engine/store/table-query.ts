@@ -73,7 +73,7 @@ export class TableQueries {
   ) {
     this.dataVersion = this.readDataVersion();
     this.statements = new StatementCache(store.db);
-    this.lists = new QueryLists(store.db, this.statements);
+    this.lists = new QueryLists(store.db, this.statements, tuning.scanChunkRowids);
     this.sortIndexes = new SortIndexes(store.db, options.sortIndexes === false ? null : store.path);
   }
 
@@ -160,7 +160,7 @@ export class TableQueries {
   step(): void {
     const state = this.active;
     if (!state || state.complete || state.stopped) return;
-    if (state.mode === 'stream') this.lists.scanChunk(state, this.tuning.scanChunkRowids);
+    if (state.mode === 'stream') this.lists.scanChunk(state);
     else this.materialize(state);
   }
 
@@ -231,7 +231,7 @@ export class TableQueries {
    */
   private scanFor(state: QueryState, positionsWanted: number): void {
     const startedMs = performance.now();
-    while (!state.complete && state.positions < positionsWanted && performance.now() - startedMs < this.tuning.pageScanBudgetMs) this.lists.scanChunk(state, this.tuning.scanChunkRowids);
+    while (!state.complete && state.positions < positionsWanted && performance.now() - startedMs < this.tuning.pageScanBudgetMs) this.lists.scanChunk(state);
   }
 
   /** Makes (once) the index a big table's sort walks; its creation is not a change of the rows, so no list is dropped for it. */
